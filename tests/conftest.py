@@ -1,0 +1,50 @@
+"""Shared test helpers: the CLI runner, fixture paths, Argo's upstream examples when present."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+UPSTREAM_EXAMPLES = SHARED / "upstream" / "argo-workflows-v4.1.2" / "examples"
+# The one upstream example that is really broken (a duplicate `metadata.annotations` key).
+BROKEN_EXAMPLE = "k8s-patch-json-workflow.yaml"
+
+
+def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Any:
+    """Run wfctl in-process; returns click's Result (exit_code, stdout, stderr)."""
+    from wfctl.cli.root import cli
+
+    runner = CliRunner()
+    return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+
+
+def run_json(*args: str) -> tuple[int, dict[str, Any]]:
+    result = run(*args, "-o", "json")
+    return result.exit_code, json.loads(result.stdout)
+
+
+def expectations(path: Path) -> set[tuple[int, str]]:
+    """(line, code) pairs declared in a fixture with `# expect: CODE[,CODE]` comments."""
+    found = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        match = re.search(r"#\s*expect:\s*([A-Z0-9, ]+)", line)
+        if match:
+            for code in match.group(1).replace(" ", "").split(","):
+                if code:
+                    found.add((number, code))
+    return found
+
+
+@pytest.fixture
+def upstream_examples() -> Path:
+    if not UPSTREAM_EXAMPLES.is_dir():
+        pytest.skip("../shared/upstream examples not present")
+    return UPSTREAM_EXAMPLES

@@ -1,0 +1,228 @@
+"""`wfctl validate` through the CLI: fixtures, output formats, bad input and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BROKEN_EXAMPLE, FIXTURES, ROOT, expectations, run, run_json
+
+
+def test_version_and_help():
+    from wfctl import __version__
+
+    assert run("--version").stdout.strip() == f"wfctl {__version__}"
+    result = run("--help")
+    assert result.exit_code == 0 and "validate" in result.stdout and "Exit codes" in result.stdout
+
+
+def test_examples_are_clean():
+    result = run("validate", str(FIXTURES / "examples"))
+    assert result.exit_code == 0, result.stdout
+    assert "0 errors" in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "invalid").glob("*.yaml")))
+def test_invalid_fixtures_report_expected_findings(name):
+    path = FIXTURES / "invalid" / name
+    code, payload = run_json("validate", str(path))
+    got = {(f["line"], f["rule"]) for f in payload["findings"]}
+    assert got == expectations(path)
+    assert code == 1
+
+
+def test_finding_fields_and_did_you_mean():
+    code, payload = run_json("validate", str(FIXTURES / "invalid" / "typos.yaml"))
+    first = payload["findings"][0]
+    assert set(first) >= {"rule", "severity", "message", "file", "line", "column", "kind", "name"}
+    assert first["rule"] == "WF001" and "did you mean 'entrypoint'" in first["message"]
+    assert (first["line"], first["column"], first["kind"], first["name"]) == (7, 3, "Workflow", "typos-")
+    assert payload["summary"]["errors"] == len(payload["findings"])
+
+
+def test_upstream_examples_give_one_finding_only(upstream_examples):
+    code, payload = run_json("validate", str(upstream_examples))
+    assert [(Path(f["file"]).name, f["rule"]) for f in payload["findings"]] == [(BROKEN_EXAMPLE, "WF011")]
+    assert payload["summary"]["documents"] >= 220
+
+
+def test_text_format_and_color(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    path = "fixtures/invalid/typos.yaml"
+    plain = run("validate", path).stdout
+    assert f"{path}:7:3: error WF001 unknown field 'entrypiont'" in plain
+    assert "\x1b[" not in plain
+    assert "\x1b[" in run("validate", "--color", "always", path).stdout
+    assert "\x1b[" not in run("validate", path, env={"NO_COLOR": "1", "FORCE_COLOR": "1"}).stdout
+
+
+def test_github_format():
+    out = run("validate", "-o", "github", str(FIXTURES / "invalid" / "typos.yaml")).stdout
+    line = next(x for x in out.splitlines() if x.startswith("::error"))
+    assert line.startswith("::error title=wfctl (WF001),file=")
+    assert ",line=7,endLine=7,col=3,endColumn=13::" in line
+    assert "::group::" in out and "::endgroup::" in out
+
+
+def test_github_escaping():
+    from wfctl.model import FileResult, Finding, Severity, Summary
+    from wfctl.reporters.github import GithubReporter
+    import io
+
+    stream = io.StringIO()
+    rep = GithubReporter(stream)
+    rep.write(FileResult("a,b:c.yaml", [Finding("WF001", Severity.WARNING, "50% bad\nnext", "a,b:c.yaml", 1, 2, 3, 4)]))
+    out = stream.getvalue()
+    assert "file=a%2Cb%3Ac.yaml" in out and "50%25 bad%0Anext" in out
+    assert "col=" not in out  # columns only when the finding is on one line
+
+
+def test_sarif_format():
+    out = run("validate", "-o", "sarif", str(FIXTURES / "invalid" / "typos.yaml")).stdout
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0"
+    run_ = doc["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    assert "WF001" in ids and all(r["help"]["text"] for r in rules)
+    result = run_["results"][0]
+    assert ids[result["ruleIndex"]] == result["ruleId"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 7 and region["startColumn"] == 3
+    assert result["partialFingerprints"]["wfctl/v1"]
+
+
+def test_stdin_and_stdin_filename():
+    text = (FIXTURES / "invalid" / "typos.yaml").read_text()
+    result = run("validate", "--stdin-filename", "piped.yaml", "-", input=text)
+    assert result.exit_code == 1 and "piped.yaml:7:3" in result.stdout
+
+
+def test_non_argo_documents_are_skipped_and_listed(tmp_path):
+    f = tmp_path / "mixed.yaml"
+    f.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"
+        + (FIXTURES / "examples" / "hello-world.yaml").read_text()
+    )
+    result = run("validate", "-v", str(f))
+    assert result.exit_code == 0
+    assert "skipped document 1: v1 ConfigMap/c" in result.stdout
+    assert "1 Argo document checked, 1 other skipped" in result.stdout
+
+
+def test_kind_list_is_unpacked(tmp_path):
+    f = tmp_path / "list.yaml"
+    f.write_text(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "  - apiVersion: argoproj.io/v1alpha1\n    kind: WorkflowTemplate\n    metadata: {name: t}\n"
+        "    spec:\n      templates:\n        - name: a\n          contianer: {image: x}\n"
+    )
+    code, payload = run_json("validate", str(f))
+    assert code == 1
+    assert [(x["rule"], x["line"], x["name"]) for x in payload["findings"]] == [("WF001", 10, "t")]
+
+
+@pytest.mark.parametrize(
+    ("content", "rule"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "WF013"),
+        (b"kind: Workflow\nname: caf\xe9\n", "WF012"),
+        (b"just a string\n", "WF016"),
+        (b"- a\n- b\n", "WF016"),
+        (b"a: [1\n", "WF010"),
+        (b"a:\n\tb: 1\n", "WF010"),
+        (b"a: 1\na: 2\n", None),  # a duplicate key in a non-Argo document: skipped, not reported
+    ],
+)
+def test_bad_input_is_a_finding_not_a_traceback(tmp_path, content, rule):
+    f = tmp_path / "bad.yaml"
+    f.write_bytes(content)
+    code, payload = run_json("validate", str(f))
+    assert [x["rule"] for x in payload["findings"]] == ([rule] if rule else [])
+    assert code == (1 if rule else 0)
+
+
+def test_empty_file_is_fine(tmp_path):
+    f = tmp_path / "empty.yaml"
+    f.write_text("")
+    result = run("validate", "-v", str(f))
+    assert result.exit_code == 0 and "empty file" in result.stdout
+
+
+def test_alias_bomb(tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for i in range(1, 10):
+        lines.append(f"l{i}: &l{i} [" + ",".join(["*" + prev] * 9) + "]")
+        prev = f"l{i}"
+    lines += ["kind: Workflow", "apiVersion: argoproj.io/v1alpha1"]
+    f = tmp_path / "bomb.yaml"
+    f.write_text("\n".join(lines) + "\n")
+    code, payload = run_json("validate", str(f))
+    assert code == 1 and payload["findings"][0]["rule"] == "WF015"
+
+
+def test_file_size_limit(tmp_path):
+    f = tmp_path / "big.yaml"
+    f.write_text("a: " + "x" * 5000 + "\n")
+    code, payload = run_json("validate", "--max-file-size", "1k", str(f))
+    assert code == 1 and payload["findings"][0]["rule"] == "WF014"
+    assert run("validate", "--max-file-size", "lots", str(f)).exit_code == 2
+
+
+def test_missing_path_is_exit_2_but_others_still_checked(tmp_path):
+    result = run("validate", str(FIXTURES / "invalid" / "typos.yaml"), str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "nope.yaml: no such file or directory" in result.stderr
+    assert "WF001" in result.stdout
+
+
+def test_permission_error_is_exit_2(tmp_path, monkeypatch):
+    f = tmp_path / "locked.yaml"
+    f.write_text("a: 1\n")
+    real_open = Path.open
+
+    def deny(self, *args, **kwargs):
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)
+    result = run("validate", str(f))
+    assert result.exit_code == 2 and "permission denied" in result.stderr
+
+
+def test_usage_error_is_exit_2():
+    assert run("validate").exit_code == 2
+    assert run("validate", "-o", "nope", "x").exit_code == 2
+
+
+def test_argo_version_option():
+    doc = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  podResources: {}\n"
+    assert run("validate", "-", input=doc).exit_code == 0
+    assert run("validate", "--argo-version", "3.7", "-", input=doc).exit_code == 1
+
+
+def test_main_entry_point_maps_exit_codes(tmp_path):
+    """The console script (not CliRunner): exit codes and no traceback on an internal error."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ok = subprocess.run([sys.executable, "-m", "wfctl", "validate", str(FIXTURES / "examples")],
+                        capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run([sys.executable, "-m", "wfctl", "validate", "--bogus-flag"],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    missing = subprocess.run([sys.executable, "-m", "wfctl", "validate", str(tmp_path / "x.yaml")],
+                             capture_output=True, text=True, env=env)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_validate_does_not_import_heavy_modules():
+    code = "import sys, wfctl.cli.root, wfctl.cli.check, wfctl.engine; print(sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'deepdiff', 'jsonschema')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,0 +1,44 @@
+"""The index of WorkflowTemplates and ClusterWorkflowTemplates that `templateRef`s resolve against."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wfctl.loader.documents import Document
+
+
+@dataclass
+class TemplateIndex:
+    """WorkflowTemplates by (namespace, name) and by name; ClusterWorkflowTemplates by name."""
+
+    namespaced: dict[tuple[str, str], Document] = field(default_factory=dict)
+    by_name: dict[str, list[Document]] = field(default_factory=dict)
+    cluster: dict[str, Document] = field(default_factory=dict)
+
+    def add(self, docs: Iterable[Document]) -> None:
+        for doc in docs:
+            name = doc.metadata.get("name")
+            if not isinstance(name, str):
+                continue
+            if doc.kind == "WorkflowTemplate":
+                self.namespaced.setdefault((doc.namespace, name), doc)
+                self.by_name.setdefault(name, []).append(doc)
+            elif doc.kind == "ClusterWorkflowTemplate":
+                self.cluster.setdefault(name, doc)
+
+    def lookup(self, name: str, *, cluster_scope: bool, namespace: str = "") -> Document | None:
+        """The referenced template; a WorkflowTemplate is looked up in `namespace`, else by name alone
+        when exactly one WorkflowTemplate has that name (manifests often leave the namespace out)."""
+        if cluster_scope:
+            return self.cluster.get(name)
+        doc = self.namespaced.get((namespace, name))
+        if doc is not None:
+            return doc
+        candidates = self.by_name.get(name, [])
+        return candidates[0] if len(candidates) == 1 or (candidates and not namespace) else None
+
+    def __bool__(self) -> bool:
+        return bool(self.namespaced or self.cluster)

@@ -1,0 +1,54 @@
+"""The `wfctl` command group; subcommands are imported only when they are run (fast start-up)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from wfctl import __version__
+
+# command name -> (module, attribute); keeping heavy imports out of commands that don't need them
+COMMANDS = {
+    "validate": ("wfctl.cli.check", "validate"),
+    "lint": ("wfctl.cli.check", "lint"),
+    "rules": ("wfctl.cli.rules", "rules_command"),
+    "explain": ("wfctl.cli.rules", "explain"),
+    "config": ("wfctl.cli.config", "config_command"),
+    "diff": ("wfctl.cli.diff", "diff"),
+    "graph": ("wfctl.cli.graph", "graph"),
+    "dedupe": ("wfctl.cli.dedupe", "dedupe"),
+    "apply": ("wfctl.cli.apply", "apply"),
+    "submit": ("wfctl.cli.apply", "submit"),
+    "watch": ("wfctl.cli.apply", "watch"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n, (mod, _) in COMMANDS.items() if importlib.util.find_spec(mod) is not None)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name]
+        try:
+            cmd: click.Command = getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                return None
+            raise
+        return cmd
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="wfctl", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks for internal errors.")
+def cli(**_: Any) -> None:
+    """Validate, lint, diff, dedupe and apply Argo Workflows manifests.
+
+    Exit codes: 0 clean, 1 findings / differences / workflow failed, 2 usage or input error,
+    3 cluster/API error, 4 timeout (apply/watch), 130 interrupted.
+    """

@@ -1,0 +1,114 @@
+"""YAML documents to Argo documents: classification by apiVersion and kind, `kind: List` unpacked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.nodes import Node
+
+from wfctl.loader.locate import find
+from wfctl.loader.yaml import Problem, YamlDocument
+
+ARGO_API_VERSION = "argoproj.io/v1alpha1"
+ARGO_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
+
+
+@dataclass(slots=True)
+class Document:
+    """An Argo object read from a file, with what is needed to point into its source."""
+
+    file: str
+    index: int  # position of the YAML document in the file (0-based)
+    kind: str
+    data: dict[str, Any]
+    node: Node | None
+    problems: list[Problem] = field(default_factory=list)
+    item: int | None = None  # index in `items` when unpacked from a `kind: List`
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.data.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str:
+        meta = self.metadata
+        name = meta.get("name") or meta.get("generateName") or ""
+        return str(name)
+
+    @property
+    def namespace(self) -> str:
+        return str(self.metadata.get("namespace") or "")
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        spec = self.data.get("spec")
+        return spec if isinstance(spec, dict) else {}
+
+    def label(self) -> str:
+        return f"{self.kind}/{self.name}" if self.name else self.kind
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A document that is not an Argo object (kept for the summary and --verbose)."""
+
+    index: int
+    description: str
+
+
+def describe(data: Any) -> str:
+    if isinstance(data, dict):
+        kind = data.get("kind") or "(no kind)"
+        name = (data.get("metadata") or {}).get("name") if isinstance(data.get("metadata"), dict) else None
+        api = data.get("apiVersion") or "(no apiVersion)"
+        return f"{api} {kind}" + (f"/{name}" if name else "")
+    return type(data).__name__
+
+
+def classify(file: str, ydoc: YamlDocument) -> tuple[list[Document], list[Skipped], list[Problem]]:
+    """Argo documents in one YAML document (several for a List), skipped ones, and problems."""
+    data = ydoc.data
+    problems = list(ydoc.problems)
+    if data is None:
+        if ydoc.problems:
+            return [], [], problems
+        return [], [Skipped(ydoc.index, "empty document")], []
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else f"a scalar ({type(data).__name__})"
+        line = ydoc.node.start_mark.line + 1 if ydoc.node is not None else 1
+        col = ydoc.node.start_mark.column + 1 if ydoc.node is not None else 1
+        problems.append(Problem("WF016", f"document is {what}, not a mapping: not a Kubernetes object", line, col))
+        return [], [], problems
+    kind = data.get("kind")
+    if kind == "List" and isinstance(data.get("items"), list):
+        docs: list[Document] = []
+        skipped: list[Skipped] = []
+        for i, item in enumerate(data["items"]):
+            _, item_node = find(ydoc.node, ("items", i))
+            sub = YamlDocument(ydoc.index, item_node, item)
+            d, s, p = classify(file, sub)
+            for doc in d:
+                doc.item = i
+            docs.extend(d)
+            skipped.extend(s)
+            problems.extend(p)
+        return docs, skipped, problems
+    api = data.get("apiVersion")
+    if kind in ARGO_KINDS:
+        if api != ARGO_API_VERSION:
+            _, node = find(ydoc.node, ("apiVersion",))
+            mark = node.start_mark if node is not None else None
+            problems.append(
+                Problem(
+                    "WF017",
+                    f"kind {kind} needs apiVersion {ARGO_API_VERSION!r}, found {api!r}",
+                    mark.line + 1 if mark else 1,
+                    mark.column + 1 if mark else 1,
+                )
+            )
+            return [], [], problems
+        return [Document(file, ydoc.index, kind, data, ydoc.node, problems)], [], []
+    # Not Argo's: skipped whole, its own problems too (kubeconform's "skipped").
+    return [], [Skipped(ydoc.index, describe(data))], []

@@ -1,0 +1,87 @@
+"""`-o sarif`: SARIF 2.1.0 for GitHub code scanning, with every rule's metadata and help text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from wfctl import __version__
+from wfctl import rules as rule_registry
+from wfctl.model import FileResult, Summary
+from wfctl.reporters.base import Reporter
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+INFO_URI = "https://github.com/wfctl/wfctl"
+
+
+class SarifReporter(Reporter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.results: list[dict[str, Any]] = []
+
+    def write(self, result: FileResult) -> None:
+        for f in result.findings:
+            region = {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)}
+            if f.end_line:
+                region["endLine"] = max(f.end_line, region["startLine"])
+                region["endColumn"] = max(f.end_column, region["startColumn"] + 1)
+            fingerprint = hashlib.sha256(
+                f"{f.rule}|{f.file}|{f.kind}/{f.name}|{f.json_path() or f.line}".encode()
+            ).hexdigest()[:32]
+            self.results.append(
+                {
+                    "ruleId": f.rule,
+                    "level": _LEVELS[str(f.severity)],
+                    "message": {"text": f.message},
+                    "locations": [
+                        {"physicalLocation": {"artifactLocation": {"uri": f.file}, "region": region}}
+                    ],
+                    "partialFingerprints": {"wfctl/v1": fingerprint},
+                }
+            )
+
+    def flush(self, summary: Summary) -> None:
+        registry = rule_registry.load_all()
+        codes = list(registry)
+        index = {code: i for i, code in enumerate(codes)}
+        rules = []
+        for code in codes:
+            cls = registry[code]
+            help_text = cls.explanation()
+            rules.append(
+                {
+                    "id": code,
+                    "name": cls.name,
+                    "shortDescription": {"text": cls.summary},
+                    "fullDescription": {"text": help_text},
+                    "help": {"text": help_text, "markdown": help_text},
+                    "defaultConfiguration": {"level": _LEVELS[str(cls.severity)]},
+                    "properties": {"tags": ["argo", cls.stage]},
+                }
+            )
+        for r in self.results:
+            r["ruleIndex"] = index.get(r["ruleId"], 0)
+        doc = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "wfctl",
+                            "version": __version__,
+                            "informationUri": INFO_URI,
+                            "rules": rules,
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "results": self.results,
+                }
+            ],
+        }
+        json.dump(doc, self.stream, indent=2)
+        self.stream.write("\n")
+
+
+REPORTER = SarifReporter

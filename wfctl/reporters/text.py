@@ -1,0 +1,29 @@
+"""`-o text`: `file:line:col: severity CODE message`, coloured on a TTY, and a summary line."""
+
+from __future__ import annotations
+
+from wfctl.model import FileResult, Summary
+from wfctl.reporters.base import Reporter, summary_line
+from wfctl.term import style
+
+_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+class TextReporter(Reporter):
+    def write(self, result: FileResult) -> None:
+        for f in result.findings:
+            sev = str(f.severity)
+            where = style(f"{f.file}:{f.line}:{f.column}:", "bold", self.color)
+            label = style(sev, _COLORS[sev], self.color)
+            obj = f" [{f.kind}/{f.name}]" if self.verbosity > 0 and f.kind else ""
+            self.stream.write(f"{where} {label} {style(f.rule, 'dim', self.color)} {f.message}{obj}\n")
+        if self.verbosity > 0:
+            for skipped in result.skipped:
+                self.stream.write(f"{result.file}: skipped {skipped}\n")
+
+    def flush(self, summary: Summary) -> None:
+        if self.verbosity >= 0:
+            self.stream.write(summary_line(summary) + "\n")
+
+
+REPORTER = TextReporter

@@ -1,0 +1,143 @@
+"""Schema validation of one document, and jsonschema's errors turned into findings a person reads.
+
+`anyOf`/`oneOf` failures are reduced to the branch that fits the value's type (then to that
+branch's own errors) instead of a dump of every branch; unknown fields get "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from wfctl.model import Finding, Severity
+from wfctl.schema import drop_nulls, fast_check, full_validator
+
+_JSON_TYPES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    dict: "object",
+    list: "array",
+    type(None): "null",
+}
+
+
+def json_type(value: Any) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else json_type(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def suggest(word: str, candidates: list[str]) -> str | None:
+    lowered = {c.lower(): c for c in candidates}
+    if word.lower() in lowered:
+        return lowered[word.lower()]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.7)
+    return close[0] if close else None
+
+
+def validate(data: dict[str, Any], version: str, kind: str) -> list[Finding]:
+    """Findings for `data` against the strict schema of `kind` (empty when it is valid)."""
+    if fast_check(version, kind)(data):
+        return []
+    validator = full_validator(version, kind)
+    findings: list[Finding] = []
+    for error in validator.iter_errors(drop_nulls(data)):
+        findings.extend(_explain(error))
+    unique: dict[tuple[str, tuple[Any, ...], str], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.rule, f.path, f.message), f)
+    return list(unique.values())
+
+
+def _type_names(schema: dict[str, Any]) -> list[str]:
+    t = schema.get("type")
+    if isinstance(t, str):
+        return [t]
+    if isinstance(t, list):
+        return list(t)
+    if "properties" in schema or "additionalProperties" in schema:
+        return ["object"]
+    if "items" in schema:
+        return ["array"]
+    return []
+
+
+def _explain(error: Any) -> Iterator[Finding]:
+    path = tuple(error.absolute_path)
+    validator = error.validator
+    value = error.instance
+    if validator == "additionalProperties" and isinstance(value, dict):
+        known = sorted(error.schema.get("properties", {}))
+        for key in value:
+            if key in error.schema.get("properties", {}):
+                continue
+            hint = suggest(str(key), known)
+            message = f"unknown field {key!r}"
+            if hint:
+                message += f": did you mean {hint!r}?"
+            elif known and len(known) <= 12:
+                message += f" (expected one of: {', '.join(known)})"
+            yield Finding("WF001", Severity.ERROR, message, path=(*path, key), at_key=True)
+        return
+    if validator == "required" and isinstance(value, dict):
+        for key in error.validator_value:
+            if value.get(key) is None:
+                where = f" in {path[-1]!r}" if path and isinstance(path[-1], str) else ""
+                yield Finding(
+                    "WF003", Severity.ERROR, f"missing required field {key!r}{where}", path=path, at_key=True
+                )
+        return
+    if validator == "type":
+        expected = error.validator_value
+        names = expected if isinstance(expected, list) else [expected]
+        message = f"expected {' or '.join(names)}, got {json_type(value)} {_show(value)}"
+        if "string" in names and isinstance(value, (bool, int, float)):
+            message += " (quote the value to make it a string)"
+        yield Finding("WF002", Severity.ERROR, message, path=path)
+        return
+    if validator in ("enum", "const"):
+        allowed = error.validator_value if validator == "enum" else [error.validator_value]
+        shown = ", ".join(repr(a) for a in allowed[:10])
+        yield Finding("WF004", Severity.ERROR, f"invalid value {_show(value)}: expected one of {shown}", path=path)
+        return
+    if validator in ("anyOf", "oneOf") and error.context:
+        yield from _explain_branches(error)
+        return
+    yield Finding("WF005", Severity.ERROR, f"schema violation: {error.message}", path=path)
+
+
+def _explain_branches(error: Any) -> Iterator[Finding]:
+    """Pick the branch meant for this value's type, and explain that branch only."""
+    by_branch: dict[int, list[Any]] = {}
+    for sub in error.context:
+        by_branch.setdefault(sub.schema_path[0], []).append(sub)
+    branches = error.validator_value
+    value = error.instance
+    fitting = []
+    for i, errors in by_branch.items():
+        top_type_error = any(e.validator == "type" and not e.relative_path for e in errors)
+        if not top_type_error:
+            fitting.append((len(errors), i))
+    if not fitting:
+        names: list[str] = []
+        for b in branches:
+            for n in _type_names(b) or ["object"]:
+                if n not in names:
+                    names.append(n)
+        path = tuple(error.absolute_path)
+        yield Finding(
+            "WF002",
+            Severity.ERROR,
+            f"expected {' or '.join(names)}, got {json_type(value)} {_show(value)}",
+            path=path,
+        )
+        return
+    fitting.sort()
+    for sub in by_branch[fitting[0][1]]:
+        yield from _explain(sub)
