@@ -65,3 +65,74 @@ def as_list(value: Any) -> list[Any]:
 
 def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+LEAF_TYPES = ("container", "script", "resource", "suspend", "data", "http", "plugin", "containerSet")
+POD_TYPES = ("container", "script", "resource", "data", "containerSet")
+RESULT_TYPES = ("container", "script", "data", "http", "plugin", "containerSet")
+
+
+def iter_steps(tpl_path: Path_, tpl: dict[str, Any]) -> Iterator[tuple[Path_, int, dict[str, Any]]]:
+    """(path, group index, step) for every step of a steps template (groups keep their order)."""
+    for g, group in enumerate(as_list(tpl.get("steps"))):
+        for s, step in enumerate(as_list(group)):
+            if isinstance(step, dict):
+                yield (*tpl_path, "steps", g, s), g, step
+
+
+def iter_tasks(tpl_path: Path_, tpl: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    dag = as_dict(tpl.get("dag"))
+    for t, task in enumerate(as_list(dag.get("tasks"))):
+        if isinstance(task, dict):
+            yield (*tpl_path, "dag", "tasks", t), task
+
+
+def iter_invocations(doc: Document) -> Iterator[tuple[Path_, dict[str, Any], dict[str, Any], str]]:
+    """Every step and DAG task: (path, the call, its template, "step"|"task")."""
+    for tpl_path, tpl in iter_templates(doc):
+        for path, _, step in iter_steps(tpl_path, tpl):
+            yield path, step, tpl, "step"
+        for path, task in iter_tasks(tpl_path, tpl):
+            yield path, task, tpl, "task"
+
+
+def input_parameters(tpl: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in as_list(as_dict(tpl.get("inputs")).get("parameters")) if isinstance(p, dict)]
+
+
+def input_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in as_list(as_dict(tpl.get("inputs")).get("artifacts")) if isinstance(a, dict)]
+
+
+def output_parameters(tpl: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for p in as_list(as_dict(tpl.get("outputs")).get("parameters")) if isinstance(p, dict)]
+
+
+def output_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in as_list(as_dict(tpl.get("outputs")).get("artifacts")) if isinstance(a, dict)]
+
+
+def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Every container-like object of a template, with its path relative to the template."""
+    for key in ("container", "script"):
+        if isinstance(tpl.get(key), dict):
+            yield (key,), tpl[key]
+    for key in ("initContainers", "sidecars"):
+        for i, c in enumerate(as_list(tpl.get(key))):
+            if isinstance(c, dict):
+                yield (key, i), c
+    for i, c in enumerate(as_list(as_dict(tpl.get("containerSet")).get("containers"))):
+        if isinstance(c, dict):
+            yield ("containerSet", "containers", i), c
+
+
+def strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every string (values, not keys) under `value`, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from strings(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from strings(v, (*path, i))

@@ -16,7 +16,6 @@ COMMANDS = {
     "lint": ("wfctl.cli.check", "lint"),
     "rules": ("wfctl.cli.rules", "rules_command"),
     "explain": ("wfctl.cli.rules", "explain"),
-    "config": ("wfctl.cli.config", "config_command"),
     "diff": ("wfctl.cli.diff", "diff"),
     "graph": ("wfctl.cli.graph", "graph"),
     "dedupe": ("wfctl.cli.dedupe", "dedupe"),

@@ -16,13 +16,28 @@ from typing import Any
 from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 # Nodes that aliases may add on top of the document's own nodes before the document is refused.
 MAX_ALIAS_EXPANSION = 1_000_000
 
 _T = "tag:yaml.org,2002:"
 _NULL, _BOOL, _INT, _FLOAT, _MERGE = _T + "null", _T + "bool", _T + "int", _T + "float", _T + "merge"
+# One Tag object per implicit tag: nodes share them, so the builder compares identities, not strings.
+TAG_STR, TAG_NULL, TAG_BOOL, TAG_INT, TAG_FLOAT, TAG_MERGE, TAG_SEQ, TAG_MAP = (
+    Tag(suffix=_T + t) for t in ("str", "null", "bool", "int", "float", "merge", "seq", "map")
+)
+# YAML 1.1 implicit scalars, as go-yaml (and so Kubernetes and Argo) resolve them.
+_BOOL_RE = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_INT_RE = re.compile(
+    r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|[1-9][0-9_]*(?::[0-5]?[0-9])+)$"
+)
+_FLOAT_RE = re.compile(
+    r"(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
+    r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_NULL_RE = re.compile(r"(?:~|null|Null|NULL)$")
 _TRUE = frozenset({"yes", "true", "on", "y"})
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -62,10 +77,35 @@ class YamlFile:
     text: str = ""
 
 
-class _Composer(CParser, VersionedResolver):  # type: ignore[misc]
-    def __init__(self, text: str) -> None:
-        CParser.__init__(self, text)
-        VersionedResolver.__init__(self, version=(1, 1))
+class _Composer(CParser):  # type: ignore[misc]
+    """The C parser and composer, with a YAML 1.1 resolver that hands out shared Tag objects."""
+
+    def descend_resolver(self, *_: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return TAG_STR
+            if not value:
+                return TAG_NULL
+            first = value[0]
+            if first in "-+.0123456789":
+                if _INT_RE.match(value):
+                    return TAG_INT
+                if _FLOAT_RE.match(value):
+                    return TAG_FLOAT
+            elif first in "yYnNtTfFoO" and _BOOL_RE.match(value):
+                return TAG_BOOL
+            if first in "~nN" and _NULL_RE.match(value):
+                return TAG_NULL
+            if value == "<<":
+                return TAG_MERGE
+            return TAG_STR
+        return TAG_SEQ if kind is SequenceNode else TAG_MAP
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -241,10 +281,25 @@ class _Builder:
 
     @staticmethod
     def _scalar(node: ScalarNode) -> Any:
-        tag, value = node.tag, node.value
-        if not isinstance(tag, str):
-            tag = str(getattr(tag, "value", tag))
-        if not tag.startswith(_T) or tag.endswith(("str", "timestamp", "binary")):
+        ctag, value = node.ctag, node.value
+        if ctag is TAG_STR:
+            return value
+        if ctag is TAG_INT:
+            try:
+                return _int11(value)
+            except ValueError:
+                return value
+        tag = ctag if ctag in (TAG_NULL, TAG_BOOL, TAG_FLOAT) else str(ctag)  # explicit tags: compare text
+        if tag is TAG_NULL:
+            return None
+        if tag is TAG_BOOL:
+            return value.lower() in _TRUE
+        if tag is TAG_FLOAT:
+            try:
+                return _float11(value)
+            except ValueError:
+                return value
+        if not isinstance(tag, str) or not tag.startswith(_T) or tag.endswith(("str", "timestamp", "binary")):
             return value
         try:
             if tag == _NULL:
@@ -265,7 +320,7 @@ class _Builder:
         merged: list[dict[Any, Any]] = []
         seen: dict[Any, Node] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.ctag is TAG_MERGE or (key_node.ctag is not TAG_STR and key_node.tag == _MERGE):
                 value, n = self._node(value_node)
                 size += n
                 sources = value if isinstance(value, list) else [value]

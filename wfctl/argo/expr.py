@@ -1,0 +1,192 @@
+"""Parsers for Argo's small languages: `depends` logic, `{{...}}` tags, and a syntax check for
+expr-lang expressions (`{{= ... }}`, `when: "{{= ...}}"`). Each returns an error message or names;
+none evaluates anything."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TASK_RESULTS = ("Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned", "AnySucceeded", "AllFailed")
+
+
+class ParseError(ValueError):
+    pass
+
+
+# ---------------------------------------------------------------- depends: `A && (B.Failed || !C)`
+
+_DEP_TOKEN = re.compile(r"\s*(?:(&&|\|\|)|(!)|(\()|(\))|([A-Za-z0-9_][-A-Za-z0-9_]*)(?:\.([A-Za-z]+))?)")
+
+
+@dataclass(frozen=True)
+class DependsRef:
+    task: str
+    result: str | None
+    column: int  # 0-based offset in the expression
+
+
+def parse_depends(text: str) -> list[DependsRef]:
+    """Task references in a `depends` expression; raises ParseError on bad syntax."""
+    tokens: list[tuple[str, object, int]] = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _DEP_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise ParseError(f"unexpected {text[pos:].strip()[:10]!r} at column {pos + 1}")
+        start = m.start(0) + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if m.group(1):
+            tokens.append(("op", m.group(1), start))
+        elif m.group(2):
+            tokens.append(("not", "!", start))
+        elif m.group(3):
+            tokens.append(("(", "(", start))
+        elif m.group(4):
+            tokens.append((")", ")", start))
+        else:
+            tokens.append(("name", DependsRef(m.group(5), m.group(6), start), start))
+        pos = m.end()
+    refs: list[DependsRef] = []
+    i = 0
+
+    def expect_operand() -> None:
+        nonlocal i
+        if i >= len(tokens):
+            raise ParseError("expression ends where a task name was expected")
+        kind, value, col = tokens[i]
+        if kind == "not":
+            i += 1
+            expect_operand()
+        elif kind == "(":
+            i += 1
+            expression()
+            if i >= len(tokens) or tokens[i][0] != ")":
+                raise ParseError(f"unbalanced '(' at column {col + 1}")
+            i += 1
+        elif kind == "name":
+            refs.append(value)  # type: ignore[arg-type]
+            i += 1
+        else:
+            raise ParseError(f"unexpected {value!s} at column {col + 1}, expected a task name")
+
+    def expression() -> None:
+        nonlocal i
+        expect_operand()
+        while i < len(tokens) and tokens[i][0] == "op":
+            i += 1
+            expect_operand()
+
+    if not tokens:
+        raise ParseError("empty expression")
+    expression()
+    if i < len(tokens):
+        kind, value, col = tokens[i]
+        raise ParseError(f"unexpected {value if kind != 'name' else value.task!s} at column {col + 1}")  # type: ignore[union-attr]
+    return refs
+
+
+# ---------------------------------------------------------------- {{...}} tags
+
+TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str  # inside the braces, stripped (without the leading '=' for expressions)
+    expression: bool
+
+
+def tags(value: str) -> list[Tag]:
+    out = []
+    for m in TAG.finditer(value):
+        inner = m.group(1)
+        if inner.lstrip().startswith("="):
+            out.append(Tag(inner.lstrip()[1:].strip(), True))
+        else:
+            out.append(Tag(inner.strip(), False))
+    return out
+
+
+# ---------------------------------------------------------------- expr-lang syntax check
+
+_EXPR_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<num>0[xX][0-9a-fA-F_]+|(?:\d[\d_]*)?\.?\d[\d_]*(?:[eE][-+]?\d+)?)
+    | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
+    | (?P<name>[A-Za-z_$][A-Za-z0-9_$]*|\#[A-Za-z0-9_]*)
+    | (?P<op>\?\?|\?\.|\.\.|=~|!~|==|!=|<=|>=|&&|\|\||\*\*|[-+*/%<>!?:.,|\[\](){}^;=])
+    )""",
+    re.VERBOSE,
+)
+_WORD_OPS = {"and", "or", "not", "in", "matches", "contains", "startsWith", "endsWith"}
+_BINARY = {"=~", "!~", "==", "!=", "<", ">", "<=", ">=", "&&", "||", "and", "or", "in", "matches", "contains",
+           "startsWith", "endsWith", "+", "-", "*", "/", "%", "**", "^", "??", "..", "|"}
+
+
+def check_expression(text: str) -> str | None:
+    """None when `text` is a syntactically plausible expr-lang expression, else why not."""
+    if not text.strip():
+        return "empty expression"
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _EXPR_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            rest = text[pos:].lstrip()
+            if rest[:1] in "\"'`":
+                return f"unterminated string starting {rest[:12]!r}"
+            return f"unexpected character {rest[:1]!r}"
+        kind = m.lastgroup or "op"
+        value = m.group(kind)
+        if kind == "name" and value in _WORD_OPS:
+            kind = "op"
+        tokens.append((kind, value))
+        pos = m.end()
+    stack: list[str] = []
+    pairs = {")": "(", "]": "[", "}": "{"}
+    expect_operand = True
+    for kind, value in tokens:
+        if kind in ("num", "str", "name"):
+            if not expect_operand:
+                return f"missing operator before {value!r}"
+            expect_operand = False
+        elif value in "([{":
+            if value == "(" and not expect_operand:  # a call
+                pass
+            elif value == "[" and not expect_operand:  # an index
+                pass
+            elif not expect_operand:
+                return f"unexpected {value!r}"
+            stack.append(value)
+            expect_operand = True
+        elif value in ")]}":
+            if not stack or stack[-1] != pairs[value]:
+                return f"unbalanced {value!r}"
+            stack.pop()
+            expect_operand = False
+        elif value in (".", "?."):
+            if expect_operand:
+                return f"unexpected {value!r}"
+            expect_operand = True
+        elif value == ",":
+            if not stack:
+                return "',' outside a call, list or map"
+            expect_operand = True
+        elif value in ("!", "not") or (value in ("-", "+") and expect_operand):
+            expect_operand = True
+        elif value in (":", "?", ";", "="):
+            expect_operand = True
+        elif value in _BINARY:
+            if expect_operand and value not in ("|",):
+                return f"operator {value!r} without a left operand"
+            expect_operand = True
+        else:
+            return f"unexpected {value!r}"
+    if stack:
+        return f"unbalanced {stack[-1]!r}"
+    if expect_operand and tokens and tokens[-1][1] not in (")", "]", "}"):
+        return f"expression ends with {tokens[-1][1]!r}"
+    return None

@@ -1,0 +1,313 @@
+"""Which `{{...}}` variables resolve where, with Argo's scoping rules.
+
+Globals come from the workflow (name, parameters, labels, annotations, global outputs...). A
+template adds its inputs, its outputs (self-references), `pod.name` and retry variables. A step sees
+the steps of *earlier* groups; a DAG task sees only its (transitive) dependencies. Loops add `item`.
+`resolve` returns None when a variable resolves, else a message saying why not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from wfctl.argo.refs import resolve_call
+from wfctl.argo.spec import (
+    RESULT_TYPES,
+    as_dict,
+    as_list,
+    input_artifacts,
+    input_parameters,
+    iter_templates,
+    output_artifacts,
+    output_parameters,
+    template_type,
+    workflow_spec,
+)
+from wfctl.schema.errors import suggest
+
+if TYPE_CHECKING:
+    from wfctl.argo.index import TemplateIndex
+    from wfctl.loader.documents import Document
+
+# Roots Argo checks at validation time (workflow/common/common.go); others are left to runtime.
+CHECKED_ROOTS = ("item", "steps", "inputs", "outputs", "pod", "workflow", "tasks")
+# metric-only variables (util/variables/keys): duration, exitCode, resourcesDuration.*, status
+KNOWN_ROOTS = (*CHECKED_ROOTS, "retries", "lastRetry", "node", "cronworkflow", "status", "duration", "exitCode",
+               "resourcesDuration")
+NODE_FIELDS = ("id", "ip", "status", "exitCode", "startedAt", "finishedAt", "hostNodeName", "name", "message")
+_CONTROLLER_KEYS = ("workflows.argoproj.io/",)
+
+
+@dataclass
+class Globals:
+    exact: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    parameters: list[str] = field(default_factory=list)
+
+    def resolves(self, name: str) -> bool:
+        if name in self.exact:
+            return True
+        return any(name == p or name.startswith(p + ".") or name.startswith(p + "/") for p in self.prefixes)
+
+
+def build_globals(doc: Document, index: TemplateIndex) -> Globals:
+    g = Globals()
+    g.exact |= {f"workflow.{f}" for f in (
+        "name", "namespace", "mainEntrypoint", "serviceAccountName", "uid", "status", "failures", "duration",
+        "scheduledTime", "priority", "parameters", "parameters.json", "labels", "labels.json", "annotations",
+        "annotations.json", "outputs.parameters", "outputs.artifacts", "creationTimestamp")}
+    g.prefixes.add("workflow.creationTimestamp")
+    _, spec = workflow_spec(doc)
+    specs = [spec]
+    ref = as_dict(spec.get("workflowTemplateRef"))
+    templated = doc.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate")
+    if ref.get("name"):
+        target = index.lookup(str(ref["name"]), cluster_scope=bool(ref.get("clusterScope")), namespace=doc.namespace)
+        if target is None:
+            templated = True  # nothing known about the referenced spec: be lenient
+        else:
+            specs.append(target.spec)
+    labels: set[str] = set()
+    annotations: set[str] = set()
+    meta = doc.metadata
+    labels |= set(as_dict(meta.get("labels")))
+    annotations |= set(as_dict(meta.get("annotations")))
+    for s in specs:
+        for p in as_list(as_dict(s.get("arguments")).get("parameters")):
+            if isinstance(p, dict) and isinstance(p.get("name"), str):
+                g.parameters.append(p["name"])
+                g.exact.add(f"workflow.parameters.{p['name']}")
+        wm = as_dict(s.get("workflowMetadata"))
+        labels |= set(as_dict(wm.get("labels"))) | set(as_dict(wm.get("labelsFrom")))
+        annotations |= set(as_dict(wm.get("annotations")))
+    if doc.kind == "CronWorkflow":
+        labels |= set(as_dict(as_dict(doc.spec.get("workflowMetadata")).get("labels")))
+    g.exact |= {f"workflow.labels.{k}" for k in labels} | {f"workflow.annotations.{k}" for k in annotations}
+    for key in _CONTROLLER_KEYS:
+        g.prefixes |= {f"workflow.labels.{key}".rstrip("/"), f"workflow.annotations.{key}".rstrip("/")}
+    if templated:
+        # the Workflow that runs this template supplies parameters, labels and annotations
+        g.prefixes |= {"workflow.parameters", "workflow.labels", "workflow.annotations"}
+    for _, tpl in iter_templates(doc):
+        for p in output_parameters(tpl):
+            name = p.get("globalName")
+            if isinstance(name, str):
+                if "{{" in name:
+                    g.prefixes.add("workflow.outputs.parameters")
+                g.exact.add(f"workflow.outputs.parameters.{name}")
+        for a in output_artifacts(tpl):
+            name = a.get("globalName")
+            if isinstance(name, str):
+                if "{{" in name:
+                    g.prefixes.add("workflow.outputs.artifacts")
+                g.exact.add(f"workflow.outputs.artifacts.{name}")
+    return g
+
+
+@dataclass
+class NodeInfo:
+    """A step or task as a source of variables."""
+
+    name: str
+    template: dict[str, Any] | None  # None: unknown offline (unresolved templateRef, parameterised)
+    template_name: str
+    loop: bool
+
+
+@dataclass
+class Scope:
+    globals: Globals
+    template: dict[str, Any]
+    root: str = ""  # "steps" or "tasks" inside steps/DAG templates
+    visible: dict[str, NodeInfo] = field(default_factory=dict)
+    all_nodes: dict[str, NodeInfo] = field(default_factory=dict)
+    current: str = ""
+    item: str | None = None  # None (no loop), "scalar", "any"
+    item_keys: set[str] = field(default_factory=set)
+
+    def resolve(self, name: str) -> str | None:
+        """None if `{{name}}` resolves here; otherwise the reason it does not."""
+        root = name.split(".", 1)[0]
+        if root == "workflow":
+            if self.globals.resolves(name):
+                return None
+            if name.startswith("workflow.parameters."):
+                param = name.split(".", 2)[2]
+                hint = suggest(param, self.globals.parameters)
+                return f"the workflow has no parameter {param!r} in spec.arguments" + (
+                    f" (did you mean {hint!r}?)" if hint else "")
+            if name.startswith(("workflow.labels.", "workflow.annotations.")):
+                return f"{name.split('.')[1][:-1]} {name.split('.', 2)[2]!r} is not set on the workflow"
+            if name.startswith("workflow.outputs."):
+                return "no template exports a global output with that globalName"
+            return f"{name!r} is not a workflow variable"
+        if root == "inputs":
+            return self._inputs(name)
+        if root == "outputs":
+            return None  # self-references in outputs and metrics
+        if root == "pod":
+            return None if name == "pod.name" else f"{name!r} is not a pod variable (only pod.name)"
+        if root == "item":
+            if self.item is None:
+                return "'item' is only defined in a step or task with withItems, withParam or withSequence"
+            if name == "item" or self.item == "any" or name.split(".", 1)[1].split(".")[0] in self.item_keys:
+                return None
+            return f"the items of this loop have no key {name.split('.', 1)[1]!r}"
+        if root in ("steps", "tasks"):
+            return self._nodes(root, name)
+        return None
+
+    def _inputs(self, name: str) -> str | None:
+        parts = name.split(".")
+        if name in ("inputs.parameters", "inputs.artifacts"):
+            return None
+        if len(parts) >= 3 and parts[1] == "parameters":
+            names = [p.get("name") for p in input_parameters(self.template)]
+            if parts[2] in names and (len(parts) == 3 or parts[3:] == ["json"]):
+                return None
+            hint = suggest(parts[2], [n for n in names if isinstance(n, str)])
+            return f"template {self.template.get('name')!r} has no input parameter {parts[2]!r}" + (
+                f" (did you mean {hint!r}?)" if hint else "")
+        if len(parts) >= 3 and parts[1] == "artifacts":
+            names = [a.get("name") for a in input_artifacts(self.template)]
+            if parts[2] in names:
+                return None
+            return f"template {self.template.get('name')!r} has no input artifact {parts[2]!r}"
+        return f"{name!r} is not an inputs variable (inputs.parameters.NAME, inputs.artifacts.NAME)"
+
+    def _nodes(self, root: str, name: str) -> str | None:
+        parts = name.split(".")
+        if len(parts) < 2 or name in ("steps.name", "tasks.name"):
+            return None
+        what = "step" if root == "steps" else "task"
+        if root != self.root:
+            return f"{{{{{root}.…}}}} is only defined inside a {'steps' if root == 'steps' else 'DAG'} template"
+        node_name = parts[1]
+        node = self.visible.get(node_name)
+        if node is None:
+            if node_name in self.all_nodes:
+                if root == "steps":
+                    return f"step {node_name!r} does not run before this step (only earlier step groups are visible)"
+                return f"task {node_name!r} is not a dependency of task {self.current!r} (add it to depends)"
+            hint = suggest(node_name, list(self.all_nodes))
+            return f"no {what} named {node_name!r} in this template" + (f" (did you mean {hint!r}?)" if hint else "")
+        rest = parts[2:]
+        if not rest or rest[0] in NODE_FIELDS:
+            return None
+        if rest[0] != "outputs" or len(rest) < 2:
+            return f"{name!r}: expected {root}.{node_name}.outputs.… or a node field ({', '.join(NODE_FIELDS)})"
+        target = node.template
+        if target is None:
+            return None  # not known offline
+        kind = template_type(target)
+        if rest[1] in ("result", "exitCode"):
+            if kind in RESULT_TYPES or kind is None:
+                return None
+            return f"{what} {node_name!r} runs a {kind} template, which has no outputs.{rest[1]}"
+        if rest[1] == "parameters":
+            if len(rest) == 2:
+                return None
+            names = [p.get("name") for p in output_parameters(target)]
+            if rest[2] in names:
+                return None
+            return f"template {node.template_name!r} (run by {what} {node_name!r}) has no output parameter {rest[2]!r}"
+        if rest[1] == "artifacts":
+            if len(rest) == 2:
+                return None
+            names = [a.get("name") for a in output_artifacts(target)]
+            if rest[2] in names:
+                return None
+            return f"template {node.template_name!r} (run by {what} {node_name!r}) has no output artifact {rest[2]!r}"
+        return f"{name!r}: unknown output {rest[1]!r} (result, exitCode, parameters, artifacts)"
+
+
+def node_info(call: dict[str, Any], doc: Document, index: TemplateIndex) -> NodeInfo:
+    target = resolve_call(call, doc, index)
+    name = call.get("template") or as_dict(call.get("templateRef")).get("template") or "inline"
+    loop = any(call.get(k) is not None for k in ("withItems", "withParam", "withSequence"))
+    return NodeInfo(str(call.get("name")), target.template, str(name), loop)
+
+
+def loop_item(call: dict[str, Any]) -> tuple[str | None, set[str]]:
+    if call.get("withParam") is not None or call.get("withSequence") is not None:
+        return ("any" if call.get("withParam") is not None else "scalar"), set()
+    items = call.get("withItems")
+    if isinstance(items, list):
+        keys: set[str] = set()
+        any_scalar = False
+        for item in items:
+            if isinstance(item, dict):
+                keys |= {str(k) for k in item}
+            else:
+                any_scalar = True
+        if keys and not any_scalar:
+            return "scalar", keys
+        return ("any" if keys else "scalar"), keys
+    return None, set()
+
+
+def _template_scope(g: Globals, tpl: dict[str, Any]) -> Scope:
+    return Scope(g, tpl)
+
+
+def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any, ...], str, Scope]]:
+    """Every string of the document's templates that may hold `{{...}}`, with the scope it is read in."""
+    from wfctl.argo.dag import ancestors, dependency_graph  # noqa: PLC0415
+    from wfctl.argo.spec import iter_steps, iter_tasks, strings  # noqa: PLC0415
+
+    g = build_globals(doc, index)
+    out: list[tuple[tuple[Any, ...], str, Scope]] = []
+    prefix, spec = workflow_spec(doc)
+    workflow_scope = Scope(g, {})
+    for key in ("arguments", "hooks", "workflowMetadata", "podMetadata", "metrics", "podSpecPatch"):
+        for path, text in strings(spec.get(key), (*prefix, key)):
+            if "{{" in text:
+                out.append((path, text, workflow_scope))
+    for tpl_path, tpl in iter_templates(doc):
+        base = _template_scope(g, tpl)
+        kind = template_type(tpl)
+        if kind in ("steps", "dag"):
+            root = "steps" if kind == "steps" else "tasks"
+            calls = ([(p, s, grp) for p, grp, s in iter_steps(tpl_path, tpl)] if kind == "steps"
+                     else [(p, t, 0) for p, t in iter_tasks(tpl_path, tpl)])
+            infos = {str(c.get("name")): node_info(c, doc, index) for _, c, _ in calls}
+            graph = dependency_graph(tpl) if kind == "dag" else {}
+            for path, call, group in calls:
+                name = str(call.get("name"))
+                if kind == "steps":
+                    visible = {n: infos[n] for p, c, grp in calls if grp < group for n in [str(c.get("name"))]}
+                else:
+                    visible = {n: infos[n] for n in ancestors(graph, name) if n in infos}
+                item, keys = loop_item(call)
+                scope = Scope(g, tpl, root, visible, infos, name, item, keys)
+                hook_scope = Scope(g, tpl, root, {**visible, name: infos[name]}, infos, name, item, keys)
+                for key, value in call.items():
+                    if key in ("inline",):
+                        continue
+                    for spath, text in strings(value, (*path, key)):
+                        if "{{" in text:
+                            out.append((spath, text, hook_scope if key in ("hooks", "onExit") else scope))
+            whole = Scope(g, tpl, root, dict(infos), infos, "", None, set())
+            for key, value in tpl.items():
+                if key in ("steps", "dag"):
+                    if kind == "dag":
+                        target = as_dict(value).get("target")
+                        if isinstance(target, str) and "{{" in target:
+                            out.append(((*tpl_path, "dag", "target"), target, whole))
+                    continue
+                for spath, text in strings(value, (*tpl_path, key)):
+                    if "{{" in text:
+                        out.append((spath, text, whole))
+            for path, call, _ in calls:
+                inline = call.get("inline")
+                if isinstance(inline, dict):
+                    inline_scope = _template_scope(g, inline)
+                    for spath, text in strings(inline, (*path, "inline")):
+                        if "{{" in text:
+                            out.append((spath, text, inline_scope))
+        else:
+            for spath, text in strings(tpl, tpl_path):
+                if "{{" in text:
+                    out.append((spath, text, base))
+    return out

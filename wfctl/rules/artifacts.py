@@ -1,0 +1,72 @@
+"""WF119 artifacts: input and output artifact declarations that Argo accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wfctl.argo.names import ARTIFACT_NAME
+from wfctl.argo.spec import LEAF_TYPES, as_dict, input_artifacts, output_artifacts, template_type
+from wfctl.model import Finding, Severity
+from wfctl.rules.base import Rule, RuleContext
+
+LOCATIONS = ("s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "azure", "plugin")
+
+
+class Artifacts(Rule):
+    """Artifacts: names required and unique; input artifacts of container and script templates need a
+    `path`, and `path` is only for leaf templates; no `..` in paths; `from` is not valid in inputs; at
+    most one location (s3, git, http, ...); a git location needs `repo`; hdfs needs `addresses` and an
+    absolute `path`.
+    """
+
+    code = "WF119"
+    name = "artifacts"
+    severity = Severity.ERROR
+    summary = "Malformed input or output artifact"
+    stage = "argo"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for tpl_path, tpl in ctx.templates():
+            kind = template_type(tpl)
+            leaf = kind in ("container", "script")
+            for where, arts in (("inputs", input_artifacts(tpl)), ("outputs", output_artifacts(tpl))):
+                seen: set[str] = set()
+                for i, a in enumerate(arts):
+                    path = (*tpl_path, where, "artifacts", i)
+                    name = a.get("name")
+                    if not isinstance(name, str) or not name:
+                        yield self.finding(ctx, path, f"{where[:-1]} artifact #{i + 1} has no name", at_key=True)
+                        continue
+                    if not ARTIFACT_NAME.match(name):
+                        yield self.finding(ctx, (*path, "name"), f"artifact name {name!r} is invalid")
+                    if name in seen:
+                        yield self.finding(ctx, (*path, "name"), f"{where} artifact {name!r} is declared twice")
+                    seen.add(name)
+                    art_path = a.get("path")
+                    if art_path is not None and kind not in LEAF_TYPES:
+                        yield self.finding(ctx, (*path, "path"),
+                                           f"artifact {name!r}: path is only valid in container/script templates")
+                    if where == "inputs" and leaf and art_path is None:
+                        yield self.finding(ctx, path, f"input artifact {name!r} needs a path", at_key=True)
+                    if isinstance(art_path, str) and ".." in art_path.split("/"):
+                        yield self.finding(ctx, (*path, "path"),
+                                           f"artifact {name!r}: path {art_path!r} contains '..' (directory traversal)")
+                    if where == "inputs" and a.get("from") is not None:
+                        yield self.finding(ctx, (*path, "from"),
+                                           f"input artifact {name!r}: 'from' belongs in arguments, not inputs", at_key=True)
+                    locations = [k for k in LOCATIONS if a.get(k) is not None]
+                    if len(locations) > 1:
+                        yield self.finding(ctx, (*path, locations[1]),
+                                           f"artifact {name!r} has several locations ({', '.join(locations)})", at_key=True)
+                    git = a.get("git")
+                    if isinstance(git, dict) and not git.get("repo"):
+                        yield self.finding(ctx, (*path, "git"), f"artifact {name!r}: git.repo is required", at_key=True)
+                    hdfs = a.get("hdfs")
+                    if isinstance(hdfs, dict):
+                        if not hdfs.get("addresses"):
+                            yield self.finding(ctx, (*path, "hdfs"), f"artifact {name!r}: hdfs.addresses is required",
+                                               at_key=True)
+                        hpath = as_dict(hdfs).get("path")
+                        if isinstance(hpath, str) and not hpath.startswith("/") and "{{" not in hpath:
+                            yield self.finding(ctx, (*path, "hdfs", "path"),
+                                               f"artifact {name!r}: hdfs.path must be absolute")

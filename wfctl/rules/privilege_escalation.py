@@ -1,0 +1,35 @@
+"""WF307 privilege-escalation: no escalation or dangerous capabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wfctl.argo.spec import as_dict, as_list, containers
+from wfctl.model import Finding, Severity
+from wfctl.rules.base import Rule, RuleContext
+
+DANGEROUS = {"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH"}
+
+
+class PrivilegeEscalation(Rule):
+    """`allowPrivilegeEscalation: true` lets a process gain more rights than its parent (setuid
+    binaries); capabilities such as SYS_ADMIN, NET_ADMIN or ALL come close to privileged mode.
+    """
+
+    code = "WF307"
+    name = "privilege-escalation"
+    severity = Severity.WARNING
+    summary = "allowPrivilegeEscalation or dangerous added capabilities"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for path, tpl in ctx.templates():
+            for sub, c in containers(tpl):
+                sc = as_dict(c.get("securityContext"))
+                if sc.get("allowPrivilegeEscalation") is True:
+                    yield self.finding(ctx, (*path, *sub, "securityContext", "allowPrivilegeEscalation"),
+                                       "allowPrivilegeEscalation: true")
+                added = [str(x) for x in as_list(as_dict(sc.get("capabilities")).get("add"))]
+                bad = sorted(set(added) & DANGEROUS)
+                if bad:
+                    yield self.finding(ctx, (*path, *sub, "securityContext", "capabilities", "add"),
+                                       f"adds dangerous capabilities: {', '.join(bad)}")

@@ -1,0 +1,46 @@
+"""WF115 undefined-variable: every `{{...}}` variable resolves in its scope, as Argo scopes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wfctl.argo.expr import tags
+from wfctl.argo.scope import CHECKED_ROOTS, scoped_strings
+from wfctl.model import Finding, Severity
+from wfctl.rules.base import Rule, RuleContext
+
+
+def cached_strings(ctx: RuleContext) -> list:
+    if "scoped_strings" not in ctx.cache:
+        ctx.cache["scoped_strings"] = scoped_strings(ctx.doc, ctx.index)
+    return ctx.cache["scoped_strings"]
+
+
+class UndefinedVariable(Rule):
+    """A `{{...}}` variable must exist where it is used; Argo fails with `failed to resolve {{...}}`.
+
+    Scopes follow Argo: a template sees its own `inputs.*`, `outputs.*` and (pod templates)
+    `pod.name`; a step sees the outputs of steps in *earlier* groups only; a DAG task sees the outputs of
+    its dependencies (direct or indirect) only; `item` exists only in a looping step or task;
+    `workflow.parameters.X` needs X in `spec.arguments`. Referencing a step's or task's outputs checks
+    that the called template declares them (`outputs.result` only for container, script, data, http and
+    plugin templates). References that cannot be known offline (an unresolved templateRef) are accepted.
+    """
+
+    code = "WF115"
+    name = "undefined-variable"
+    severity = Severity.ERROR
+    summary = "{{...}} variable that does not resolve in its scope"
+    stage = "argo"
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for path, text, scope in cached_strings(ctx):
+            for tag in tags(text):
+                if tag.expression or not tag.text:
+                    continue
+                root = tag.text.split(".", 1)[0]
+                if root not in CHECKED_ROOTS:
+                    continue
+                problem = scope.resolve(tag.text)
+                if problem:
+                    yield self.finding(ctx, path, f"{{{{{tag.text}}}}} does not resolve: {problem}")
