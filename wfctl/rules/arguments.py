@@ -40,8 +40,7 @@ class Arguments(Rule):
                 here = (*path, kind, i)
                 name = item.get("name")
                 if not isinstance(name, str) or not name:
-                    yield self.finding(ctx, here, f"{kind[:-1]} #{i + 1} has no name", at_key=True)
-                    continue
+                    continue  # a missing name is WF003 (schema)
                 if "{{" not in name and not PARAM_NAME.match(name) and kind == "parameters":
                     yield self.finding(ctx, (*here, "name"),
                                        f"parameter name {name!r} may only contain alphanumerics, '_' and '-'")

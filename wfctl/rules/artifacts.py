@@ -35,8 +35,7 @@ class Artifacts(Rule):
                     path = (*tpl_path, where, "artifacts", i)
                     name = a.get("name")
                     if not isinstance(name, str) or not name:
-                        yield self.finding(ctx, path, f"{where[:-1]} artifact #{i + 1} has no name", at_key=True)
-                        continue
+                        continue  # a missing name is WF003 (schema)
                     if not ARTIFACT_NAME.match(name):
                         yield self.finding(ctx, (*path, "name"), f"artifact name {name!r} is invalid")
                     if name in seen:

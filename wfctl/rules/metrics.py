@@ -32,8 +32,6 @@ class Metrics(Rule):
                 if isinstance(name, str) and not METRIC_NAME.match(name):
                     yield self.finding(ctx, (*path, "name"),
                                        f"metric name {name!r} may only contain alphanumerics and '_'")
-                if not metric.get("help"):
-                    yield self.finding(ctx, path, f"metric {name!r} needs a help string", at_key=True)
                 for j, label in enumerate(as_list(metric.get("labels"))):
                     key = as_dict(label).get("key")
                     if isinstance(key, str) and not METRIC_NAME.match(key):

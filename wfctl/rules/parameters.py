@@ -35,9 +35,7 @@ class Parameters(Rule):
                     path = (*tpl_path, where, "parameters", i)
                     name = p.get("name")
                     if not isinstance(name, str) or not name:
-                        yield self.finding(ctx, path, f"{where[:-1]} parameter #{i + 1} of {tname!r} has no name",
-                                           at_key=True)
-                        continue
+                        continue  # a missing name is WF003 (schema)
                     if not PARAM_NAME.match(name):
                         yield self.finding(ctx, (*path, "name"),
                                            f"parameter name {name!r} may only contain alphanumerics, '_' and '-'")

@@ -37,7 +37,7 @@ def suggest(word: str, candidates: list[str]) -> str | None:
     lowered = {c.lower(): c for c in candidates}
     if word.lower() in lowered:
         return lowered[word.lower()]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.7)
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -1,0 +1,145 @@
+"""Configuration files and inline suppression, through the CLI and at the unit level."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES, run, run_json
+from wfctl import config as config_mod
+from wfctl import rules, suppress
+
+FAIL_201 = (FIXTURES / "rules" / "WF201" / "fail.yaml").read_text()
+
+
+def codes(payload):
+    return sorted({f["rule"] for f in payload["findings"]})
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "wf.yaml").write_text(FAIL_201)
+    monkeypatch.chdir(tmp_path / "sub" / "deeper")
+    return tmp_path
+
+
+def test_config_found_by_walking_up(project):
+    (project / ".wfctl.yaml").write_text("ignore: [unpinned-image]\n")
+    _, payload = run_json("lint", "wf.yaml")
+    assert "WF201" not in codes(payload)
+    _, payload = run_json("lint", "--isolated", "wf.yaml")
+    assert "WF201" in codes(payload)
+
+
+def test_walk_stops_at_repository_root(project, tmp_path_factory):
+    # a config above the repository root (the directory holding .git) is not used
+    outer = project.parent / ".wfctl.yaml"
+    outer.write_text("ignore: [WF201]\n")
+    try:
+        _, payload = run_json("lint", "wf.yaml")
+        assert "WF201" in codes(payload)
+    finally:
+        outer.unlink()
+
+
+def test_pyproject_tool_section(project):
+    (project / "pyproject.toml").write_text('[tool.wfctl]\nseverity = {WF201 = "error"}\n')
+    code, payload = run_json("lint", "wf.yaml")
+    assert code == 1 and any(f["rule"] == "WF201" and f["severity"] == "error" for f in payload["findings"])
+
+
+def test_select_severity_per_file_and_rule_options(project):
+    (project / ".wfctl.yaml").write_text(
+        "select: [WF2]\n"
+        "rules:\n  WF201:\n    level: info\n    allow: [docker.io/]\n"
+        "per-file-ignores:\n  'other/*.yaml': [WF201]\n"
+    )
+    _, payload = run_json("lint", "wf.yaml")
+    assert [(f["rule"], f["severity"]) for f in payload["findings"]] == [("WF201", "info")]
+    (project / ".wfctl.yaml").write_text("rules:\n  WF201:\n    allow: [busybox]\n")
+    _, payload = run_json("lint", "wf.yaml")
+    assert "WF201" not in codes(payload)
+    (project / ".wfctl.yaml").write_text("per-file-ignores:\n  'wf.yaml': [WF201]\n")
+    _, payload = run_json("lint", "wf.yaml")
+    assert "WF201" not in codes(payload)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("selcet: [WF201]\n", "unknown option 'selcet': did you mean 'select'?"),
+        ("ignore: [WF999]\n", "unknown rule 'WF999'"),
+        ("severity: {WF201: fatal}\n", "'fatal' is not one of"),
+        ("ignore: [a\n", "YAML syntax error"),
+    ],
+)
+def test_invalid_config_is_exit_2_with_position(project, text, message):
+    (project / ".wfctl.yaml").write_text(text)
+    result = run("lint", "wf.yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr and ".wfctl.yaml:1:" in result.stderr
+
+
+def test_explicit_config_and_env(project, monkeypatch):
+    (project / "custom.yaml").write_text("ignore: [WF201]\n")
+    _, payload = run_json("lint", "--config", str(project / "custom.yaml"), "wf.yaml")
+    assert "WF201" not in codes(payload)
+    monkeypatch.setenv("WFCTL_CONFIG", str(project / "custom.yaml"))
+    _, payload = run_json("lint", "wf.yaml")
+    assert "WF201" not in codes(payload)
+    assert run("lint", "--config", "missing.yaml", "wf.yaml").exit_code == 2
+
+
+def test_config_argo_version_and_templates(project):
+    (project / "lib").mkdir()
+    (project / "lib" / "t.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: lib}\nspec:\n"
+        "  templates: [{name: t, suspend: {}}]\n")
+    (project / "sub" / "deeper" / "ref.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: r-}\nspec:\n"
+        "  entrypoint: main\n  templates:\n    - name: main\n      steps: [[{name: a, templateRef: {name: lib, template: t}}]]\n")
+    (project / ".wfctl.yaml").write_text("templates: [lib]\nstrict-refs: true\n")
+    assert run("validate", "ref.yaml").exit_code == 0
+    (project / ".wfctl.yaml").write_text("strict-refs: true\n")
+    assert run("validate", "ref.yaml").exit_code == 1
+
+
+# ------------------------------------------------------------------ suppression
+
+def test_inline_suppression_forms(tmp_path):
+    base = FAIL_201
+    line = "image: busybox  # expect: WF201"
+    cases = {
+        "trailing": base.replace(line, "image: busybox  # wfctl: disable=WF201 pinned by digest upstream"),
+        "by-name": base.replace(line, "image: busybox  # wfctl: disable=unpinned-image"),
+        "line-above": base.replace("      container:\n", "      # wfctl: disable=WF201\n      container:\n"),
+        "file": "# wfctl: disable-file=WF201\n" + base,
+        "annotation": base.replace("  generateName: rule-\n",
+                                   "  generateName: rule-\n  annotations: {wfctl.io/disable: 'WF201 -- generated'}\n"),
+    }
+    for name, text in cases.items():
+        f = tmp_path / f"{name}.yaml"
+        f.write_text(text)
+        _, payload = run_json("lint", "--isolated", str(f))
+        assert "WF201" not in codes(payload), name
+    other = tmp_path / "other.yaml"
+    other.write_text(base.replace(line, "image: busybox  # wfctl: disable=WF202"))
+    _, payload = run_json("lint", "--isolated", str(other))
+    assert "WF201" in codes(payload)
+
+
+def test_suppression_unit():
+    text = "a: 1\n# wfctl: disable=WF201\nb:\n  c: 1\nd: 2  # wfctl: disable=WF3,nope\n"
+    s = suppress.parse(text, rules.resolve)
+    assert s.covers("WF201", 3) and s.covers("WF201", 4) and not s.covers("WF201", 5)
+    assert s.covers("WF301", 5) and not s.covers("WF301", 4)
+    assert s.unknown == [(5, "nope")]
+
+
+def test_parse_size():
+    assert config_mod.parse_size("10MB") == 10 * 1024 * 1024
+    assert config_mod.parse_size("512k") == 512 * 1024
+    assert config_mod.parse_size(42) == 42
+    with pytest.raises(ValueError):
+        config_mod.parse_size("lots")
