@@ -1,0 +1,1 @@
+"""Semantic diff of Argo manifests: normalise, compare with deepdiff, render for people and CI."""
