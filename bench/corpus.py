@@ -115,17 +115,31 @@ def big_dag(tasks: int, distinct: int, *, copies: bool, seed: int = 3, image_tag
         lines.append(f"          - name: task-{i}\n            template: {tpl}{dep}")
     bodies = []
     for k in range(distinct):
+        # what generators emit for each task: a full, self-contained template
         bodies.append(
-            f"""      container:
+            f"""      metadata:
+        labels: {{app: pipeline, stage: stage-{k}}}
+      retryStrategy:
+        limit: "2"
+        retryPolicy: OnError
+        backoff: {{duration: 10s, factor: "2", maxDuration: 5m}}
+      container:
         image: docker.io/library/busybox:{image_tag}
         command: [sh, -c]
         args: ["echo kind {k}; sleep {k % 7}"]
         env:
           - name: KIND
             value: "{k}"
+          - name: LOG_LEVEL
+            value: info
+          - name: PIPELINE
+            value: nightly-batch
         resources:
           requests: {{cpu: 100m, memory: 64Mi}}
-          limits: {{cpu: 200m, memory: 128Mi}}"""
+          limits: {{cpu: 200m, memory: 128Mi}}
+        securityContext:
+          runAsNonRoot: true
+          allowPrivilegeEscalation: false"""
         )
     emitted = set()
     for i, tpl in enumerate(names):

@@ -51,11 +51,16 @@ def template_type(tpl: dict[str, Any]) -> str | None:
 
 
 def templates_by_name(doc: Document) -> dict[str, tuple[Path_, dict[str, Any]]]:
+    """name -> (path, template); computed once per document (rules ask for it for every call)."""
+    cached = doc.cache.get("templates_by_name")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     result: dict[str, tuple[Path_, dict[str, Any]]] = {}
     for path, tpl in iter_templates(doc):
         name = tpl.get("name")
         if isinstance(name, str) and name not in result:
             result[name] = (path, tpl)
+    doc.cache["templates_by_name"] = result
     return result
 
 

@@ -25,6 +25,7 @@ class Document:
     node: Node | None
     problems: list[Problem] = field(default_factory=list)
     item: int | None = None  # index in `items` when unpacked from a `kind: List`
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived views, computed once
 
     @property
     def metadata(self) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""`wfctl dedupe`: merge repeated templates, rewrite references, prove the result is equivalent."""

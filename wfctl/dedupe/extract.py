@@ -1,0 +1,177 @@
+"""Across files: templates repeated in several files move into one WorkflowTemplate, and the files
+call them with `templateRef`. Only leaf templates that keep their meaning when moved are extracted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.nodes import ScalarNode, SequenceNode
+
+from wfctl.argo.canonical import fingerprint, template_body
+from wfctl.argo.spec import LEAF_TYPES, as_dict, as_list, strings, template_type, workflow_spec
+from wfctl.dedupe.find import references
+from wfctl.dedupe.plan import FileReport, documents, verify
+from wfctl.dedupe.rewrite import Edit, RewriteError, delete_item, line_starts, offset, splice
+from wfctl.loader.locate import find
+
+
+@dataclass
+class Extraction:
+    reports: list[FileReport] = field(default_factory=list)
+    template_text: str = ""
+    templates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _why_not(tpl: dict[str, Any], spec: dict[str, Any], name: str) -> str | None:
+    if template_type(tpl) not in LEAF_TYPES:
+        return "calls other templates (only leaf templates are extracted)"
+    if any("{{workflow." in text or "{{=" in text and "workflow." in text for _, text in strings(tpl)):
+        return "reads {{workflow.*}} variables, which would then refer to the caller's workflow"
+    if spec.get("templateDefaults"):
+        return "its workflow has templateDefaults, which a referenced template might not get the same way"
+    roots = {spec.get("entrypoint"), spec.get("onExit")} | {as_dict(h).get("template") for h in as_dict(spec.get("hooks")).values()}
+    if name in roots:
+        return "it is the entrypoint, exit handler or a workflow hook (those must be local templates)"
+    return None
+
+
+def extract(files: list[tuple[str, str]], name: str) -> Extraction:
+    result = Extraction()
+    parsed: list[tuple[str, str, list]] = []
+    where: dict[str, set[str]] = {}
+    for file, text in files:
+        try:
+            docs = documents(file, text)
+        except RewriteError as exc:
+            report = FileReport(file, text, text, error=f"cannot read: {exc}")
+            result.reports.append(report)
+            parsed.append((file, text, []))
+            continue
+        parsed.append((file, text, docs))
+        for doc in docs:
+            if doc.kind not in ("Workflow", "CronWorkflow"):
+                continue
+            _, spec = workflow_spec(doc)
+            for tpl in as_list(spec.get("templates")):
+                if isinstance(tpl, dict) and isinstance(tpl.get("name"), str):
+                    where.setdefault(fingerprint(template_body(tpl)), set()).add(file)
+    shared = {fp for fp, found in where.items() if len(found) > 1}
+    chosen: dict[str, str] = {}  # fingerprint -> name in the WorkflowTemplate
+    for file, text, docs in parsed:
+        if not docs and any(r.file == file for r in result.reports):
+            continue
+        report = FileReport(file, text, text)
+        starts = line_starts(text)
+        edits: list[Edit] = []
+        for doc in docs:
+            prefix, spec = workflow_spec(doc)
+            templates = [t for t in as_list(spec.get("templates")) if isinstance(t, dict)]
+            report.templates_before += len(templates)
+            report.templates_after += len(templates)
+            if doc.kind not in ("Workflow", "CronWorkflow"):
+                continue
+            moving: dict[str, str] = {}
+            for tpl in templates:
+                tname = tpl.get("name")
+                fp = fingerprint(template_body(tpl))
+                if fp not in shared or not isinstance(tname, str):
+                    continue
+                reason = _why_not(tpl, spec, tname)
+                if reason:
+                    report.notes.append(f"{doc.label()}: template {tname!r} is repeated in other files but left alone: {reason}")
+                    continue
+                if fp not in chosen:
+                    target = tname
+                    n = 2
+                    while target in result.templates:
+                        target, n = f"{tname}-{n}", n + 1
+                    chosen[fp] = target
+                    body = dict(tpl)
+                    body["name"] = target
+                    result.templates[target] = body
+                moving[tname] = chosen[fp]
+            if not moving:
+                continue
+            refs = list(references(spec))
+            if any(path[-1] == "onExit" and n in moving for path, n in refs):
+                report.notes.append(f"{doc.label()}: a step's onExit calls an extracted template; left alone")
+                continue
+            try:
+                for path, ref_name in refs:
+                    if ref_name not in moving or path[0] != "templates":
+                        continue
+                    if spec["templates"][path[1]].get("name") in moving:
+                        continue
+                    call_path = (*prefix, *path[:-1])
+                    call_node = find(doc.node, call_path)[1]
+                    key_node, value_node = None, None
+                    for k, v in getattr(call_node, "value", []):
+                        if isinstance(k, ScalarNode) and k.value == "template":
+                            key_node, value_node = k, v
+                    if key_node is None or not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
+                        raise RewriteError(f"reference at {'.'.join(map(str, path))} is not a plain `template:` value")
+                    start = offset(starts, key_node.start_mark.line, key_node.start_mark.column)
+                    end = offset(starts, value_node.end_mark.line, value_node.end_mark.column)
+                    edits.append(Edit(start, end, f"templateRef: {{name: {name}, template: {moving[ref_name]}}}"))
+                _, seq = find(doc.node, (*prefix, "templates"))
+                if not isinstance(seq, SequenceNode):
+                    raise RewriteError("spec.templates is not a list")
+                for index, tpl in enumerate(templates):
+                    if tpl.get("name") in moving:
+                        edits.append(delete_item(text, starts, seq, index))
+            except RewriteError as exc:
+                report.error = f"{doc.label()}: {exc}"
+                break
+            report.templates_after -= len(moving)
+            report.merged[doc.label()] = {k: f"{name}/{v}" for k, v in moving.items()}
+            report.extracted.extend(sorted(moving))
+        if report.error is None and edits:
+            try:
+                new_text = splice(text, edits)
+            except RewriteError as exc:
+                report.error = str(exc)
+            else:
+                templates_by_name = result.templates
+
+                def resolver(wft: str, template: str) -> dict[str, Any] | None:
+                    return templates_by_name.get(template) if wft == name else None
+
+                problem = verify(file, text, new_text, docs, {}, external=resolver,
+                                 extra_text=render_template(name, list(templates_by_name.values())))
+                if problem:
+                    report.error = f"not rewritten, equivalence could not be proven: {problem}"
+                else:
+                    report.after_text = new_text
+        result.reports.append(report)
+    result.template_text = render_template(name, list(result.templates.values())) if result.templates else ""
+    return result
+
+
+def render_template(name: str, templates: list[dict[str, Any]]) -> str:
+    import io  # noqa: PLC0415
+
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
+        raise RewriteError(f"--name {name!r} is not a valid object name (lowercase, '-', '.')")
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    out.write("# Generated by `wfctl dedupe --extract-to`: templates that several workflows shared.\n")
+    yaml.dump(
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "WorkflowTemplate",
+            "metadata": {
+                "name": name,
+                "annotations": {"workflows.argoproj.io/description": "Templates shared by several workflows."},
+            },
+            "spec": {"templates": templates},
+        },
+        out,
+    )
+    return out.getvalue()
