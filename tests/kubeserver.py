@@ -1,0 +1,474 @@
+"""A small Kubernetes API server for tests: the HTTP the `kubernetes` client speaks, on 127.0.0.1.
+
+It serves the four Argo kinds (get, list with label/field selectors, create, server-side apply with
+field managers and 409 conflicts, merge patch, delete, dryRun=All), chunked watch streams with
+resourceVersions (410 Gone for a compacted version), pods and their logs, and bearer-token auth
+(`nobody` gets 403). Faults on demand: cut a watch stream after N events, answer 410 to the next
+watch, fail the next requests with 5xx, slow every response. Tests play Argo's controller by writing
+a Workflow's status through `set_status`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+PLURALS = {"workflows": "Workflow", "workflowtemplates": "WorkflowTemplate",
+           "clusterworkflowtemplates": "ClusterWorkflowTemplate", "cronworkflows": "CronWorkflow"}
+_ARGO = re.compile(r"^/apis/argoproj\.io/v1alpha1/(?:namespaces/(?P<ns>[^/]+)/)?(?P<plural>[a-z]+)(?:/(?P<name>[^/]+))?$")
+_PODS = re.compile(r"^/api/v1/namespaces/(?P<ns>[^/]+)/pods(?:/(?P<name>[^/]+)(?P<log>/log)?)?$")
+
+
+def status(code: int, reason: str, message: str) -> dict[str, Any]:
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+            "reason": reason, "code": code}
+
+
+class State:
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.objects: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.events: list[tuple[int, str, dict[str, Any]]] = []
+        self.rv = 100
+        self.oldest_rv = 0  # watches from before this get 410 Gone
+        self.pods: dict[tuple[str, str], dict[str, Any]] = {}
+        self.logs: dict[tuple[str, str], list[str]] = {}
+        # fault injection
+        self.cut_watch_after: int | None = None
+        self.gone_next_watch = False
+        self.fail_next: list[int] = []
+        self.delay = 0.0
+        self.requests: list[tuple[str, str]] = []
+        self.watch_timeout_cap: float | None = None
+
+    def bump(self) -> str:
+        self.rv += 1
+        return str(self.rv)
+
+    def record(self, kind: str, obj: dict[str, Any]) -> None:
+        self.events.append((int(obj["metadata"]["resourceVersion"]), kind, copy.deepcopy(obj)))
+        self.lock.notify_all()
+
+
+class KubeServer:
+    """Start with `KubeServer().start()`; `url`, `kubeconfig(path)`, and the state helpers."""
+
+    def __init__(self) -> None:
+        self.state = State()
+        handler = type("Handler", (_Handler,), {"state": self.state})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def start(self) -> KubeServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self.state.lock:
+            self.state.lock.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def kubeconfig(self, path: Any, namespace: str = "argo") -> str:
+        text = f"""apiVersion: v1
+kind: Config
+clusters:
+  - name: test
+    cluster: {{server: "{self.url}"}}
+users:
+  - name: admin
+    user: {{token: admin-token}}
+  - name: nobody
+    user: {{token: nobody}}
+contexts:
+  - name: test
+    context: {{cluster: test, user: admin, namespace: {namespace}}}
+  - name: test-nobody
+    context: {{cluster: test, user: nobody, namespace: {namespace}}}
+current-context: test
+"""
+        path.write_text(text)
+        return str(path)
+
+    # -------------------------------------------------------------- helpers for tests
+
+    def get(self, plural: str, name: str, ns: str = "argo") -> dict[str, Any] | None:
+        with self.state.lock:
+            obj = self.state.objects.get((plural, "" if plural == "clusterworkflowtemplates" else ns, name))
+            return copy.deepcopy(obj)
+
+    def names(self, plural: str) -> list[str]:
+        with self.state.lock:
+            return sorted(k[2] for k in self.state.objects if k[0] == plural)
+
+    def set_status(self, name: str, status_: dict[str, Any], ns: str = "argo") -> None:
+        """Play the controller: write a Workflow's status (emits a MODIFIED event)."""
+        with self.state.lock:
+            obj = self.state.objects[("workflows", ns, name)]
+            obj["status"] = {**obj.get("status", {}), **status_}
+            obj["metadata"]["resourceVersion"] = self.state.bump()
+            self.state.record("MODIFIED", obj)
+
+    def delete_object(self, plural: str, name: str, ns: str = "argo") -> None:
+        with self.state.lock:
+            obj = self.state.objects.pop((plural, ns, name))
+            obj["metadata"]["resourceVersion"] = self.state.bump()
+            self.state.record("DELETED", obj)
+
+    def add_pod(self, name: str, workflow: str, node_name: str, lines: list[str], ns: str = "argo",
+                phase: str = "Running") -> None:
+        with self.state.lock:
+            self.state.pods[(ns, name)] = {
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": name, "namespace": ns, "labels": {"workflows.argoproj.io/workflow": workflow},
+                             "annotations": {"workflows.argoproj.io/node-name": node_name}},
+                "status": {"phase": phase}}
+            self.state.logs[(ns, name)] = lines
+
+    def compact(self) -> None:
+        """Forget history: watches from any earlier resourceVersion get 410 Gone."""
+        with self.state.lock:
+            self.state.oldest_rv = self.state.rv
+
+
+class _Handler(BaseHTTPRequestHandler):
+    state: State
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+    # -------------------------------------------------------------- plumbing
+
+    def _send(self, code: int, body: Any) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return None
+        ctype = self.headers.get("Content-Type", "")
+        if "yaml" in ctype:
+            from ruamel.yaml import YAML  # noqa: PLC0415
+
+            return YAML(typ="safe").load(raw)
+        return json.loads(raw)
+
+    def _guard(self) -> bool:
+        st = self.state
+        st.requests.append((self.command, self.path))
+        if st.delay:
+            time.sleep(st.delay)
+        if self.headers.get("Authorization") == "Bearer nobody":
+            url = urlparse(self.path)
+            self._send(403, status(403, "Forbidden", f'{url.path} is forbidden: User "nobody" cannot {self.command.lower()}'
+                                                     " resource in API group \"argoproj.io\""))
+            return False
+        if st.fail_next:
+            code = st.fail_next.pop(0)
+            self._send(code, status(code, "InternalError", "injected failure"))
+            return False
+        return True
+
+    def do_GET(self) -> None:  # noqa: N802
+        if not self._guard():
+            return
+        url = urlparse(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/version":
+            self._send(200, {"major": "1", "minor": "20", "gitVersion": "v1.20.0-wfctl-test"})
+            return
+        pods = _PODS.match(url.path)
+        if pods:
+            self._pods(pods.group("ns"), pods.group("name"), bool(pods.group("log")), q)
+            return
+        m = _ARGO.match(url.path)
+        if not m or m.group("plural") not in PLURALS:
+            self._send(404, status(404, "NotFound", f"the server could not find the requested resource ({url.path})"))
+            return
+        plural, ns, name = m.group("plural"), m.group("ns") or "", m.group("name")
+        if name:
+            with self.state.lock:
+                obj = self.state.objects.get((plural, ns, name))
+            if obj is None:
+                self._send(404, status(404, "NotFound", f'{plural}.argoproj.io "{name}" not found'))
+            else:
+                self._send(200, obj)
+            return
+        if q.get("watch") in ("true", "1"):
+            self._watch(plural, ns, q)
+            return
+        items = self._select(plural, ns, q)
+        self._send(200, {"apiVersion": "argoproj.io/v1alpha1", "kind": PLURALS[plural] + "List",
+                         "metadata": {"resourceVersion": str(self.state.rv)}, "items": items})
+
+    def _select(self, plural: str, ns: str, q: dict[str, str]) -> list[dict[str, Any]]:
+        labels = dict(p.split("=", 1) for p in q.get("labelSelector", "").split(",") if "=" in p)
+        fields = dict(p.split("=", 1) for p in q.get("fieldSelector", "").split(",") if "=" in p)
+        with self.state.lock:
+            items = [copy.deepcopy(o) for (p, n, _), o in sorted(self.state.objects.items()) if p == plural
+                     and (not ns or n == ns)]
+        out = []
+        for obj in items:
+            meta = obj["metadata"]
+            if any((meta.get("labels") or {}).get(k) != v for k, v in labels.items()):
+                continue
+            if fields.get("metadata.name") not in (None, meta["name"]):
+                continue
+            out.append(obj)
+        return out
+
+    def _watch(self, plural: str, ns: str, q: dict[str, str]) -> None:
+        st = self.state
+        since = int(q.get("resourceVersion") or 0)
+        name = dict(p.split("=", 1) for p in q.get("fieldSelector", "").split(",") if "=" in p).get("metadata.name")
+        timeout = float(q.get("timeoutSeconds") or 60)
+        if st.watch_timeout_cap is not None:
+            timeout = min(timeout, st.watch_timeout_cap)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def chunk(obj: dict[str, Any]) -> None:
+            data = (json.dumps(obj) + "\n").encode()
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+
+        try:
+            if st.gone_next_watch or (since and since < st.oldest_rv):
+                st.gone_next_watch = False
+                chunk({"type": "ERROR", "object": status(410, "Expired", f"too old resource version: {since}")})
+                return
+            sent = 0
+            deadline = time.monotonic() + timeout
+            position = since
+            while time.monotonic() < deadline:
+                with st.lock:
+                    pending = [(rv, t, o) for rv, t, o in st.events if rv > position and o["kind"] == PLURALS[plural]
+                               and (not ns or o["metadata"].get("namespace", "") == ns)
+                               and (name is None or o["metadata"]["name"] == name)]
+                    if not pending:
+                        st.lock.wait(timeout=min(0.2, max(0.0, deadline - time.monotonic())))
+                        continue
+                for rv, etype, obj in pending:
+                    position = rv
+                    chunk({"type": etype, "object": obj})
+                    sent += 1
+                    if st.cut_watch_after is not None and sent >= st.cut_watch_after:
+                        st.cut_watch_after = None
+                        self.close_connection = True
+                        return  # cut mid-stream, without the closing chunk
+        finally:
+            try:
+                if not self.close_connection:
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
+            except OSError:
+                pass
+
+    def _pods(self, ns: str, name: str | None, log: bool, q: dict[str, str]) -> None:
+        st = self.state
+        if name and log:
+            with st.lock:
+                lines = st.logs.get((ns, name))
+            if lines is None:
+                self._send(404, status(404, "NotFound", f'pods "{name}" not found'))
+                return
+            data = "".join(line + "\n" for line in lines).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        selector = dict(p.split("=", 1) for p in q.get("labelSelector", "").split(",") if "=" in p)
+        with st.lock:
+            items = [p for (n, _), p in st.pods.items() if n == ns
+                     and all(p["metadata"]["labels"].get(k) == v for k, v in selector.items())]
+        self._send(200, {"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": str(st.rv)},
+                         "items": items})
+
+    # -------------------------------------------------------------- writes
+
+    def _target(self) -> tuple[str, str, str | None, dict[str, str]] | None:
+        url = urlparse(self.path)
+        m = _ARGO.match(url.path)
+        if not m or m.group("plural") not in PLURALS:
+            self._send(404, status(404, "NotFound", "the server could not find the requested resource"))
+            return None
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        return m.group("plural"), m.group("ns") or "", m.group("name"), q
+
+    @staticmethod
+    def _invalid(plural: str, obj: Any) -> str | None:
+        if not isinstance(obj, dict) or obj.get("kind") != PLURALS[plural]:
+            return "kind does not match the resource"
+        spec = obj.get("spec")
+        if spec is not None and not isinstance(spec, dict):
+            return f'{PLURALS[plural]}.argoproj.io "{obj.get("metadata", {}).get("name")}" is invalid: spec: Invalid' \
+                   ' value: "string": spec in body must be of type object: "string"'
+        templates = (spec or {}).get("templates")
+        if templates is not None and not isinstance(templates, list):
+            return f'{PLURALS[plural]}.argoproj.io "{obj.get("metadata", {}).get("name")}" is invalid: spec.templates:' \
+                   ' Invalid value: "object": spec.templates in body must be of type array'
+        return None
+
+    def do_POST(self) -> None:  # noqa: N802
+        if not self._guard():
+            return
+        target = self._target()
+        if target is None:
+            return
+        plural, ns, _, q = target
+        obj = self._body()
+        problem = self._invalid(plural, obj)
+        if problem:
+            self._send(422, status(422, "Invalid", problem))
+            return
+        meta = obj.setdefault("metadata", {})
+        st = self.state
+        with st.lock:
+            if not meta.get("name"):
+                if not meta.get("generateName"):
+                    self._send(422, status(422, "Invalid", "metadata.name: Required value: name or generateName is required"))
+                    return
+                meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
+            key = (plural, ns, meta["name"])
+            if key in st.objects:
+                self._send(409, status(409, "AlreadyExists", f'{plural}.argoproj.io "{meta["name"]}" already exists'))
+                return
+            meta.update({"namespace": ns, "uid": str(uuid.uuid4()), "creationTimestamp": "2026-01-01T00:00:00Z",
+                         "generation": 1})
+            if q.get("dryRun") == "All":
+                meta["resourceVersion"] = ""
+                self._send(201, obj)
+                return
+            meta["resourceVersion"] = st.bump()
+            st.objects[key] = obj
+            st.record("ADDED", obj)
+        self._send(201, obj)
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        if not self._guard():
+            return
+        target = self._target()
+        if target is None:
+            return
+        plural, ns, name, q = target
+        body = self._body()
+        ctype = self.headers.get("Content-Type", "")
+        st = self.state
+        with st.lock:
+            key = (plural, ns, name or "")
+            existing = st.objects.get(key)
+            if "apply-patch" in ctype:
+                problem = self._invalid(plural, body)
+                if problem:
+                    self._send(422, status(422, "Invalid", problem))
+                    return
+                manager = q.get("fieldManager")
+                if not manager:
+                    self._send(422, status(422, "Invalid", "PATCH with apply-patch requires fieldManager"))
+                    return
+                if existing is None:
+                    obj = copy.deepcopy(body)
+                    meta = obj.setdefault("metadata", {})
+                    meta.update({"namespace": ns, "uid": str(uuid.uuid4()), "generation": 1,
+                                 "creationTimestamp": "2026-01-01T00:00:00Z",
+                                 "managedFields": [{"manager": manager, "operation": "Apply"}]})
+                    if ns == "":
+                        meta.pop("namespace")
+                    if q.get("dryRun") != "All":
+                        meta["resourceVersion"] = st.bump()
+                        st.objects[key] = obj
+                        st.record("ADDED", obj)
+                    self._send(201, obj)
+                    return
+                owners = [m["manager"] for m in existing["metadata"].get("managedFields", [])]
+                changed = existing.get("spec") != body.get("spec") or \
+                    (existing["metadata"].get("labels") or {}) != (body.get("metadata", {}).get("labels") or {})
+                if changed and any(o != manager for o in owners) and q.get("force") != "true":
+                    other = next(o for o in owners if o != manager)
+                    self._send(409, status(409, "Conflict", f'Apply failed with 1 conflict: conflict with "{other}"'
+                                                            ' using argoproj.io/v1alpha1: .spec'))
+                    return
+                obj = copy.deepcopy(existing)
+                if changed:
+                    obj["spec"] = copy.deepcopy(body.get("spec"))
+                    for part in ("labels", "annotations"):
+                        if body.get("metadata", {}).get(part) is not None:
+                            obj["metadata"][part] = copy.deepcopy(body["metadata"][part])
+                    obj["metadata"]["generation"] = obj["metadata"].get("generation", 1) + 1
+                    obj["metadata"]["managedFields"] = [{"manager": manager, "operation": "Apply"}] + [
+                        m for m in existing["metadata"].get("managedFields", []) if m["manager"] != manager
+                        and q.get("force") != "true"]
+                    if q.get("dryRun") != "All":
+                        obj["metadata"]["resourceVersion"] = st.bump()
+                        st.objects[key] = obj
+                        st.record("MODIFIED", obj)
+                self._send(200, obj)
+                return
+            if existing is None:
+                self._send(404, status(404, "NotFound", f'{plural}.argoproj.io "{name}" not found'))
+                return
+            obj = copy.deepcopy(existing)
+            _merge(obj, body or {})
+            obj["metadata"]["resourceVersion"] = st.bump()
+            st.objects[key] = obj
+            st.record("MODIFIED", obj)
+        self._send(200, obj)
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        if not self._guard():
+            return
+        target = self._target()
+        if target is None:
+            return
+        plural, ns, name, q = target
+        st = self.state
+        with st.lock:
+            key = (plural, ns, name or "")
+            obj = st.objects.get(key)
+            if obj is None:
+                self._send(404, status(404, "NotFound", f'{plural}.argoproj.io "{name}" not found'))
+                return
+            if q.get("dryRun") != "All":
+                del st.objects[key]
+                obj["metadata"]["resourceVersion"] = st.bump()
+                st.record("DELETED", obj)
+        self._send(200, {"kind": "Status", "apiVersion": "v1", "status": "Success"})
+
+
+def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        elif isinstance(v, dict) and isinstance(target.get(k), dict):
+            _merge(target[k], v)
+        else:
+            target[k] = copy.deepcopy(v)
+
+
+def events(server: KubeServer) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    with server.state.lock:
+        yield from list(server.state.events)

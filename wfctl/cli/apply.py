@@ -1,0 +1,232 @@
+"""`wfctl apply`, `wfctl submit`, `wfctl watch`: the CI/CD commands (kubernetes imported here only)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+from wfctl.errors import EXIT_INPUT, EXIT_OK, InputError
+
+from .kubeopts import kube_options
+from .options import color_option
+
+_DURATION = re.compile(r"^\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$")
+
+
+def parse_duration(text: str | None) -> float | None:
+    if text is None:
+        return None
+    m = _DURATION.match(text)
+    if not m or not any(m.groups()):
+        raise click.BadParameter(f"{text!r} is not a duration (e.g. 90, 30s, 5m, 1h30m)", param_hint="--timeout")
+    h, mnt, s = m.groups()
+    return int(h or 0) * 3600 + int(mnt or 0) * 60 + float(s or 0)
+
+
+def _connect(kube: dict[str, Any]) -> Any:
+    from wfctl.kube.client import Connection, Kube  # noqa: PLC0415
+
+    return Kube(Connection(kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"),
+                           kube.get("request_timeout") or 30.0))
+
+
+def _watch_all(kube_client: Any, names: list[tuple[str, str]], opts: dict[str, Any], stream: Any) -> int:
+    from wfctl.kube.watch import Watcher  # noqa: PLC0415
+    from wfctl.term import use_color  # noqa: PLC0415
+
+    worst = EXIT_OK
+    tty = bool(getattr(stream, "isatty", lambda: False)()) and not __import__("os").environ.get("CI")
+    for name, ns in names:
+        code = Watcher(kube_client, name, ns, out=stream, tty=tty, color=use_color(opts.get("color", "auto"), stream),
+                       timeout=parse_duration(opts.get("timeout")), logs=bool(opts.get("logs")),
+                       stop_on_timeout=bool(opts.get("stop_on_timeout"))).run()
+        worst = max(worst, code)
+    return worst
+
+
+def watch_options(f: Any) -> Any:
+    for decorator in reversed([
+        click.option("--timeout", metavar="DURATION", help="Stop watching after DURATION (30s, 5m, 1h); exit 4."),
+        click.option("--stop-on-timeout", is_flag=True, help="On --timeout, also ask the workflow to stop."),
+        click.option("--logs", is_flag=True, help="Stream the logs of the workflow's pods, prefixed by node name."),
+    ]):
+        f = decorator(f)
+    return f
+
+
+@click.command()
+@click.option("-f", "--filename", "paths", multiple=True, required=True, metavar="PATH",
+              help="Files or directories to apply, or - for stdin (repeatable).")
+@click.option("--dry-run", type=click.Choice(["none", "client", "server"]), default="none", show_default=True,
+              help="client: nothing is sent; server: the API checks everything (dryRun=All) and stores nothing.")
+@click.option("--force-conflicts", is_flag=True, help="Take over fields other managers own (server-side apply).")
+@click.option("--replace", is_flag=True, help="Delete and re-create a Workflow with a fixed name that exists.")
+@click.option("--prune", is_flag=True, help="Delete templates/CronWorkflows applied by wfctl with -l's labels that are "
+                                            "no longer in the files.")
+@click.option("-l", "--selector", metavar="SELECTOR", help="Label selector for --prune, e.g. app=etl.")
+@click.option("--no-validate", is_flag=True, help="Do not validate before applying.")
+@click.option("--watch", is_flag=True, help="Follow each created Workflow to the end; its outcome is the exit code.")
+@click.option("-o", "--output", type=click.Choice(["text", "json", "yaml", "name"]), default="text", show_default=True)
+@click.option("--argo-version", type=click.Choice(["4", "4.0", "4.1", "3.7"]), default="4", show_default=True)
+@watch_options
+@color_option
+@kube_options
+def apply(paths: tuple[str, ...], dry_run: str, force_conflicts: bool, replace: bool, prune: bool,
+          selector: str | None, no_validate: bool, watch: bool, output: str, argo_version: str, **opts: Any) -> None:
+    """Put manifests on the cluster: server-side apply (field manager `wfctl`) for WorkflowTemplates,
+    ClusterWorkflowTemplates and CronWorkflows; create for Workflows (a run).
+
+    Validates first: any error stops before anything reaches the cluster (exit 2).
+    Exit 0: applied (and, with --watch, every workflow Succeeded); 1: a watched workflow Failed or
+    Errored; 2: usage or validation error; 3: cluster/API error; 4: --timeout reached.
+    """
+    from wfctl.argo.index import TemplateIndex  # noqa: PLC0415
+    from wfctl.engine import Checker, Settings, load  # noqa: PLC0415
+    from wfctl.kube.apply import apply_documents  # noqa: PLC0415
+    from wfctl.kube.apply import prune as do_prune  # noqa: PLC0415
+    from wfctl.loader import discovery  # noqa: PLC0415
+    from wfctl.reporters.text import TextReporter  # noqa: PLC0415
+
+    if prune and not selector:
+        raise click.UsageError("--prune needs -l/--selector: wfctl only prunes objects that carry those labels")
+    if watch and dry_run != "none":
+        raise click.UsageError("--watch cannot be combined with --dry-run")
+    sources, errors = discovery.discover(paths)
+    if errors:
+        raise InputError(errors[0])
+    settings = Settings(argo_version=argo_version)
+    loaded = [load(s, settings) for s in sources]
+    for lf in loaded:
+        if lf.error:
+            raise InputError(lf.error)
+    docs = [d for lf in loaded for d in lf.documents]
+    index = TemplateIndex()
+    index.add(docs)
+    if not no_validate:
+        checker = Checker(settings, index)
+        results = [checker.check(lf) for lf in loaded]
+        errors_found = [r for r in results if any(f.severity >= 3 for f in r.findings)]
+        if errors_found:
+            reporter = TextReporter(sys.stderr)
+            for r in results:
+                r.findings = [f for f in r.findings if f.severity >= 3]
+                reporter.write(r)
+            click.echo("wfctl: error: validation failed; nothing was applied (--no-validate to skip)", err=True)
+            sys.exit(EXIT_INPUT)
+    if not docs:
+        click.echo("wfctl: nothing to apply (no Argo documents)", err=True)
+        sys.exit(EXIT_OK)
+    kube = None if dry_run == "client" and not prune else _connect(opts)
+    outcomes = apply_documents(kube, docs, namespace_flag=opts.get("namespace"), dry_run=dry_run,
+                               force_conflicts=force_conflicts, replace=replace)
+    if prune and kube is not None:
+        namespaces = {o.namespace for o in outcomes if o.namespace} or {kube.namespace}
+        outcomes += do_prune(kube, outcomes, str(selector), namespaces, dry_run=dry_run)
+    suffix = {"none": "", "client": " (dry run)", "server": " (server dry run)"}[dry_run]
+    stream = sys.stdout
+    if output in ("json", "yaml"):
+        items = [o.object for o in outcomes]
+        doc = {"apiVersion": "v1", "kind": "List", "items": items}
+        if output == "json":
+            json.dump(doc, stream, indent=2)
+            stream.write("\n")
+        else:
+            from ruamel.yaml import YAML  # noqa: PLC0415
+
+            YAML(typ="safe").dump(doc, stream)
+    else:
+        for o in outcomes:
+            stream.write(f"{o.resource}\n" if output == "name" else f"{o.resource} {o.action}{suffix}\n")
+    stream.flush()
+    if watch and kube is not None:
+        created = [(o.name, o.namespace or kube.namespace) for o in outcomes if o.kind == "Workflow"]
+        sys.exit(_watch_all(kube, created, opts, sys.stdout if output in ("text", "name") else sys.stderr))
+    sys.exit(EXIT_OK)
+
+
+@click.command()
+@click.argument("name")
+@watch_options
+@color_option
+@kube_options
+def watch(name: str, **opts: Any) -> None:
+    """Follow Workflow NAME until it Succeeds, Fails or Errors (exit 0, 1, 1; 3 API error; 4 timeout).
+
+    Ctrl-C stops watching, not the workflow."""
+    kube = _connect(opts)
+    sys.exit(_watch_all(kube, [(name, kube.namespace)], opts, sys.stdout))
+
+
+@click.command()
+@click.option("--from", "source", required=True, metavar="KIND/NAME",
+              help="workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME on the cluster.")
+@click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE", help="Argument (repeatable).")
+@click.option("--entrypoint", metavar="TEMPLATE", help="Override the entrypoint.")
+@click.option("--generate-name", metavar="PREFIX", help="generateName of the new Workflow (default NAME-).")
+@click.option("--dry-run", type=click.Choice(["none", "server"]), default="none", show_default=True)
+@click.option("--watch", is_flag=True, help="Follow the new Workflow to the end.")
+@click.option("-o", "--output", type=click.Choice(["text", "json", "yaml", "name"]), default="text", show_default=True)
+@watch_options
+@color_option
+@kube_options
+def submit(source: str, parameters: tuple[str, ...], entrypoint: str | None, generate_name: str | None,
+           dry_run: str, watch: bool, output: str, **opts: Any) -> None:
+    """Create a Workflow from a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow on the
+    cluster, like `argo submit --from`."""
+    from wfctl.errors import ClusterError  # noqa: PLC0415
+    from wfctl.kube.client import KIND_ALIASES, resource_name  # noqa: PLC0415
+
+    kind_text, _, name = source.partition("/")
+    kind = KIND_ALIASES.get(kind_text.lower())
+    if kind is None or kind == "Workflow" or not name:
+        raise click.BadParameter("use workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME",
+                                 param_hint="--from")
+    params = []
+    for p in parameters:
+        key, sep, value = p.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p")
+        params.append({"name": key, "value": value})
+    kube = _connect(opts)
+    found = kube.get(kind, name)
+    if found is None:
+        raise ClusterError(f"{resource_name(kind, name)} not found" + ("" if kind == "ClusterWorkflowTemplate"
+                                                                         else f" in namespace {kube.namespace!r}"))
+    meta: dict[str, Any] = {"generateName": generate_name or f"{name}-", "namespace": kube.namespace}
+    if kind == "CronWorkflow":
+        spec = dict(found["spec"].get("workflowSpec") or {})
+        meta["labels"] = {"workflows.argoproj.io/cron-workflow": name}
+    else:
+        label = "cluster-workflow-template" if kind == "ClusterWorkflowTemplate" else "workflow-template"
+        meta["labels"] = {f"workflows.argoproj.io/{label}": name}
+        spec = {"workflowTemplateRef": {"name": name, **({"clusterScope": True} if kind == "ClusterWorkflowTemplate"
+                                                          else {})}}
+    if params:
+        existing = [p for p in (spec.get("arguments") or {}).get("parameters") or []
+                    if p.get("name") not in {q["name"] for q in params}]
+        spec["arguments"] = {**(spec.get("arguments") or {}), "parameters": existing + params}
+    if entrypoint:
+        spec["entrypoint"] = entrypoint
+    wf = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": meta, "spec": spec}
+    created = kube.create(wf, dry_run=dry_run == "server")
+    new_name = created.get("metadata", {}).get("name") or meta["generateName"]
+    stream = sys.stdout
+    if output == "json":
+        json.dump(created, stream, indent=2)
+        stream.write("\n")
+    elif output == "yaml":
+        from ruamel.yaml import YAML  # noqa: PLC0415
+
+        YAML(typ="safe").dump(created, stream)
+    elif output == "name":
+        stream.write(resource_name("Workflow", new_name) + "\n")
+    else:
+        stream.write(f"{resource_name('Workflow', new_name)} created{' (server dry run)' if dry_run == 'server' else ''}\n")
+    stream.flush()
+    if watch and dry_run == "none":
+        sys.exit(_watch_all(kube, [(new_name, kube.namespace)], opts, sys.stdout))
+    sys.exit(EXIT_OK)

@@ -1,0 +1,38 @@
+"""`wfctl diff --live`: the cluster's copy of each object in the files, without server fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wfctl.diff.compare import Resource
+from wfctl.diff.normalize import strip_server_fields
+from wfctl.kube.client import Connection, Kube
+
+
+def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list[Resource]:
+    kube = Kube(Connection(kube_opts.get("kubeconfig"), kube_opts.get("context"), kube_opts.get("namespace"),
+                           kube_opts.get("request_timeout") or 30.0))
+    live: list[Resource] = []
+    for r in resources:
+        if r.generated:
+            continue  # a generateName Workflow is a new run each time: nothing on the cluster to compare
+        ns = None if r.kind == "ClusterWorkflowTemplate" else (r.namespace or kube.namespace)
+        obj = kube.get(r.kind, r.name, ns)
+        if obj is None:
+            continue
+        data = strip_server_fields(obj)
+        if not r.namespace:
+            data.get("metadata", {}).pop("namespace", None)
+        live.append(Resource(r.kind, r.name, r.namespace, _drop_defaults(data, r.data), r.file))
+    return live
+
+
+def _drop_defaults(live: Any, mine: Any) -> Any:
+    """Keep only the fields the file has: what the server adds or defaults (labels set by controllers,
+    defaulted fields) is not a difference the author made. Items of a named list that the file no longer
+    has still show, as removed."""
+    if isinstance(live, dict) and isinstance(mine, dict):
+        return {k: _drop_defaults(v, mine[k]) for k, v in live.items() if k in mine}
+    if isinstance(live, list) and isinstance(mine, list) and len(live) == len(mine):
+        return [_drop_defaults(a, b) for a, b in zip(live, mine)]
+    return live
