@@ -50,6 +50,10 @@ def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: 
         if not paths:
             raise click.UsageError("--live needs the files to compare")
         new = sources.load_paths(paths, "files")
+        runs = [r for r in new if r.generated]
+        if runs:
+            click.echo(f"wfctl: note: {len(runs)} Workflow(s) with generateName are new runs, not compared", err=True)
+            new = [r for r in new if not r.generated]
         from wfctl.kube.live import live_resources  # noqa: PLC0415
 
         old = live_resources(new, kube)
