@@ -27,6 +27,11 @@ _ARGO = re.compile(r"^/apis/argoproj\.io/v1alpha1/(?:namespaces/(?P<ns>[^/]+)/)?
 _PODS = re.compile(r"^/api/v1/namespaces/(?P<ns>[^/]+)/pods(?:/(?P<name>[^/]+)(?P<log>/log)?)?$")
 
 
+def truthy(value: str | None) -> bool:
+    """Query booleans as the API server reads them (Go's ParseBool: true, True, 1...)."""
+    return (value or "").lower() in ("1", "t", "true")
+
+
 def status(code: int, reason: str, message: str) -> dict[str, Any]:
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
             "reason": reason, "code": code}
@@ -214,7 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, obj)
             return
-        if q.get("watch") in ("true", "1"):
+        if truthy(q.get("watch")):
             self._watch(plural, ns, q)
             return
         items = self._select(plural, ns, q)
@@ -407,7 +412,7 @@ class _Handler(BaseHTTPRequestHandler):
                 owners = [m["manager"] for m in existing["metadata"].get("managedFields", [])]
                 changed = existing.get("spec") != body.get("spec") or \
                     (existing["metadata"].get("labels") or {}) != (body.get("metadata", {}).get("labels") or {})
-                if changed and any(o != manager for o in owners) and q.get("force") != "true":
+                if changed and any(o != manager for o in owners) and not truthy(q.get("force")):
                     other = next(o for o in owners if o != manager)
                     self._send(409, status(409, "Conflict", f'Apply failed with 1 conflict: conflict with "{other}"'
                                                             ' using argoproj.io/v1alpha1: .spec'))
@@ -421,7 +426,7 @@ class _Handler(BaseHTTPRequestHandler):
                     obj["metadata"]["generation"] = obj["metadata"].get("generation", 1) + 1
                     obj["metadata"]["managedFields"] = [{"manager": manager, "operation": "Apply"}] + [
                         m for m in existing["metadata"].get("managedFields", []) if m["manager"] != manager
-                        and q.get("force") != "true"]
+                        and not truthy(q.get("force"))]
                     if q.get("dryRun") != "All":
                         obj["metadata"]["resourceVersion"] = st.bump()
                         st.objects[key] = obj
