@@ -59,8 +59,9 @@ def watch_options(f: Any) -> Any:
 
 
 @click.command()
-@click.option("-f", "--filename", "paths", multiple=True, required=True, metavar="PATH",
+@click.option("-f", "--filename", "paths", multiple=True, metavar="PATH",
               help="Files or directories to apply, or - for stdin (repeatable).")
+@click.option("--hera", multiple=True, metavar="MODULE[:FUNC]", help="Apply what a Hera module defines (runs its code).")
 @click.option("--dry-run", type=click.Choice(["none", "client", "server"]), default="none", show_default=True,
               help="client: nothing is sent; server: the API checks everything (dryRun=All) and stores nothing.")
 @click.option("--force-conflicts", is_flag=True, help="Take over fields other managers own (server-side apply).")
@@ -75,7 +76,7 @@ def watch_options(f: Any) -> Any:
 @watch_options
 @color_option
 @kube_options
-def apply(paths: tuple[str, ...], dry_run: str, force_conflicts: bool, replace: bool, prune: bool,
+def apply(paths: tuple[str, ...], hera: tuple[str, ...], dry_run: str, force_conflicts: bool, replace: bool, prune: bool,
           selector: str | None, no_validate: bool, watch: bool, output: str, argo_version: str, **opts: Any) -> None:
     """Put manifests on the cluster: server-side apply (field manager `wfctl`) for WorkflowTemplates,
     ClusterWorkflowTemplates and CronWorkflows; create for Workflows (a run).
@@ -95,9 +96,15 @@ def apply(paths: tuple[str, ...], dry_run: str, force_conflicts: bool, replace: 
         raise click.UsageError("--prune needs -l/--selector: wfctl only prunes objects that carry those labels")
     if watch and dry_run != "none":
         raise click.UsageError("--watch cannot be combined with --dry-run")
+    if not paths and not hera:
+        raise click.UsageError("give -f PATH or --hera MODULE")
     sources, errors = discovery.discover(paths)
     if errors:
         raise InputError(errors[0])
+    if hera:
+        from wfctl.python.inputs import python_sources  # noqa: PLC0415
+
+        sources += [ps.source for ps in python_sources(hera)]
     settings = Settings(argo_version=argo_version)
     loaded = [load(s, settings) for s in sources]
     for lf in loaded:

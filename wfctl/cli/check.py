@@ -60,7 +60,17 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
     cfg = config_mod.load(opts.get("config"), isolated=bool(opts.get("isolated")))
     settings = build_settings(cfg, opts, stages)
     exclude = tuple(opts.get("exclude") or ()) + tuple(cfg.get("exclude") or ())
+    hera, metaflow = tuple(opts.get("hera") or ()), tuple(opts.get("metaflow") or ())
+    if not paths and not hera and not metaflow:
+        raise click.UsageError("give PATHS, --hera MODULE or --metaflow FLOW.py")
     sources, errors = discovery.discover(paths, exclude=exclude, stdin_name=opts.get("stdin_filename") or "<stdin>")
+    placers = {}
+    if hera or metaflow:
+        from wfctl.python.inputs import python_sources  # noqa: PLC0415
+
+        for ps in python_sources(hera, metaflow, opts.get("metaflow_timeout")):
+            sources.append(ps.source)
+            placers[ps.source.display] = ps.place
     template_paths = list(opts.get("templates") or ()) + [
         str(cfg.base / p) for p in (cfg.get("templates") or [])
     ]
@@ -74,6 +84,11 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
         if result is None:
             errors.append(loaded.error or f"{loaded.source.display}: unreadable")
             continue
+        place = placers.get(loaded.source.display)
+        if place is not None:
+            for finding in result.findings:
+                place(finding)
+            result.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
         summary.add(result)
         reporter.write(result)
     reporter.flush(summary)
@@ -91,7 +106,13 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
 
 def common_options(f: Any) -> Any:
     decorators = [
-        click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True)),
+        click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True)),
+        click.option("--hera", multiple=True, metavar="MODULE[:FUNC]",
+                     help="Import a Hera module (or FILE.py) and check the workflows it defines (runs its code)."),
+        click.option("--metaflow", multiple=True, metavar="FLOW.py",
+                     help="Compile a Metaflow flow with `argo-workflows create --only-json` and check the result."),
+        click.option("--metaflow-timeout", type=float, default=300, show_default=True, metavar="SECONDS",
+                     help="Time allowed for Metaflow's compiler."),
         output_option(),
         argo_version_option,
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files or directories matching GLOB (repeatable)."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -18,12 +19,13 @@ from .options import color_option
 @click.option("--git", "git_rev", metavar="REV", help="Compare PATHS (default .) at git revision REV with the working tree.")
 @click.option("--to", "to_rev", metavar="REV2", help="With --git: compare with revision REV2 instead of the working tree.")
 @click.option("--live", is_flag=True, help="Compare PATHS with the objects on the cluster.")
+@click.option("--hera", "hera", is_flag=True, help="OLD and NEW (or the --live PATHS) are Hera modules or .py files.")
 @click.option("-o", "--output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--ignore", "ignore", multiple=True, metavar="PATH-GLOB",
               help="Mask changes whose path matches, e.g. 'metadata.labels.*' (repeatable).")
 @color_option
 @kube_options
-def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: bool, output: str,
+def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: bool, hera: bool, output: str,
          ignore: tuple[str, ...], color: str, **kube: Any) -> None:
     """Semantic diff of Argo manifests.
 
@@ -43,13 +45,22 @@ def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: 
         raise click.UsageError("use either --git or --live")
     if to_rev and not git_rev:
         raise click.UsageError("--to needs --git")
+    def load(items: tuple[str, ...], side: str) -> list:
+        if not hera:
+            return sources.load_paths(items, side)
+        from wfctl.python.inputs import python_sources  # noqa: PLC0415
+
+        return sources.load_sources([ps.source for ps in python_sources(items)], side)
+
+    if git_rev and hera:
+        raise click.UsageError("--hera cannot be combined with --git")
     if git_rev:
         old = sources.load_git(git_rev, paths or (".",), "old")
-        new = sources.load_git(to_rev, paths or (".",), "new") if to_rev else sources.load_paths(paths or (".",), "new")
+        new = sources.load_git(to_rev, paths or (".",), "new") if to_rev else load(paths or (".",), "new")
     elif live:
         if not paths:
             raise click.UsageError("--live needs the files to compare")
-        new = sources.load_paths(paths, "files")
+        new = load(paths, "files")
         runs = [r for r in new if r.generated]
         if runs:
             click.echo(f"wfctl: note: {len(runs)} Workflow(s) with generateName are new runs, not compared", err=True)
@@ -60,11 +71,11 @@ def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: 
     else:
         if len(paths) != 2:
             raise click.UsageError("give OLD and NEW (two files or two directories), or use --git / --live")
-        kinds = {p: __import__("os").path.isdir(p) for p in paths}
+        kinds = {p: os.path.isdir(p) for p in paths}
         if len(set(kinds.values())) != 1:
             raise InputError("OLD and NEW must both be files or both be directories")
-        old = sources.load_paths((paths[0],), "old")
-        new = sources.load_paths((paths[1],), "new")
+        old = load((paths[0],), "old")
+        new = load((paths[1],), "new")
     result = compare(old, new, ignore)
     stream = sys.stdout
     if output == "json":

@@ -10,19 +10,26 @@ from wfctl.errors import InputError
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file")
 @click.option("--template", "template", metavar="NAME", help="Template to draw (default: the entrypoint).")
 @click.option("--name", "resource", metavar="NAME", help="Which object of a multi-document file (default: the first).")
 @click.option("-o", "--output", type=click.Choice(["mermaid", "dot", "text"]), default="text", show_default=True)
 @click.option("--diff", "diff_rev", metavar="REV", help="Mark tasks added, removed or changed since git revision REV.")
-def graph(file: str, template: str | None, resource: str | None, output: str, diff_rev: str | None) -> None:
+@click.option("--hera", "hera", is_flag=True, help="FILE is a Hera module or .py file (runs its code).")
+def graph(file: str, template: str | None, resource: str | None, output: str, diff_rev: str | None,
+          hera: bool) -> None:
     """Draw the DAG/steps structure of a workflow (tasks as nodes, dependencies as edges, parallel step
     groups visible, templates expanded one level), e.g. for a PR comment (`-o mermaid`)."""
     from wfctl.argo.spec import templates_by_name, workflow_spec  # noqa: PLC0415
     from wfctl.diff import graph as g  # noqa: PLC0415
     from wfctl.diff import sources  # noqa: PLC0415
 
-    docs = sources.load_paths((file,), "file")
+    if hera:
+        from wfctl.python.inputs import python_sources  # noqa: PLC0415
+
+        docs = sources.load_sources([ps.source for ps in python_sources((file,))], "file")
+    else:
+        docs = sources.load_paths((file,), "file")
     docs = [d for d in docs if d.kind in ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")]
     if resource:
         docs = [d for d in docs if d.name == resource]

@@ -15,6 +15,7 @@ COMMANDS = {
     "validate": ("wfctl.cli.check", "validate"),
     "lint": ("wfctl.cli.check", "lint"),
     "rules": ("wfctl.cli.rules", "rules_command"),
+    "render": ("wfctl.cli.render", "render"),
     "explain": ("wfctl.cli.rules", "explain"),
     "diff": ("wfctl.cli.diff", "diff"),
     "graph": ("wfctl.cli.graph", "graph"),

@@ -40,7 +40,7 @@ class DagDependencies(Rule):
                 continue
             by_name = {str(t.get("name")): t for _, t in tasks}
             names = list(by_name)
-            uses_depends = any(t.get("depends") is not None for _, t in tasks)
+            uses_depends = any(t.get("depends") for _, t in tasks)
             uses_deps = any(t.get("dependencies") is not None for _, t in tasks)
             if uses_depends and uses_deps:
                 first = next(p for p, t in tasks if t.get("dependencies") is not None)
@@ -62,7 +62,7 @@ class DagDependencies(Rule):
                     elif str(dep) == tname:
                         yield self.finding(ctx, (*path, "dependencies", i), f"task {tname!r} depends on itself")
                 depends = task.get("depends")
-                if isinstance(depends, str):
+                if isinstance(depends, str) and depends.strip():  # Argo reads "" as no dependency
                     yield from self._depends(ctx, path, str(tname), depends, by_name, names)
             target = dag.get("target")
             if isinstance(target, str) and "{{" not in target:

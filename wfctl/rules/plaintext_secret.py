@@ -9,6 +9,7 @@ from wfctl.argo.spec import as_dict, as_list, containers
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
+PLACEHOLDER = re.compile(r"^__[A-Z0-9_]+__$")  # filled in at deploy time (Metaflow's production token)
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)", re.I)
 
 
@@ -30,6 +31,6 @@ class PlaintextSecret(Rule):
                     env = as_dict(env)
                     name, value = env.get("name"), env.get("value")
                     if isinstance(name, str) and SECRET_NAME.search(name) and isinstance(value, str) and value \
-                            and "{{" not in value:
+                            and "{{" not in value and not PLACEHOLDER.match(value):
                         yield self.finding(ctx, (*path, *sub, "env", i, "value"),
                                            f"env {name!r} holds a literal secret: use valueFrom.secretKeyRef")

@@ -1,0 +1,139 @@
+"""Workflows written in Python: Hera modules and Metaflow flows through the same pipeline as YAML.
+Skipped when the `hera` / `metaflow` extras are not installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES, run, run_json
+
+PY = FIXTURES / "python"
+needs_hera = pytest.mark.skipif(importlib.util.find_spec("hera") is None, reason="hera extra not installed")
+needs_metaflow = pytest.mark.skipif(importlib.util.find_spec("metaflow") is None, reason="metaflow extra not installed")
+
+
+def line_of(path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if text in line)
+
+
+@needs_hera
+def test_hera_hello_world_validates():
+    code, payload = run_json("validate", "--hera", str(PY / "hello_hera.py"))
+    assert code == 0 and payload["findings"] == [] and payload["summary"]["documents"] == 1
+
+
+@needs_hera
+def test_hera_dag_cycle_points_at_the_python_line():
+    code, payload = run_json("validate", "--hera", str(PY / "dag_cycle_hera.py"))
+    assert code == 1
+    [finding] = payload["findings"]
+    assert finding["rule"] == "WF112" and "a -> b -> c -> a" in finding["message"]
+    assert finding["file"].endswith("dag_cycle_hera.py")
+    assert finding["line"] == line_of(PY / "dag_cycle_hera.py", 'a = echo(name="a")')
+
+
+@needs_hera
+def test_hera_undefined_parameter_points_at_the_container():
+    code, payload = run_json("validate", "--hera", str(PY / "undefined_param_hera.py"))
+    assert code == 1
+    [finding] = payload["findings"]
+    assert finding["rule"] == "WF115" and "nope" in finding["message"]
+    assert finding["line"] == line_of(PY / "undefined_param_hera.py", "Container(")
+
+
+@needs_hera
+def test_hera_module_that_raises_and_module_without_workflows():
+    result = run("validate", "--hera", str(PY / "raises_hera.py"))
+    assert result.exit_code == 2 and "configuration missing" in result.stderr and "(line 6)" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("lint", "--hera", str(PY / "empty_hera.py"))
+    assert result.exit_code == 2 and "no Hera Workflow" in result.stderr
+
+
+@needs_hera
+def test_hera_function_and_module_forms(tmp_path, monkeypatch):
+    (tmp_path / "factory.py").write_text(
+        "from hera.workflows import Container, Workflow\n\n"
+        "def build():\n"
+        "    with Workflow(generate_name='f-', entrypoint='c') as w:\n"
+        "        Container(name='c', image='busybox:1.36', args=['{{inputs.parameters.x}}'])\n"
+        "    return [w]\n")
+    monkeypatch.chdir(tmp_path)
+    code, payload = run_json("validate", "--hera", "factory:build")
+    assert code == 1 and payload["findings"][0]["line"] == 5
+    assert run("validate", "--hera", "factory:nope").exit_code == 2
+    assert run("validate", "--hera", "no_such_module").exit_code == 2
+
+
+@needs_hera
+def test_hera_render_diff_graph_and_plain_py_in_directories(tmp_path):
+    out = run("render", "--hera", str(PY / "hello_hera.py")).stdout
+    assert out.startswith("apiVersion: argoproj.io/v1alpha1") and "generateName: hello-hera-" in out
+    as_json = json.loads(run("render", "--hera", str(PY / "hello_hera.py"), "-o", "json").stdout)
+    assert as_json["kind"] == "Workflow"
+    changed = tmp_path / "changed.py"
+    changed.write_text((PY / "hello_hera.py").read_text().replace("busybox:1.36", "busybox:1.37"))
+    result = run("diff", "--hera", str(PY / "hello_hera.py"), str(changed), "-o", "json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["changes"][0]["path"] == "spec.templates[hello].container.image"
+    assert "a: echo  <- c" in run("graph", "--hera", str(PY / "dag_cycle_hera.py")).stdout
+    # a .py file found in a directory walk is never imported
+    _, payload = run_json("validate", str(PY))
+    assert payload["summary"]["files"] == 0
+
+
+@needs_hera
+def test_hera_annotation_suppression(tmp_path):
+    f = tmp_path / "quiet.py"
+    f.write_text((PY / "undefined_param_hera.py").read_text().replace(
+        'entrypoint="say"', 'entrypoint="say", annotations={"wfctl.io/disable": "WF115"}'))
+    assert run("validate", "--hera", str(f)).exit_code == 0
+
+
+def test_without_hera_installed_says_how(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_hera(name, *args, **kwargs):
+        if name == "hera.workflows" or name.startswith("hera"):
+            raise ImportError("No module named 'hera'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_hera)
+    result = run("validate", "--hera", str(PY / "hello_hera.py"))
+    assert result.exit_code == 2 and "pip install 'wfctl[hera]'" in result.stderr
+
+
+@needs_metaflow
+def test_metaflow_hello_world(tmp_path):
+    code, payload = run_json("validate", "--metaflow", str(PY / "hello_metaflow.py"))
+    assert code == 0, payload
+    assert payload["summary"]["documents"] == 1
+    out = run("render", "--metaflow", str(PY / "hello_metaflow.py"), "-o", "json").stdout
+    template = json.loads(out)
+    assert template["kind"] == "WorkflowTemplate"
+    names = {t["name"] for t in template["spec"]["templates"]}
+    assert {"start", "hello", "end"} <= names
+    saved = tmp_path / "flow.json"
+    saved.write_text(out)
+    assert run("validate", str(saved)).exit_code == 0  # a JSON file saved from Metaflow works too
+
+
+@needs_metaflow
+def test_metaflow_findings_point_at_the_step(tmp_path):
+    flow = tmp_path / "flow.py"
+    flow.write_text((PY / "hello_metaflow.py").read_text())
+    _, payload = run_json("lint", "--metaflow", str(flow), "--select", "WF202")
+    lines = {f["line"] for f in payload["findings"]}
+    assert line_of(flow, "def hello") in lines
+
+
+@needs_metaflow
+def test_metaflow_failure_is_exit_2(tmp_path):
+    flow = tmp_path / "broken.py"
+    flow.write_text("raise SystemExit('no flow here')\n")
+    result = run("validate", "--metaflow", str(flow), "--metaflow-timeout", "60")
+    assert result.exit_code == 2 and "Metaflow failed" in result.stderr

@@ -1,0 +1,40 @@
+"""`wfctl render`: the YAML (or JSON) that Hera modules and Metaflow flows produce."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+
+@click.command()
+@click.option("--hera", multiple=True, metavar="MODULE[:FUNC]", help="Hera module or FILE.py (runs its code).")
+@click.option("--metaflow", multiple=True, metavar="FLOW.py", help="Metaflow flow to compile.")
+@click.option("--metaflow-timeout", type=float, default=300, show_default=True, metavar="SECONDS")
+@click.option("-o", "--output", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: float, output: str) -> None:
+    """Print the Argo manifests that Hera or Metaflow code produces, for review or for `apply -f -`."""
+    from wfctl.python.inputs import python_sources  # noqa: PLC0415
+
+    if not hera and not metaflow:
+        raise click.UsageError("give --hera MODULE or --metaflow FLOW.py")
+    docs: list[Any] = [json.loads(json.dumps(_data(ps.source.content))) for ps in
+                       python_sources(hera, metaflow, metaflow_timeout)]
+    if output == "json":
+        json.dump(docs[0] if len(docs) == 1 else {"apiVersion": "v1", "kind": "List", "items": docs}, sys.stdout,
+                  indent=2)
+        sys.stdout.write("\n")
+        return
+    from ruamel.yaml import YAML  # noqa: PLC0415
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.dump_all(docs, sys.stdout)
+
+
+def _data(content: bytes | None) -> Any:
+    from wfctl.loader.yaml import parse  # noqa: PLC0415
+
+    return parse((content or b"").decode()).documents[0].data

@@ -1,0 +1,1 @@
+"""Workflows written in Python: Hera modules rendered in-process, Metaflow flows compiled by Metaflow."""

@@ -1,0 +1,157 @@
+"""Metaflow flows to the WorkflowTemplate Metaflow would deploy, compiled by Metaflow itself.
+
+`python FLOW.py argo-workflows create --only-json` runs in a subprocess with a timeout. Metaflow
+insists on an object store for Argo (`--datastore=s3|azure|gs`) and uploads the flow's code package
+to it *before* printing the JSON, so with no store reachable the command hangs in S3 retries. wfctl
+therefore points Metaflow at a throw-away S3 endpoint on 127.0.0.1 that accepts uploads and keeps
+nothing (METAFLOW_S3_ENDPOINT_URL), with dummy credentials and the EC2 metadata lookup disabled. No
+cluster is contacted: `--only-json` stops before deploying.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from wfctl.errors import InputError
+from wfctl.loader.discovery import Source, display_path
+from wfctl.model import Finding
+
+INSTALL_HINT = "Metaflow is not installed: pip install 'wfctl[metaflow]'"
+DEFAULT_TIMEOUT = 300
+
+
+class _NullS3(BaseHTTPRequestHandler):
+    """Enough of S3 for Metaflow's code-package upload: nothing exists, every upload succeeds."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+    def _reply(self, code: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(code)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body and self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._reply(404)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._reply(404, b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code></Error>',
+                    {"Content-Type": "application/xml"})
+
+    def do_PUT(self) -> None:  # noqa: N802
+        data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._reply(200, headers={"ETag": f'"{hashlib.md5(data).hexdigest()}"'})  # noqa: S324 - S3's ETag
+
+
+@contextmanager
+def null_s3() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NullS3)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def compile_flow(flow: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    path = Path(flow)
+    if not path.is_file():
+        raise InputError(f"--metaflow {flow}: no such file")
+    if importlib.util.find_spec("metaflow") is None:
+        raise InputError(INSTALL_HINT)
+    with null_s3() as endpoint:
+        env = {
+            **os.environ,
+            "USER": os.environ.get("USER") or "wfctl",
+            "METAFLOW_DEFAULT_DATASTORE": "s3",
+            "METAFLOW_DATASTORE_SYSROOT_S3": "s3://wfctl-lint/metaflow",
+            "METAFLOW_S3_ENDPOINT_URL": endpoint,
+            "METAFLOW_S3_RETRY_COUNT": "0",
+            "AWS_ACCESS_KEY_ID": "wfctl",
+            "AWS_SECRET_ACCESS_KEY": "wfctl",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+        try:
+            proc = subprocess.run([sys.executable, str(path.resolve()), "argo-workflows", "create", "--only-json"],
+                                  capture_output=True, text=True, timeout=timeout, env=env, cwd=path.resolve().parent,
+                                  stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise InputError(f"--metaflow {flow}: Metaflow did not finish within {timeout:g} s") from None
+    if proc.returncode != 0:
+        tail = " | ".join(line.strip() for line in proc.stderr.strip().splitlines()[-4:])
+        raise InputError(f"--metaflow {flow}: Metaflow failed (exit {proc.returncode}): {tail}")
+    text = proc.stdout
+    start = text.find("{")
+    try:
+        data = json.loads(text[start:]) if start >= 0 else None
+    except ValueError as exc:
+        raise InputError(f"--metaflow {flow}: Metaflow's output is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"--metaflow {flow}: Metaflow printed no WorkflowTemplate")
+    return data
+
+
+def step_lines(flow: str) -> dict[str, int]:
+    """Line of each `@step` method of the flow's classes (template names are step names)."""
+    try:
+        tree = ast.parse(Path(flow).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return {}
+    lines = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+            (isinstance(d, ast.Name) and d.id == "step") or (isinstance(d, ast.Attribute) and d.attr == "step")
+            or (isinstance(d, ast.Call) and getattr(d.func, "id", getattr(d.func, "attr", None)) == "step")
+            for d in node.decorator_list
+        ):
+            lines[node.name] = node.lineno
+    return lines
+
+
+class CompiledFlow:
+    """The compiled WorkflowTemplate as a source, and a way to move findings to the step's line."""
+
+    def __init__(self, flow: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.data = compile_flow(flow, timeout)
+        self.py_file = display_path(Path(flow))
+        name = (self.data.get("metadata") or {}).get("name", "flow")
+        self.source = Source(f"{self.py_file}::{name}", content=json.dumps(self.data, indent=2).encode())
+        self.steps = step_lines(flow)
+
+    def place(self, finding: Finding) -> None:
+        path = finding.path
+        if len(path) >= 3 and path[:2] == ("spec", "templates") and isinstance(path[2], int):
+            templates = (self.data.get("spec") or {}).get("templates") or []
+            if path[2] < len(templates):
+                name = str(templates[path[2]].get("name"))
+                if path[3:5] == ("dag", "tasks") and len(path) > 5 and isinstance(path[5], int):
+                    tasks = (templates[path[2]].get("dag") or {}).get("tasks") or []
+                    if path[5] < len(tasks):
+                        name = str(tasks[path[5]].get("name"))
+                line = self.steps.get(name) or self.steps.get(name.replace("-", "_"))
+                if line:
+                    finding.file = self.py_file
+                    finding.line, finding.column, finding.end_line, finding.end_column = line, 1, line, 1
+                    finding.message = f"{finding.message} (in the template Metaflow compiles from step {name!r})"
