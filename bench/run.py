@@ -61,7 +61,7 @@ def main() -> int:
             return None
         t = timed(cmd, runs or args.runs, **kw)  # type: ignore[arg-type]
         rows.append((group, label, t))
-        print(f"{label:<58} {('%.3f s' % t) if t is not None else 'skipped'}", flush=True)
+        print(f"{label:<58} {(f'{t:.3f} s') if t is not None else 'skipped'}", flush=True)
         return t
 
     cjs = shutil.which("check-jsonschema") or (str(Path(PY).parent / "check-jsonschema"))
@@ -70,20 +70,34 @@ def main() -> int:
     examples = UPSTREAM / "examples"
     # --- validate (issue 2)
     v2000 = bench("validate", "wfctl validate, 2,000 synthetic files", wfctl("validate", "-q", str(small)))
-    f2000 = bench("validate", "floor (C safe loader + fastjsonschema), 2,000 files", [PY, str(HERE / "floor.py"), str(small)])
+    f2000 = bench(
+        "validate", "floor (C safe loader + fastjsonschema), 2,000 files", [PY, str(HERE / "floor.py"), str(small)]
+    )
     c2000 = None
     if have_cjs and argo_schema.exists():
-        c2000 = bench("validate", "check-jsonschema + Argo schema.json, 2,000 files",
-                      [cjs, "--schemafile", str(argo_schema), *map(str, files)], runs=max(1, args.runs // 2))
+        c2000 = bench(
+            "validate",
+            "check-jsonschema + Argo schema.json, 2,000 files",
+            [cjs, "--schemafile", str(argo_schema), *map(str, files)],
+            runs=max(1, args.runs // 2),
+        )
     if examples.is_dir():
         ex_files = sorted(map(str, examples.rglob("*.yaml")))
         bench("validate", "wfctl validate, 217 upstream examples", wfctl("validate", "-q", str(examples)))
         bench("validate", "floor, 217 upstream examples", [PY, str(HERE / "floor.py"), str(examples)])
         if have_cjs and argo_schema.exists():
-            bench("validate", "check-jsonschema + Argo schema.json, 217 examples",
-                  [cjs, "--schemafile", str(argo_schema), *ex_files], runs=max(1, args.runs // 2))
-    one = bench("validate", "wfctl validate, one small file (pre-commit case)",
-                wfctl("validate", "-q", str(ROOT / "fixtures/examples/hello-world.yaml")), runs=max(args.runs, 9))
+            bench(
+                "validate",
+                "check-jsonschema + Argo schema.json, 217 examples",
+                [cjs, "--schemafile", str(argo_schema), *ex_files],
+                runs=max(1, args.runs // 2),
+            )
+    one = bench(
+        "validate",
+        "wfctl validate, one small file (pre-commit case)",
+        wfctl("validate", "-q", str(ROOT / "fixtures/examples/hello-world.yaml")),
+        runs=max(args.runs, 9),
+    )
     # --- lint (issue 3)
     l2000 = bench("lint", "wfctl lint, 2,000 synthetic files", wfctl("lint", "-q", "--isolated", str(small)))
     # --- diff (issue 4)
@@ -96,10 +110,12 @@ def main() -> int:
     # --- dedupe (issue 5)
     dd = big_dir / "dedupe-1000.yaml"
     dd.write_text(big_dag(1000, 50, copies=True))
-    dt = bench("dedupe", "wfctl dedupe, 1,000 tasks / 50 templates x 1,000 names", wfctl("dedupe", "-o", "json", str(dd)))
+    dt = bench(
+        "dedupe", "wfctl dedupe, 1,000 tasks / 50 templates x 1,000 names", wfctl("dedupe", "-o", "json", str(dd))
+    )
 
     lines = ["| benchmark | median |", "|---|---|"]
-    lines += [f"| {label} | {('%.3f s' % t) if t is not None else 'skipped'} |" for _, label, t in rows]
+    lines += [f"| {label} | {(f'{t:.3f} s') if t is not None else 'skipped'} |" for _, label, t in rows]
     ratios = []
     if v2000 and f2000:
         ratios.append(f"validate / floor (2,000 files): {v2000 / f2000:.2f}x (target <= 2x)")

@@ -146,7 +146,7 @@ def _reachable(root: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def generate(label: str) -> None:
-    from hera.workflows import models  # noqa: PLC0415 - development-time dependency
+    from hera.workflows import models
 
     hera_version = metadata.version("hera")
     want_hera, argo_version = EXPECTED[label]

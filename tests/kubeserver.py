@@ -21,9 +21,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-PLURALS = {"workflows": "Workflow", "workflowtemplates": "WorkflowTemplate",
-           "clusterworkflowtemplates": "ClusterWorkflowTemplate", "cronworkflows": "CronWorkflow"}
-_ARGO = re.compile(r"^/apis/argoproj\.io/v1alpha1/(?:namespaces/(?P<ns>[^/]+)/)?(?P<plural>[a-z]+)(?:/(?P<name>[^/]+))?$")
+PLURALS = {
+    "workflows": "Workflow",
+    "workflowtemplates": "WorkflowTemplate",
+    "clusterworkflowtemplates": "ClusterWorkflowTemplate",
+    "cronworkflows": "CronWorkflow",
+}
+_ARGO = re.compile(
+    r"^/apis/argoproj\.io/v1alpha1/(?:namespaces/(?P<ns>[^/]+)/)?(?P<plural>[a-z]+)(?:/(?P<name>[^/]+))?$"
+)
 _PODS = re.compile(r"^/api/v1/namespaces/(?P<ns>[^/]+)/pods(?:/(?P<name>[^/]+)(?P<log>/log)?)?$")
 
 
@@ -33,8 +39,15 @@ def truthy(value: str | None) -> bool:
 
 
 def status(code: int, reason: str, message: str) -> dict[str, Any]:
-    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
-            "reason": reason, "code": code}
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": message,
+        "reason": reason,
+        "code": code,
+    }
 
 
 class State:
@@ -133,14 +146,21 @@ current-context: test
             obj["metadata"]["resourceVersion"] = self.state.bump()
             self.state.record("DELETED", obj)
 
-    def add_pod(self, name: str, workflow: str, node_name: str, lines: list[str], ns: str = "argo",
-                phase: str = "Running") -> None:
+    def add_pod(
+        self, name: str, workflow: str, node_name: str, lines: list[str], ns: str = "argo", phase: str = "Running"
+    ) -> None:
         with self.state.lock:
             self.state.pods[(ns, name)] = {
-                "apiVersion": "v1", "kind": "Pod",
-                "metadata": {"name": name, "namespace": ns, "labels": {"workflows.argoproj.io/workflow": workflow},
-                             "annotations": {"workflows.argoproj.io/node-name": node_name}},
-                "status": {"phase": phase}}
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {
+                    "name": name,
+                    "namespace": ns,
+                    "labels": {"workflows.argoproj.io/workflow": workflow},
+                    "annotations": {"workflows.argoproj.io/node-name": node_name},
+                },
+                "status": {"phase": phase},
+            }
             self.state.logs[(ns, name)] = lines
 
     def compact(self) -> None:
@@ -173,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         ctype = self.headers.get("Content-Type", "")
         if "yaml" in ctype:
-            from ruamel.yaml import YAML  # noqa: PLC0415
+            from ruamel.yaml import YAML
 
             return YAML(typ="safe").load(raw)
         return json.loads(raw)
@@ -185,8 +205,15 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(st.delay)
         if self.headers.get("Authorization") == "Bearer nobody":
             url = urlparse(self.path)
-            self._send(403, status(403, "Forbidden", f'{url.path} is forbidden: User "nobody" cannot {self.command.lower()}'
-                                                     " resource in API group \"argoproj.io\""))
+            self._send(
+                403,
+                status(
+                    403,
+                    "Forbidden",
+                    f'{url.path} is forbidden: User "nobody" cannot {self.command.lower()}'
+                    ' resource in API group "argoproj.io"',
+                ),
+            )
             return False
         if st.fail_next:
             code = st.fail_next.pop(0)
@@ -194,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return True
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if not self._guard():
             return
         url = urlparse(self.path)
@@ -223,15 +250,25 @@ class _Handler(BaseHTTPRequestHandler):
             self._watch(plural, ns, q)
             return
         items = self._select(plural, ns, q)
-        self._send(200, {"apiVersion": "argoproj.io/v1alpha1", "kind": PLURALS[plural] + "List",
-                         "metadata": {"resourceVersion": str(self.state.rv)}, "items": items})
+        self._send(
+            200,
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": PLURALS[plural] + "List",
+                "metadata": {"resourceVersion": str(self.state.rv)},
+                "items": items,
+            },
+        )
 
     def _select(self, plural: str, ns: str, q: dict[str, str]) -> list[dict[str, Any]]:
         labels = dict(p.split("=", 1) for p in q.get("labelSelector", "").split(",") if "=" in p)
         fields = dict(p.split("=", 1) for p in q.get("fieldSelector", "").split(",") if "=" in p)
         with self.state.lock:
-            items = [copy.deepcopy(o) for (p, n, _), o in sorted(self.state.objects.items()) if p == plural
-                     and (not ns or n == ns)]
+            items = [
+                copy.deepcopy(o)
+                for (p, n, _), o in sorted(self.state.objects.items())
+                if p == plural and (not ns or n == ns)
+            ]
         out = []
         for obj in items:
             meta = obj["metadata"]
@@ -269,9 +306,14 @@ class _Handler(BaseHTTPRequestHandler):
             position = since
             while time.monotonic() < deadline:
                 with st.lock:
-                    pending = [(rv, t, o) for rv, t, o in st.events if rv > position and o["kind"] == PLURALS[plural]
-                               and (not ns or o["metadata"].get("namespace", "") == ns)
-                               and (name is None or o["metadata"]["name"] == name)]
+                    pending = [
+                        (rv, t, o)
+                        for rv, t, o in st.events
+                        if rv > position
+                        and o["kind"] == PLURALS[plural]
+                        and (not ns or o["metadata"].get("namespace", "") == ns)
+                        and (name is None or o["metadata"]["name"] == name)
+                    ]
                     if not pending:
                         st.lock.wait(timeout=min(0.2, max(0.0, deadline - time.monotonic())))
                         continue
@@ -308,10 +350,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         selector = dict(p.split("=", 1) for p in q.get("labelSelector", "").split(",") if "=" in p)
         with st.lock:
-            items = [p for (n, _), p in st.pods.items() if n == ns
-                     and all(p["metadata"]["labels"].get(k) == v for k, v in selector.items())]
-        self._send(200, {"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": str(st.rv)},
-                         "items": items})
+            items = [
+                p
+                for (n, _), p in st.pods.items()
+                if n == ns and all(p["metadata"]["labels"].get(k) == v for k, v in selector.items())
+            ]
+        self._send(
+            200, {"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": str(st.rv)}, "items": items}
+        )
 
     # -------------------------------------------------------------- writes
 
@@ -330,15 +376,19 @@ class _Handler(BaseHTTPRequestHandler):
             return "kind does not match the resource"
         spec = obj.get("spec")
         if spec is not None and not isinstance(spec, dict):
-            return f'{PLURALS[plural]}.argoproj.io "{obj.get("metadata", {}).get("name")}" is invalid: spec: Invalid' \
-                   ' value: "string": spec in body must be of type object: "string"'
+            return (
+                f'{PLURALS[plural]}.argoproj.io "{obj.get("metadata", {}).get("name")}" is invalid: spec: Invalid'
+                ' value: "string": spec in body must be of type object: "string"'
+            )
         templates = (spec or {}).get("templates")
         if templates is not None and not isinstance(templates, list):
-            return f'{PLURALS[plural]}.argoproj.io "{obj.get("metadata", {}).get("name")}" is invalid: spec.templates:' \
-                   ' Invalid value: "object": spec.templates in body must be of type array'
+            return (
+                f'{PLURALS[plural]}.argoproj.io "{obj.get("metadata", {}).get("name")}" is invalid: spec.templates:'
+                ' Invalid value: "object": spec.templates in body must be of type array'
+            )
         return None
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         if not self._guard():
             return
         target = self._target()
@@ -355,15 +405,23 @@ class _Handler(BaseHTTPRequestHandler):
         with st.lock:
             if not meta.get("name"):
                 if not meta.get("generateName"):
-                    self._send(422, status(422, "Invalid", "metadata.name: Required value: name or generateName is required"))
+                    self._send(
+                        422, status(422, "Invalid", "metadata.name: Required value: name or generateName is required")
+                    )
                     return
                 meta["name"] = meta["generateName"] + uuid.uuid4().hex[:5]
             key = (plural, ns, meta["name"])
             if key in st.objects:
                 self._send(409, status(409, "AlreadyExists", f'{plural}.argoproj.io "{meta["name"]}" already exists'))
                 return
-            meta.update({"namespace": ns, "uid": str(uuid.uuid4()), "creationTimestamp": "2026-01-01T00:00:00Z",
-                         "generation": 1})
+            meta.update(
+                {
+                    "namespace": ns,
+                    "uid": str(uuid.uuid4()),
+                    "creationTimestamp": "2026-01-01T00:00:00Z",
+                    "generation": 1,
+                }
+            )
             if q.get("dryRun") == "All":
                 meta["resourceVersion"] = ""
                 self._send(201, obj)
@@ -373,7 +431,7 @@ class _Handler(BaseHTTPRequestHandler):
             st.record("ADDED", obj)
         self._send(201, obj)
 
-    def do_PATCH(self) -> None:  # noqa: N802
+    def do_PATCH(self) -> None:
         if not self._guard():
             return
         target = self._target()
@@ -398,9 +456,15 @@ class _Handler(BaseHTTPRequestHandler):
                 if existing is None:
                     obj = copy.deepcopy(body)
                     meta = obj.setdefault("metadata", {})
-                    meta.update({"namespace": ns, "uid": str(uuid.uuid4()), "generation": 1,
-                                 "creationTimestamp": "2026-01-01T00:00:00Z",
-                                 "managedFields": [{"manager": manager, "operation": "Apply"}]})
+                    meta.update(
+                        {
+                            "namespace": ns,
+                            "uid": str(uuid.uuid4()),
+                            "generation": 1,
+                            "creationTimestamp": "2026-01-01T00:00:00Z",
+                            "managedFields": [{"manager": manager, "operation": "Apply"}],
+                        }
+                    )
                     if ns == "":
                         meta.pop("namespace")
                     if q.get("dryRun") != "All":
@@ -410,12 +474,19 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(201, obj)
                     return
                 owners = [m["manager"] for m in existing["metadata"].get("managedFields", [])]
-                changed = existing.get("spec") != body.get("spec") or \
-                    (existing["metadata"].get("labels") or {}) != (body.get("metadata", {}).get("labels") or {})
+                changed = existing.get("spec") != body.get("spec") or (existing["metadata"].get("labels") or {}) != (
+                    body.get("metadata", {}).get("labels") or {}
+                )
                 if changed and any(o != manager for o in owners) and not truthy(q.get("force")):
                     other = next(o for o in owners if o != manager)
-                    self._send(409, status(409, "Conflict", f'Apply failed with 1 conflict: conflict with "{other}"'
-                                                            ' using argoproj.io/v1alpha1: .spec'))
+                    self._send(
+                        409,
+                        status(
+                            409,
+                            "Conflict",
+                            f'Apply failed with 1 conflict: conflict with "{other}" using argoproj.io/v1alpha1: .spec',
+                        ),
+                    )
                     return
                 obj = copy.deepcopy(existing)
                 if changed:
@@ -425,8 +496,10 @@ class _Handler(BaseHTTPRequestHandler):
                             obj["metadata"][part] = copy.deepcopy(body["metadata"][part])
                     obj["metadata"]["generation"] = obj["metadata"].get("generation", 1) + 1
                     obj["metadata"]["managedFields"] = [{"manager": manager, "operation": "Apply"}] + [
-                        m for m in existing["metadata"].get("managedFields", []) if m["manager"] != manager
-                        and not truthy(q.get("force"))]
+                        m
+                        for m in existing["metadata"].get("managedFields", [])
+                        if m["manager"] != manager and not truthy(q.get("force"))
+                    ]
                     if q.get("dryRun") != "All":
                         obj["metadata"]["resourceVersion"] = st.bump()
                         st.objects[key] = obj
@@ -443,7 +516,7 @@ class _Handler(BaseHTTPRequestHandler):
             st.record("MODIFIED", obj)
         self._send(200, obj)
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         if not self._guard():
             return
         target = self._target()

@@ -51,11 +51,25 @@ def later(delay: float, fn, *args) -> threading.Thread:
 def nodes(name: str, phase: str, message: str = "") -> dict:
     leaf_phase = "Succeeded" if phase == "Succeeded" else ("Failed" if phase == "Failed" else "Running")
     return {
-        name: {"id": name, "name": name, "displayName": name, "type": "Steps", "phase": phase,
-               "startedAt": "2026-01-01T00:00:00Z", "children": [f"{name}-1"]},
-        f"{name}-1": {"id": f"{name}-1", "name": f"{name}[0].hello", "displayName": "hello", "type": "Pod",
-                      "phase": leaf_phase, "startedAt": "2026-01-01T00:00:00Z",
-                      "finishedAt": "2026-01-01T00:00:07Z" if phase != "Running" else None, "message": message},
+        name: {
+            "id": name,
+            "name": name,
+            "displayName": name,
+            "type": "Steps",
+            "phase": phase,
+            "startedAt": "2026-01-01T00:00:00Z",
+            "children": [f"{name}-1"],
+        },
+        f"{name}-1": {
+            "id": f"{name}-1",
+            "name": f"{name}[0].hello",
+            "displayName": "hello",
+            "type": "Pod",
+            "phase": leaf_phase,
+            "startedAt": "2026-01-01T00:00:00Z",
+            "finishedAt": "2026-01-01T00:00:07Z" if phase != "Running" else None,
+            "message": message,
+        },
     }
 
 
@@ -106,8 +120,13 @@ def test_forbidden_and_invalid_are_exit_3_with_the_api_message(kube, tmp_path):
     result = run("apply", "-f", str(WFT), "--context", "test-nobody")
     assert result.exit_code == 3 and 'User "nobody"' in result.stderr and "(HTTP 403)" in result.stderr
     bad = tmp_path / "bad.yaml"
-    bad.write_text(WFT.read_text().split("---")[0].replace("  templates:\n", "  templates:\n    x: 1\n    y:\n", 1)
-                   .split("    y:\n")[0] + "\n")
+    bad.write_text(
+        WFT.read_text()
+        .split("---")[0]
+        .replace("  templates:\n", "  templates:\n    x: 1\n    y:\n", 1)
+        .split("    y:\n")[0]
+        + "\n"
+    )
     result = run("apply", "-f", str(bad), "--no-validate")
     assert result.exit_code == 3 and "(HTTP 422)" in result.stderr and "must be of type array" in result.stderr
 
@@ -143,14 +162,17 @@ def test_output_formats(kube):
     out = run("apply", "-f", str(WFT), "-o", "json").stdout
     items = json.loads(out)["items"]
     assert {i["kind"] for i in items} == {"WorkflowTemplate", "Workflow"}
-    assert run("apply", "-f", str(WFT), "-o", "name").stdout.splitlines()[0] == \
-        "workflowtemplate.argoproj.io/shared-steps"
+    assert (
+        run("apply", "-f", str(WFT), "-o", "name").stdout.splitlines()[0] == "workflowtemplate.argoproj.io/shared-steps"
+    )
     assert "kind: WorkflowTemplate" in run("apply", "-f", str(WFT), "-o", "yaml").stdout
 
 
 def test_namespace_flag_and_mismatch(kube, tmp_path):
     f = tmp_path / "wft.yaml"
-    f.write_text(WFT.read_text().split("---")[0].replace("  name: shared-steps\n", "  name: shared-steps\n  namespace: team-a\n"))
+    f.write_text(
+        WFT.read_text().split("---")[0].replace("  name: shared-steps\n", "  name: shared-steps\n  namespace: team-a\n")
+    )
     assert run("apply", "-f", str(f), "-n", "team-b").exit_code == 2
     assert run("apply", "-f", str(f)).exit_code == 0 and kube.get("workflowtemplates", "shared-steps", "team-a")
     g = tmp_path / "plain.yaml"
@@ -161,8 +183,10 @@ def test_namespace_flag_and_mismatch(kube, tmp_path):
 
 def test_prune(kube, tmp_path):
     def wft(name: str, labels: str) -> str:
-        return (f"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: {name}\n{labels}"
-                "spec:\n  templates: [{name: t, suspend: {}}]\n")
+        return (
+            f"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: {name}\n{labels}"
+            "spec:\n  templates: [{name: t, suspend: {}}]\n"
+        )
 
     labelled = "  labels: {app: etl}\n"
     both = tmp_path / "both.yaml"
@@ -187,11 +211,28 @@ def _apply_named(kube, tmp_path) -> None:
 
 def test_watch_to_succeeded(kube, tmp_path):
     _apply_named(kube, tmp_path)
-    later(0.3, kube.set_status, "fixed-run", {"phase": "Running", "progress": "0/1",
-                                              "startedAt": "2026-01-01T00:00:00Z", "nodes": nodes("fixed-run", "Running")})
-    later(0.8, kube.set_status, "fixed-run", {"phase": "Succeeded", "progress": "1/1",
-                                              "finishedAt": "2026-01-01T00:00:09Z",
-                                              "nodes": nodes("fixed-run", "Succeeded")})
+    later(
+        0.3,
+        kube.set_status,
+        "fixed-run",
+        {
+            "phase": "Running",
+            "progress": "0/1",
+            "startedAt": "2026-01-01T00:00:00Z",
+            "nodes": nodes("fixed-run", "Running"),
+        },
+    )
+    later(
+        0.8,
+        kube.set_status,
+        "fixed-run",
+        {
+            "phase": "Succeeded",
+            "progress": "1/1",
+            "finishedAt": "2026-01-01T00:00:09Z",
+            "nodes": nodes("fixed-run", "Succeeded"),
+        },
+    )
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -201,8 +242,12 @@ def test_watch_to_succeeded(kube, tmp_path):
 
 def test_watch_to_failed_prints_failing_nodes_last(kube, tmp_path):
     _apply_named(kube, tmp_path)
-    later(0.3, kube.set_status, "fixed-run", {"phase": "Failed", "message": "child failed",
-                                              "nodes": nodes("fixed-run", "Failed", "exit code 2")})
+    later(
+        0.3,
+        kube.set_status,
+        "fixed-run",
+        {"phase": "Failed", "message": "child failed", "nodes": nodes("fixed-run", "Failed", "exit code 2")},
+    )
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 1
     assert result.stdout.rstrip().splitlines()[-1] == "  failed: hello: exit code 2"
@@ -308,7 +353,8 @@ def test_diff_live(kube, tmp_path):
     result = run("diff", "--live", str(f), "-o", "json")
     assert result.exit_code == 1
     assert [(c["path"], c["before"], c["after"]) for c in json.loads(result.stdout)["changes"]] == [
-        ("spec.arguments.parameters[who].value", "team", "everyone")]
+        ("spec.arguments.parameters[who].value", "team", "everyone")
+    ]
     other = tmp_path / "new.yaml"
     other.write_text(f.read_text().replace("name: shared-steps", "name: brand-new"))
     result = run("diff", "--live", str(other), "-o", "json")

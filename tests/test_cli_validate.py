@@ -37,7 +37,7 @@ def test_invalid_fixtures_report_expected_findings(name):
 
 
 def test_finding_fields_and_did_you_mean():
-    code, payload = run_json("validate", str(FIXTURES / "invalid" / "typos.yaml"))
+    _code, payload = run_json("validate", str(FIXTURES / "invalid" / "typos.yaml"))
     first = payload["findings"][0]
     assert set(first) >= {"rule", "severity", "message", "file", "line", "column", "kind", "name"}
     assert first["rule"] == "WF001" and "did you mean 'entrypoint'" in first["message"]
@@ -64,9 +64,10 @@ def test_github_format():
 
 
 def test_github_escaping():
-    from wfctl.model import FileResult, Finding, Severity, Summary
-    from wfctl.reporters.github import GithubReporter
     import io
+
+    from wfctl.model import FileResult, Finding, Severity
+    from wfctl.reporters.github import GithubReporter
 
     stream = io.StringIO()
     rep = GithubReporter(stream)
@@ -197,8 +198,10 @@ def test_usage_error_is_exit_2():
 
 
 def test_argo_version_option():
-    doc = ("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  podResources: {}\n"
-           "  entrypoint: main\n  templates: [{name: main, suspend: {}}]\n")
+    doc = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  podResources: {}\n"
+        "  entrypoint: main\n  templates: [{name: main, suspend: {}}]\n"
+    )
     assert run("validate", "-", input=doc).exit_code == 0
     assert run("validate", "--argo-version", "3.7", "-", input=doc).exit_code == 1
 
@@ -206,18 +209,24 @@ def test_argo_version_option():
 def test_main_entry_point_maps_exit_codes(tmp_path):
     """The console script (not CliRunner): exit codes and no traceback on an internal error."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ok = subprocess.run([sys.executable, "-m", "wfctl", "validate", str(FIXTURES / "examples")],
-                        capture_output=True, text=True, env=env)
+    ok = subprocess.run(
+        [sys.executable, "-m", "wfctl", "validate", str(FIXTURES / "examples")], capture_output=True, text=True, env=env
+    )
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run([sys.executable, "-m", "wfctl", "validate", "--bogus-flag"],
-                         capture_output=True, text=True, env=env)
+    bad = subprocess.run(
+        [sys.executable, "-m", "wfctl", "validate", "--bogus-flag"], capture_output=True, text=True, env=env
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    missing = subprocess.run([sys.executable, "-m", "wfctl", "validate", str(tmp_path / "x.yaml")],
-                             capture_output=True, text=True, env=env)
+    missing = subprocess.run(
+        [sys.executable, "-m", "wfctl", "validate", str(tmp_path / "x.yaml")], capture_output=True, text=True, env=env
+    )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
 def test_validate_does_not_import_heavy_modules():
-    code = "import sys, wfctl.cli.root, wfctl.cli.check, wfctl.engine; print(sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'deepdiff', 'jsonschema')))"
+    code = (
+        "import sys, wfctl.cli.root, wfctl.cli.check, wfctl.engine; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'deepdiff', 'jsonschema')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"

@@ -95,10 +95,13 @@ def test_config_argo_version_and_templates(project):
     (project / "lib").mkdir()
     (project / "lib" / "t.yaml").write_text(
         "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: lib}\nspec:\n"
-        "  templates: [{name: t, suspend: {}}]\n")
+        "  templates: [{name: t, suspend: {}}]\n"
+    )
     (project / "sub" / "deeper" / "ref.yaml").write_text(
         "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: r-}\nspec:\n"
-        "  entrypoint: main\n  templates:\n    - name: main\n      steps: [[{name: a, templateRef: {name: lib, template: t}}]]\n")
+        "  entrypoint: main\n  templates:\n    - name: main\n"
+        "      steps: [[{name: a, templateRef: {name: lib, template: t}}]]\n"
+    )
     (project / ".wfctl.yaml").write_text("templates: [lib]\nstrict-refs: true\n")
     assert run("validate", "ref.yaml").exit_code == 0
     (project / ".wfctl.yaml").write_text("strict-refs: true\n")
@@ -106,6 +109,7 @@ def test_config_argo_version_and_templates(project):
 
 
 # ------------------------------------------------------------------ suppression
+
 
 def test_inline_suppression_forms(tmp_path):
     base = FAIL_201
@@ -115,8 +119,10 @@ def test_inline_suppression_forms(tmp_path):
         "by-name": base.replace(line, "image: busybox  # wfctl: disable=unpinned-image"),
         "line-above": base.replace("      container:\n", "      # wfctl: disable=WF201\n      container:\n"),
         "file": "# wfctl: disable-file=WF201\n" + base,
-        "annotation": base.replace("  generateName: rule-\n",
-                                   "  generateName: rule-\n  annotations: {wfctl.io/disable: 'WF201 -- generated'}\n"),
+        "annotation": base.replace(
+            "  generateName: rule-\n",
+            "  generateName: rule-\n  annotations: {wfctl.io/disable: 'WF201 -- generated'}\n",
+        ),
     }
     for name, text in cases.items():
         f = tmp_path / f"{name}.yaml"

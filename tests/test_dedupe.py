@@ -88,8 +88,12 @@ def test_chain_collapses_at_fixed_point():
     assert "    # the first wrapper\n" in report.after_text
     assert "image: busybox:1.36   # pinned" in report.after_text
     kept = [line for line in text.splitlines() if line not in report.after_text.splitlines()]
-    assert all("echo-b" in line or "wrap-b" in line or line.strip().startswith(("- - name: inner", "steps:",
-               "command:", "image:", "container:")) for line in kept), kept
+    assert all(
+        "echo-b" in line
+        or "wrap-b" in line
+        or line.strip().startswith(("- - name: inner", "steps:", "command:", "image:", "container:"))
+        for line in kept
+    ), kept
 
 
 @pytest.mark.parametrize(
@@ -101,22 +105,27 @@ def test_chain_collapses_at_fixed_point():
 )
 def test_near_duplicates_do_not_merge(tmp_path, change):
     f = write(tmp_path, HEAD + ONE + ONE.replace("name: one", "name: two").replace(*change))
-    code, payload, _ = dedupe_json(f)
+    _code, payload, _ = dedupe_json(f)
     assert payload["files"][0]["merged"] == {}
 
 
 def test_parameter_default_matters():
-    spec = {"templates": [
-        {"name": "a", "inputs": {"parameters": [{"name": "p", "default": "1"}]}, "container": {"image": "x"}},
-        {"name": "b", "inputs": {"parameters": [{"name": "p", "default": "2"}]}, "container": {"image": "x"}},
-        {"name": "c", "container": {"image": "x"}, "inputs": {"parameters": [{"default": "1", "name": "p"}]}},
-    ]}
+    spec = {
+        "templates": [
+            {"name": "a", "inputs": {"parameters": [{"name": "p", "default": "1"}]}, "container": {"image": "x"}},
+            {"name": "b", "inputs": {"parameters": [{"name": "p", "default": "2"}]}, "container": {"image": "x"}},
+            {"name": "c", "container": {"image": "x"}, "inputs": {"parameters": [{"default": "1", "name": "p"}]}},
+        ]
+    }
     assert merge_plan(spec) == {"c": "a"}  # key order does not matter, values do
 
 
 def test_multi_document_and_templates_left_alone(tmp_path):
-    wft = ("apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: lib}\nspec:\n  templates:\n"
-           + ONE + ONE.replace("name: one", "name: two"))
+    wft = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: lib}\nspec:\n  templates:\n"
+        + ONE
+        + ONE.replace("name: one", "name: two")
+    )
     f = write(tmp_path, HEAD + ONE + ONE.replace("name: one", "name: two") + "---\n" + wft)
     _, payload, _ = dedupe_json(f)
     entry = payload["files"][0]
@@ -127,8 +136,10 @@ def test_multi_document_and_templates_left_alone(tmp_path):
 
 
 def test_anchors_and_aliases(tmp_path):
-    text = HEAD + "    - name: one\n      container: &c\n        image: busybox:1.36\n        args: [echo, hi]\n" \
-                  "    - name: two\n      container: *c\n"
+    text = (
+        HEAD + "    - name: one\n      container: &c\n        image: busybox:1.36\n        args: [echo, hi]\n"
+        "    - name: two\n      container: *c\n"
+    )
     f = write(tmp_path, text)
     code, payload, _ = dedupe_json("--write", f)
     assert code == 0 and payload["files"][0]["merged"] == {"Workflow/d-": {"two": "one"}}
@@ -137,21 +148,25 @@ def test_anchors_and_aliases(tmp_path):
 
 def test_refusal_when_equivalence_cannot_be_proven(tmp_path):
     # the copy to delete holds an anchor that another template uses: deleting it would break the file
-    text = HEAD + "    - name: one\n      container:\n        image: busybox:1.36\n        args: [echo, hi]\n" \
-                  "    - name: two\n      container: &c\n        image: busybox:1.36\n        args: [echo, hi]\n" \
-                  "    - name: three\n      container: *c\n      activeDeadlineSeconds: 5\n"
+    text = (
+        HEAD + "    - name: one\n      container:\n        image: busybox:1.36\n        args: [echo, hi]\n"
+        "    - name: two\n      container: &c\n        image: busybox:1.36\n        args: [echo, hi]\n"
+        "    - name: three\n      container: *c\n      activeDeadlineSeconds: 5\n"
+    )
     f = write(tmp_path, text.replace("template: two", "template: three"))
     before = f.read_text()
-    code, payload, result = dedupe_json("--write", f)
+    code, _payload, result = dedupe_json("--write", f)
     assert code == 2 and "equivalence could not be proven" in result.stderr
     assert f.read_text() == before
 
 
 def test_flow_style_templates_are_refused(tmp_path):
-    text = HEAD.replace("  templates:\n    - name: main\n      steps:\n        - - name: a\n            template: one\n"
-                        "          - name: b\n            template: two\n",
-                        "  templates: [{name: main, steps: [[{name: a, template: one}, {name: b, template: two}]]},"
-                        " {name: one, container: {image: x}}, {name: two, container: {image: x}}]\n")
+    text = HEAD.replace(
+        "  templates:\n    - name: main\n      steps:\n        - - name: a\n            template: one\n"
+        "          - name: b\n            template: two\n",
+        "  templates: [{name: main, steps: [[{name: a, template: one}, {name: b, template: two}]]},"
+        " {name: one, container: {image: x}}, {name: two, container: {image: x}}]\n",
+    )
     f = write(tmp_path, text)
     code, _, result = dedupe_json(f)
     assert code == 2 and "flow style" in result.stderr
@@ -166,14 +181,24 @@ def test_rewritten_file_still_validates(tmp_path):
 
 def test_cross_file_extraction(tmp_path):
     shared = "    - name: hello\n      container:\n        image: busybox:1.36\n        command: [echo, hello]\n"
-    who = '    - name: who\n      container:\n        image: busybox:1.36\n        command: [echo, "{{workflow.name}}"]\n'
+    who = (
+        '    - name: who\n      container:\n        image: busybox:1.36\n        command: [echo, "{{workflow.name}}"]\n'
+    )
     for n in ("a", "b"):
-        write(tmp_path, HEAD.replace("template: one", "template: hello").replace("template: two", "template: who")
-              .replace("d-", f"{n}-") + shared + who, f"{n}.yaml")
+        write(
+            tmp_path,
+            HEAD.replace("template: one", "template: hello")
+            .replace("template: two", "template: who")
+            .replace("d-", f"{n}-")
+            + shared
+            + who,
+            f"{n}.yaml",
+        )
     out = tmp_path / "lib" / "common.yaml"
     out.parent.mkdir()
-    code, payload, _ = dedupe_json("--write", "--extract-to", out, "--name", "common", tmp_path / "a.yaml",
-                                   tmp_path / "b.yaml")
+    code, payload, _ = dedupe_json(
+        "--write", "--extract-to", out, "--name", "common", tmp_path / "a.yaml", tmp_path / "b.yaml"
+    )
     assert code == 0 and payload["extracted_to"] == str(out)
     a = (tmp_path / "a.yaml").read_text()
     assert "templateRef: {name: common, template: hello}" in a and "- name: hello" not in a
@@ -190,5 +215,5 @@ def test_usage_and_input_errors(tmp_path):
     assert run("dedupe", str(tmp_path / "missing.yaml")).exit_code == 2
     assert run("dedupe", "--extract-to", "x.yaml", str(tmp_path)).exit_code == 2
     bad = write(tmp_path, "a: [\n", "bad.yaml")
-    code, payload, result = dedupe_json(bad)
+    code, _payload, result = dedupe_json(bad)
     assert code == 2 and "cannot read" in result.stderr

@@ -24,16 +24,31 @@ def diff_json(old, new, *extra):
     [
         ("formatting", []),
         ("reorder", []),
-        ("image", [("changed", "spec.arguments.parameters[region].value"),
-                   ("changed", "spec.templates[run].container.image")]),
+        (
+            "image",
+            [
+                ("changed", "spec.arguments.parameters[region].value"),
+                ("changed", "spec.templates[run].container.image"),
+            ],
+        ),
         ("task-added", [("added", "spec.templates[main].dag.tasks[report]")]),
         ("dependency", [("changed", "spec.templates[main].dag.tasks[load].depends")]),
-        ("rename", [("changed", "spec.templates[main].dag.tasks[extract].template"),
-                    ("changed", "spec.templates[main].dag.tasks[load].template"),
-                    ("changed", "spec.templates[main].dag.tasks[transform].template"),
-                    ("renamed", "spec.templates[run]")]),
-        ("script", [("changed", "spec.templates[run].container.args[0]"),
-                    ("changed", "spec.templates[run].container.env[LOG].value")]),
+        (
+            "rename",
+            [
+                ("changed", "spec.templates[main].dag.tasks[extract].template"),
+                ("changed", "spec.templates[main].dag.tasks[load].template"),
+                ("changed", "spec.templates[main].dag.tasks[transform].template"),
+                ("renamed", "spec.templates[run]"),
+            ],
+        ),
+        (
+            "script",
+            [
+                ("changed", "spec.templates[run].container.args[0]"),
+                ("changed", "spec.templates[run].container.env[LOG].value"),
+            ],
+        ),
         ("multi", [("added", ""), ("changed", "spec.templates[t].container.image"), ("removed", "")]),
     ],
 )
@@ -65,8 +80,14 @@ def test_directories(tmp_path):
 
 
 def test_ignore_glob():
-    code, payload, _ = diff_json(CASES / "image" / "old.yaml", CASES / "image" / "new.yaml",
-                                 "--ignore", "spec.arguments.*", "--ignore", "*.image")
+    code, payload, _ = diff_json(
+        CASES / "image" / "old.yaml",
+        CASES / "image" / "new.yaml",
+        "--ignore",
+        "spec.arguments.*",
+        "--ignore",
+        "*.image",
+    )
     assert code == 0 and payload["changes"] == []
 
 
@@ -82,9 +103,10 @@ def test_generate_name_matching(tmp_path):
     doc = "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: g-}\nspec:\n  entrypoint: {e}\n"
     (tmp_path / "old.yaml").write_text(doc.replace("{e}", "a") + "---\n" + doc.replace("{e}", "b"))
     (tmp_path / "new.yaml").write_text(doc.replace("{e}", "a") + "---\n" + doc.replace("{e}", "c"))
-    code, payload, _ = diff_json(tmp_path / "old.yaml", tmp_path / "new.yaml")
+    _code, payload, _ = diff_json(tmp_path / "old.yaml", tmp_path / "new.yaml")
     assert [(c["resource"], c["path"], c["before"], c["after"]) for c in payload["changes"]] == [
-        ("Workflow/g-*", "spec.entrypoint", "b", "c")]
+        ("Workflow/g-*", "spec.entrypoint", "b", "c")
+    ]
 
 
 @pytest.mark.parametrize("side", ["old", "new"])
@@ -107,8 +129,10 @@ def test_usage_errors():
 def repo(tmp_path, monkeypatch):
     if shutil.which("git") is None:
         pytest.skip("git not installed")
+
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
     git("init", "-q")
     git("config", "user.email", "t@example.com")
     git("config", "user.name", "t")
@@ -161,9 +185,19 @@ def test_normalize_units():
     n = normalize(data)
     assert list(n["spec"]["templates"]) == ["[b]", "[a]"] and n["spec"]["steps"] == [{"[x]": {"name": "x"}}]
     assert n["spec"]["args"] == ["1", "2"]
-    assert render_path(["spec", "templates", "[main]", "dag", "tasks", "[b]", "args", 0]) == \
-        "spec.templates[main].dag.tasks[b].args[0]"
-    live = {"metadata": {"name": "x", "uid": "1", "resourceVersion": "2", "managedFields": [],
-                         "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"}},
-            "status": {"phase": "Running"}, "spec": {}}
+    assert (
+        render_path(["spec", "templates", "[main]", "dag", "tasks", "[b]", "args", 0])
+        == "spec.templates[main].dag.tasks[b].args[0]"
+    )
+    live = {
+        "metadata": {
+            "name": "x",
+            "uid": "1",
+            "resourceVersion": "2",
+            "managedFields": [],
+            "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"},
+        },
+        "status": {"phase": "Running"},
+        "spec": {},
+    }
     assert strip_server_fields(live) == {"metadata": {"name": "x"}, "spec": {}}

@@ -60,7 +60,8 @@ def test_hera_function_and_module_forms(tmp_path, monkeypatch):
         "def build():\n"
         "    with Workflow(generate_name='f-', entrypoint='c') as w:\n"
         "        Container(name='c', image='busybox:1.36', args=['{{inputs.parameters.x}}'])\n"
-        "    return [w]\n")
+        "    return [w]\n"
+    )
     monkeypatch.chdir(tmp_path)
     code, payload = run_json("validate", "--hera", "factory:build")
     assert code == 1 and payload["findings"][0]["line"] == 5
@@ -77,7 +78,10 @@ def test_hera_render_diff_graph_and_plain_py_in_directories(tmp_path):
     changed = tmp_path / "changed.py"
     changed.write_text((PY / "hello_hera.py").read_text().replace("busybox:1.36", "busybox:1.37"))
     result = run("diff", "--hera", str(PY / "hello_hera.py"), str(changed), "-o", "json")
-    assert result.exit_code == 1 and json.loads(result.stdout)["changes"][0]["path"] == "spec.templates[hello].container.image"
+    assert (
+        result.exit_code == 1
+        and json.loads(result.stdout)["changes"][0]["path"] == "spec.templates[hello].container.image"
+    )
     assert "a: echo  <- c" in run("graph", "--hera", str(PY / "dag_cycle_hera.py")).stdout
     # a .py file found in a directory walk is never imported
     _, payload = run_json("validate", str(PY))
@@ -87,8 +91,11 @@ def test_hera_render_diff_graph_and_plain_py_in_directories(tmp_path):
 @needs_hera
 def test_hera_annotation_suppression(tmp_path):
     f = tmp_path / "quiet.py"
-    f.write_text((PY / "undefined_param_hera.py").read_text().replace(
-        'entrypoint="say"', 'entrypoint="say", annotations={"wfctl.io/disable": "WF115"}'))
+    f.write_text(
+        (PY / "undefined_param_hera.py")
+        .read_text()
+        .replace('entrypoint="say"', 'entrypoint="say", annotations={"wfctl.io/disable": "WF115"}')
+    )
     assert run("validate", "--hera", str(f)).exit_code == 0
 
 

@@ -21,7 +21,7 @@ def test_registry_is_well_formed():
         assert cls.name not in names
         names.add(cls.name)
         assert cls.summary and cls.__doc__ and cls.explanation()
-        for option, schema in cls.options.items():
+        for schema in cls.options.values():
             jsonschema.Draft202012Validator.check_schema(schema)
             jsonschema.validate(schema.get("default"), schema)
     practice = [c for c in REGISTRY.values() if c.stage == "practice"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import BROKEN_EXAMPLE, FIXTURES
+from tests.conftest import FIXTURES
 from wfctl.argo.spec import iter_templates
 from wfctl.loader.documents import classify
 from wfctl.loader.yaml import parse
@@ -83,10 +83,29 @@ def test_misspelled_field_anywhere_in_a_template_is_caught(upstream_examples):
                     stack.extend(((*sub_path, i), v) for i, v in enumerate(node))
                 if not isinstance(node, dict) or not node or rng.random() > 0.3:
                     continue
-                if any(p in ("labels", "annotations", "nodeSelector", "plugin", "requests", "limits",
-                             "manifest", "matchLabels", "withItems", "headers", "volumeAttributes",
-                             "jsonBody", "sidecar", "body", "parameters", "hooks") and isinstance(p, str)
-                       for p in sub_path[-1:]):
+                if any(
+                    p
+                    in (
+                        "labels",
+                        "annotations",
+                        "nodeSelector",
+                        "plugin",
+                        "requests",
+                        "limits",
+                        "manifest",
+                        "matchLabels",
+                        "withItems",
+                        "headers",
+                        "volumeAttributes",
+                        "jsonBody",
+                        "sidecar",
+                        "body",
+                        "parameters",
+                        "hooks",
+                    )
+                    and isinstance(p, str)
+                    for p in sub_path[-1:]
+                ):
                     continue
                 if "withItems" in sub_path or "plugin" in sub_path:
                     continue
@@ -152,8 +171,12 @@ def test_fast_check_semantics():
             "type": "object",
             "additionalProperties": False,
             "required": ["a"],
-            "properties": {"a": {"type": "integer"}, "b": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                           "c": {"enum": [1, "x"]}, "d": {"const": True}},
+            "properties": {
+                "a": {"type": "integer"},
+                "b": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                "c": {"enum": [1, "x"]},
+                "d": {"const": True},
+            },
         }
     )
     assert check({"a": 1}) and check({"a": 1.0}) and not check({"a": True})
@@ -169,15 +192,23 @@ def test_did_you_mean():
 
 
 def test_one_of_is_reduced_to_one_message():
-    doc = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
-           "spec": {"templates": [{"name": "t", "retryStrategy": {"limit": [1]}}]}}
+    doc = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {"name": "w"},
+        "spec": {"templates": [{"name": "t", "retryStrategy": {"limit": [1]}}]},
+    }
     findings = validate(doc, "4", "Workflow")
     assert len(findings) == 1
     assert findings[0].rule == "WF002" and "string or integer" in findings[0].message
 
 
 def test_argo_3_7_schema_lacks_4_1_fields():
-    doc = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "w"},
-           "spec": {"podResources": {"requests": {"cpu": 1}}}}
+    doc = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {"name": "w"},
+        "spec": {"podResources": {"requests": {"cpu": 1}}},
+    }
     assert validate(doc, "4", "Workflow") == []
     assert [f.rule for f in validate(doc, "3.7", "Workflow")] == ["WF001"]

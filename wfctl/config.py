@@ -173,7 +173,9 @@ def _validate(path: Path, data: dict[str, Any], node: Any) -> None:
                 from wfctl.schema.errors import suggest  # noqa: PLC0415
 
                 hint = suggest(key, sorted(SCHEMA["properties"]))
-                problems.append(((*where, key), f"unknown option {key!r}" + (f": did you mean {hint!r}?" if hint else "")))
+                problems.append(
+                    ((*where, key), f"unknown option {key!r}" + (f": did you mean {hint!r}?" if hint else ""))
+                )
         else:
             problems.append((where, error.message))
     for key in ("select", "ignore"):

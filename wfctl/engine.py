@@ -105,9 +105,7 @@ class Checker:
             and code not in settings.ignore
         ]
         self.input_codes = {cls.code for cls in selected if cls.stage == "input"}
-        self.rules: list[Rule] = [
-            cls(settings.rule_options.get(cls.code)) for cls in selected if cls.stage != "input"
-        ]
+        self.rules: list[Rule] = [cls(settings.rule_options.get(cls.code)) for cls in selected if cls.stage != "input"]
 
     def severity_of(self, finding: Finding) -> Severity:
         return self.settings.severity.get(finding.rule, finding.severity)
@@ -153,9 +151,15 @@ class Checker:
         raw: list[Finding] = []
         for problem in doc.problems:
             raw.append(
-                Finding(problem.rule, self.registry[problem.rule].severity, problem.message,
-                        line=problem.line, column=problem.column, end_line=problem.line,
-                        end_column=problem.column)
+                Finding(
+                    problem.rule,
+                    self.registry[problem.rule].severity,
+                    problem.message,
+                    line=problem.line,
+                    column=problem.column,
+                    end_line=problem.line,
+                    end_column=problem.column,
+                )
             )
         schema_findings = schema_validate(doc.data, self.settings.argo_version, doc.kind)
         raw.extend(schema_findings)
@@ -165,11 +169,9 @@ class Checker:
                 continue
             try:
                 raw.extend(rule.check(ctx))
-            except Exception as exc:  # a rule must never take the run down
+            except Exception as exc:  # noqa: BLE001 - a rule must never take the run down
                 if not schema_findings:
-                    raw.append(
-                        Finding("WF000", Severity.ERROR, f"rule {rule.code} failed on this document: {exc!r}")
-                    )
+                    raw.append(Finding("WF000", Severity.ERROR, f"rule {rule.code} failed on this document: {exc!r}"))
         muted = suppress.annotation_codes(doc.metadata, rule_registry.resolve)
         out = []
         for f in raw:

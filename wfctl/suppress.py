@@ -8,6 +8,7 @@ of its own covers the next line and the block that starts there. IDs are rule co
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,10 +29,7 @@ class Suppressions:
     def covers(self, code: str, line: int) -> bool:
         if code in self.whole_file or "ALL" in self.whole_file:
             return True
-        for first, last, codes in self.ranges:
-            if first <= line <= last and (code in codes or "ALL" in codes):
-                return True
-        return False
+        return any(first <= line <= last and (code in codes or "ALL" in codes) for first, last, codes in self.ranges)
 
 
 def _indent(line: str) -> int:
@@ -85,8 +83,11 @@ def parse(text: str, resolve: Callable[[str], list[str]]) -> Suppressions:
         target = number
         if own_line:
             target = next(
-                (n for n in range(number + 1, len(lines) + 1) if lines[n - 1].strip()
-                 and not lines[n - 1].strip().startswith("#")),
+                (
+                    n
+                    for n in range(number + 1, len(lines) + 1)
+                    if lines[n - 1].strip() and not lines[n - 1].strip().startswith("#")
+                ),
                 number,
             )
         result.ranges.append((min(number, target), _block_end(lines, target), codes))
@@ -105,8 +106,6 @@ def annotation_codes(metadata: dict[str, Any], resolve: Callable[[str], list[str
         if ident.lower() == "all":
             codes.add("ALL")
             continue
-        try:
+        with contextlib.suppress(KeyError):
             codes.update(resolve(ident))
-        except KeyError:
-            pass
     return codes

@@ -41,26 +41,44 @@ def unique(prefix: str) -> str:
 
 
 def wft(name: str, value: str = "a", labels: str = "") -> str:
-    return (f"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: {name}\n{labels}"
-            f"spec:\n  arguments:\n    parameters: [{{name: p, value: {value}}}]\n  templates:\n"
-            "    - name: t\n      suspend: {}\n")
+    return (
+        f"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: {name}\n{labels}"
+        f"spec:\n  arguments:\n    parameters: [{{name: p, value: {value}}}]\n  templates:\n"
+        "    - name: t\n      suspend: {}\n"
+    )
 
 
 def workflow(name: str) -> str:
-    return (f"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: {name}\nspec:\n  entrypoint: main\n"
-            "  templates:\n    - name: main\n      container: {image: 'busybox:1.36', command: [echo, hi]}\n")
+    return (
+        f"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: {name}\nspec:\n  entrypoint: main\n"
+        "  templates:\n    - name: main\n      container: {image: 'busybox:1.36', command: [echo, hi]}\n"
+    )
 
 
 def set_status(api, name: str, phase: str, delay: float) -> threading.Thread:
     def go() -> None:
         time.sleep(delay)
-        node = {"id": name, "name": name, "displayName": name, "type": "Pod", "phase": phase,
-                "startedAt": "2026-01-01T00:00:00Z", "message": "exit code 1" if phase == "Failed" else ""}
-        body = {"status": {"phase": phase, "startedAt": "2026-01-01T00:00:00Z", "progress": "1/1",
-                           "finishedAt": "2026-01-01T00:00:05Z" if phase in ("Succeeded", "Failed") else None,
-                           "nodes": {name: node}}}
-        api.patch_namespaced_custom_object("argoproj.io", "v1alpha1", NS, "workflows", name, body,
-                                           _content_type="application/merge-patch+json")
+        node = {
+            "id": name,
+            "name": name,
+            "displayName": name,
+            "type": "Pod",
+            "phase": phase,
+            "startedAt": "2026-01-01T00:00:00Z",
+            "message": "exit code 1" if phase == "Failed" else "",
+        }
+        body = {
+            "status": {
+                "phase": phase,
+                "startedAt": "2026-01-01T00:00:00Z",
+                "progress": "1/1",
+                "finishedAt": "2026-01-01T00:00:05Z" if phase in ("Succeeded", "Failed") else None,
+                "nodes": {name: node},
+            }
+        }
+        api.patch_namespaced_custom_object(
+            "argoproj.io", "v1alpha1", NS, "workflows", name, body, _content_type="application/merge-patch+json"
+        )
 
     t = threading.Thread(target=go, daemon=True)
     t.start()
@@ -95,12 +113,27 @@ def test_conflict_and_force(k, api, tmp_path):
     f = tmp_path / "t.yaml"
     f.write_text(wft(name))
     assert k("apply", "-f", str(f)).exit_code == 0
-    body = json.loads(json.dumps({"apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
-                                  "metadata": {"name": name, "namespace": NS},
-                                  "spec": {"arguments": {"parameters": [{"name": "p", "value": "theirs"}]}}}))
-    api.patch_namespaced_custom_object("argoproj.io", "v1alpha1", NS, "workflowtemplates", name, body,
-                                       field_manager="someone-else", force=True,
-                                       _content_type="application/apply-patch+yaml")
+    body = json.loads(
+        json.dumps(
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "WorkflowTemplate",
+                "metadata": {"name": name, "namespace": NS},
+                "spec": {"arguments": {"parameters": [{"name": "p", "value": "theirs"}]}},
+            }
+        )
+    )
+    api.patch_namespaced_custom_object(
+        "argoproj.io",
+        "v1alpha1",
+        NS,
+        "workflowtemplates",
+        name,
+        body,
+        field_manager="someone-else",
+        force=True,
+        _content_type="application/apply-patch+yaml",
+    )
     f.write_text(wft(name, "mine"))
     result = k("apply", "-f", str(f))
     assert result.exit_code == 3 and "conflict" in result.stderr.lower() and "someone-else" in result.stderr
@@ -116,8 +149,9 @@ def test_forbidden(k, tmp_path):
 
 def test_schema_invalid_object_is_422(k, tmp_path):
     f = tmp_path / "t.yaml"
-    f.write_text(wft(unique("e2e-422")).replace("  templates:\n    - name: t\n      suspend: {}\n",
-                                                "  templates: {name: t}\n"))
+    f.write_text(
+        wft(unique("e2e-422")).replace("  templates:\n    - name: t\n      suspend: {}\n", "  templates: {name: t}\n")
+    )
     result = k("apply", "-f", str(f), "--no-validate")
     assert result.exit_code == 3 and "(HTTP 422)" in result.stderr
 
@@ -159,8 +193,12 @@ def test_prune_with_and_without_selector(k, api, tmp_path):
     assert k("apply", "-f", str(f), "--prune").exit_code == 2
     result = k("apply", "-f", str(f), "--prune", "-l", f"wfctl-e2e={label}")
     assert result.exit_code == 0 and f"workflowtemplate.argoproj.io/{old} pruned" in result.stdout
-    names = [i["metadata"]["name"] for i in api.list_namespaced_custom_object(
-        "argoproj.io", "v1alpha1", NS, "workflowtemplates", label_selector=f"wfctl-e2e={label}")["items"]]
+    names = [
+        i["metadata"]["name"]
+        for i in api.list_namespaced_custom_object(
+            "argoproj.io", "v1alpha1", NS, "workflowtemplates", label_selector=f"wfctl-e2e={label}"
+        )["items"]
+    ]
     assert names == [keep]
 
 

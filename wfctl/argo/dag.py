@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from wfctl.argo.expr import ParseError, parse_depends
@@ -13,10 +14,8 @@ def task_dependencies(task: dict[str, Any]) -> list[str]:
     deps = [str(d) for d in as_list(task.get("dependencies"))]
     depends = task.get("depends")
     if isinstance(depends, str) and depends.strip():
-        try:
+        with contextlib.suppress(ParseError):
             deps += [r.task for r in parse_depends(depends)]
-        except ParseError:
-            pass
     return list(dict.fromkeys(deps))
 
 
@@ -45,7 +44,7 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
                 nxt = deps[i]
                 if state.get(nxt) == 1:
                     start = path.index(nxt)
-                    cycle = path[start:] + [nxt]
+                    cycle = [*path[start:], nxt]
                     return list(reversed(cycle))
                 if not state.get(nxt):
                     state[nxt] = 1

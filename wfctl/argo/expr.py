@@ -120,8 +120,35 @@ _EXPR_TOKEN = re.compile(
     re.VERBOSE,
 )
 _WORD_OPS = {"and", "or", "not", "in", "matches", "contains", "startsWith", "endsWith"}
-_BINARY = {"=~", "!~", "==", "!=", "<", ">", "<=", ">=", "&&", "||", "and", "or", "in", "matches", "contains",
-           "startsWith", "endsWith", "+", "-", "*", "/", "%", "**", "^", "??", "..", "|"}
+_BINARY = {
+    "=~",
+    "!~",
+    "==",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "and",
+    "or",
+    "in",
+    "matches",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "**",
+    "^",
+    "??",
+    "..",
+    "|",
+}
 
 
 def check_expression(text: str) -> str | None:
@@ -154,9 +181,7 @@ def check_expression(text: str) -> str | None:
                 return f"missing operator before {value!r}"
             expect_operand = False
         elif value in "([{":
-            if value == "(" and not expect_operand:  # a call
-                pass
-            elif value == "[" and not expect_operand:  # an index
+            if (value == "(" and not expect_operand) or (value == "[" and not expect_operand):  # a call
                 pass
             elif not expect_operand:
                 return f"unexpected {value!r}"
@@ -175,9 +200,7 @@ def check_expression(text: str) -> str | None:
             if not stack:
                 return "',' outside a call, list or map"
             expect_operand = True
-        elif value in ("!", "not") or (value in ("-", "+") and expect_operand):
-            expect_operand = True
-        elif value in (":", "?", ";", "="):
+        elif value in ("!", "not") or (value in ("-", "+") and expect_operand) or value in (":", "?", ";", "="):
             expect_operand = True
         elif value in _BINARY:
             if expect_operand and value not in ("|",):

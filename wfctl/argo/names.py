@@ -32,9 +32,8 @@ def object_name_problem(name: str, limit: int) -> str | None:
 
 def label_key_problem(key: str) -> str | None:
     prefix, _, name = key.rpartition("/")
-    if prefix:
-        if len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix):
-            return f"prefix {prefix!r} must be a DNS subdomain (lowercase, '-', '.')"
+    if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
+        return f"prefix {prefix!r} must be a DNS subdomain (lowercase, '-', '.')"
     if not name:
         return "name part must not be empty"
     if len(name) > 63:
@@ -62,10 +61,21 @@ def is_duration(text: str) -> bool:
 # ------------------------------------------------------------------ cron (robfig/cron ParseStandard)
 
 _MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-_FIELDS = (("minute", 0, 59, {}), ("hour", 0, 23, {}), ("day of month", 1, 31, {}),
-           ("month", 1, 12, {m: i + 1 for i, m in enumerate(
-               ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}),
-           ("day of week", 0, 6, {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}))
+_FIELDS = (
+    ("minute", 0, 59, {}),
+    ("hour", 0, 23, {}),
+    ("day of month", 1, 31, {}),
+    (
+        "month",
+        1,
+        12,
+        {
+            m: i + 1
+            for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
+        },
+    ),
+    ("day of week", 0, 6, {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}),
+)
 
 
 def _cron_value(text: str, low: int, high: int, names: dict[str, int], what: str) -> int:
@@ -101,7 +111,7 @@ def cron_problem(schedule: str) -> str | None:
     fields = spec.split()
     if len(fields) != 5:
         return f"expected exactly 5 fields (minute hour day-of-month month day-of-week), found {len(fields)}"
-    for text, (what, low, high, names) in zip(fields, _FIELDS):
+    for text, (what, low, high, names) in zip(fields, _FIELDS, strict=False):
         try:
             for part in text.split(","):
                 rng, _, step = part.partition("/")
@@ -131,7 +141,7 @@ def timezone_problem(tz: str) -> str | None:
         try:
             if not zoneinfo.available_timezones():
                 return None  # no time zone database on this machine: cannot tell
-        except Exception:  # pragma: no cover
+        except Exception:  # noqa: BLE001 - platform without a tz database
             return None
         return f"unknown time zone {tz!r} (expected an IANA name such as Europe/Paris)"
     return None

@@ -33,8 +33,17 @@ if TYPE_CHECKING:
 # Roots Argo checks at validation time (workflow/common/common.go); others are left to runtime.
 CHECKED_ROOTS = ("item", "steps", "inputs", "outputs", "pod", "workflow", "tasks")
 # metric-only variables (util/variables/keys): duration, exitCode, resourcesDuration.*, status
-KNOWN_ROOTS = (*CHECKED_ROOTS, "retries", "lastRetry", "node", "cronworkflow", "status", "duration", "exitCode",
-               "resourcesDuration")
+KNOWN_ROOTS = (
+    *CHECKED_ROOTS,
+    "retries",
+    "lastRetry",
+    "node",
+    "cronworkflow",
+    "status",
+    "duration",
+    "exitCode",
+    "resourcesDuration",
+)
 NODE_FIELDS = ("id", "ip", "status", "exitCode", "startedAt", "finishedAt", "hostNodeName", "name", "message")
 _CONTROLLER_KEYS = ("workflows.argoproj.io/",)
 
@@ -53,10 +62,30 @@ class Globals:
 
 def build_globals(doc: Document, index: TemplateIndex) -> Globals:
     g = Globals()
-    g.exact |= {f"workflow.{f}" for f in (
-        "name", "namespace", "mainEntrypoint", "serviceAccountName", "uid", "status", "failures", "duration",
-        "scheduledTime", "priority", "parameters", "parameters.json", "labels", "labels.json", "annotations",
-        "annotations.json", "outputs.parameters", "outputs.artifacts", "creationTimestamp")}
+    g.exact |= {
+        f"workflow.{f}"
+        for f in (
+            "name",
+            "namespace",
+            "mainEntrypoint",
+            "serviceAccountName",
+            "uid",
+            "status",
+            "failures",
+            "duration",
+            "scheduledTime",
+            "priority",
+            "parameters",
+            "parameters.json",
+            "labels",
+            "labels.json",
+            "annotations",
+            "annotations.json",
+            "outputs.parameters",
+            "outputs.artifacts",
+            "creationTimestamp",
+        )
+    }
     g.prefixes.add("workflow.creationTimestamp")
     _, spec = workflow_spec(doc)
     specs = [spec]
@@ -136,7 +165,8 @@ class Scope:
                 param = name.split(".", 2)[2]
                 hint = suggest(param, self.globals.parameters)
                 return f"the workflow has no parameter {param!r} in spec.arguments" + (
-                    f" (did you mean {hint!r}?)" if hint else "")
+                    f" (did you mean {hint!r}?)" if hint else ""
+                )
             if name.startswith(("workflow.labels.", "workflow.annotations.")):
                 return f"{name.split('.')[1][:-1]} {name.split('.', 2)[2]!r} is not set on the workflow"
             if name.startswith("workflow.outputs."):
@@ -168,7 +198,8 @@ class Scope:
                 return None
             hint = suggest(parts[2], [n for n in names if isinstance(n, str)])
             return f"template {self.template.get('name')!r} has no input parameter {parts[2]!r}" + (
-                f" (did you mean {hint!r}?)" if hint else "")
+                f" (did you mean {hint!r}?)" if hint else ""
+            )
         if len(parts) >= 3 and parts[1] == "artifacts":
             names = [a.get("name") for a in input_artifacts(self.template)]
             if parts[2] in names:
@@ -269,8 +300,11 @@ def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any,
         kind = template_type(tpl)
         if kind in ("steps", "dag"):
             root = "steps" if kind == "steps" else "tasks"
-            calls = ([(p, s, grp) for p, grp, s in iter_steps(tpl_path, tpl)] if kind == "steps"
-                     else [(p, t, 0) for p, t in iter_tasks(tpl_path, tpl)])
+            calls = (
+                [(p, s, grp) for p, grp, s in iter_steps(tpl_path, tpl)]
+                if kind == "steps"
+                else [(p, t, 0) for p, t in iter_tasks(tpl_path, tpl)]
+            )
             infos = {str(c.get("name")): node_info(c, doc, index) for _, c, _ in calls}
             graph = dependency_graph(tpl) if kind == "dag" else {}
             for path, call, group in calls:

@@ -29,10 +29,7 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         code = 0
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        except Exception:  # pragma: no cover
-            pass
+        sys.stdout = None  # type: ignore[assignment]  # the reader went away: print nothing more
     except Exception as exc:  # the last guard: never a traceback unless asked for
         if debug:
             raise

@@ -30,8 +30,11 @@ def parse_duration(text: str | None) -> float | None:
 def _connect(kube: dict[str, Any]) -> Any:
     from wfctl.kube.client import Connection, Kube  # noqa: PLC0415
 
-    return Kube(Connection(kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"),
-                           kube.get("request_timeout") or 30.0))
+    return Kube(
+        Connection(
+            kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"), kube.get("request_timeout") or 30.0
+        )
+    )
 
 
 def _watch_all(kube_client: Any, names: list[tuple[str, str]], opts: dict[str, Any], stream: Any) -> int:
@@ -41,33 +44,59 @@ def _watch_all(kube_client: Any, names: list[tuple[str, str]], opts: dict[str, A
     worst = EXIT_OK
     tty = bool(getattr(stream, "isatty", lambda: False)()) and not __import__("os").environ.get("CI")
     for name, ns in names:
-        code = Watcher(kube_client, name, ns, out=stream, tty=tty, color=use_color(opts.get("color", "auto"), stream),
-                       timeout=parse_duration(opts.get("timeout")), logs=bool(opts.get("logs")),
-                       stop_on_timeout=bool(opts.get("stop_on_timeout"))).run()
+        code = Watcher(
+            kube_client,
+            name,
+            ns,
+            out=stream,
+            tty=tty,
+            color=use_color(opts.get("color", "auto"), stream),
+            timeout=parse_duration(opts.get("timeout")),
+            logs=bool(opts.get("logs")),
+            stop_on_timeout=bool(opts.get("stop_on_timeout")),
+        ).run()
         worst = max(worst, code)
     return worst
 
 
 def watch_options(f: Any) -> Any:
-    for decorator in reversed([
-        click.option("--timeout", metavar="DURATION", help="Stop watching after DURATION (30s, 5m, 1h); exit 4."),
-        click.option("--stop-on-timeout", is_flag=True, help="On --timeout, also ask the workflow to stop."),
-        click.option("--logs", is_flag=True, help="Stream the logs of the workflow's pods, prefixed by node name."),
-    ]):
+    for decorator in reversed(
+        [
+            click.option("--timeout", metavar="DURATION", help="Stop watching after DURATION (30s, 5m, 1h); exit 4."),
+            click.option("--stop-on-timeout", is_flag=True, help="On --timeout, also ask the workflow to stop."),
+            click.option("--logs", is_flag=True, help="Stream the logs of the workflow's pods, prefixed by node name."),
+        ]
+    ):
         f = decorator(f)
     return f
 
 
 @click.command()
-@click.option("-f", "--filename", "paths", multiple=True, metavar="PATH",
-              help="Files or directories to apply, or - for stdin (repeatable).")
-@click.option("--hera", multiple=True, metavar="MODULE[:FUNC]", help="Apply what a Hera module defines (runs its code).")
-@click.option("--dry-run", type=click.Choice(["none", "client", "server"]), default="none", show_default=True,
-              help="client: nothing is sent; server: the API checks everything (dryRun=All) and stores nothing.")
+@click.option(
+    "-f",
+    "--filename",
+    "paths",
+    multiple=True,
+    metavar="PATH",
+    help="Files or directories to apply, or - for stdin (repeatable).",
+)
+@click.option(
+    "--hera", multiple=True, metavar="MODULE[:FUNC]", help="Apply what a Hera module defines (runs its code)."
+)
+@click.option(
+    "--dry-run",
+    type=click.Choice(["none", "client", "server"]),
+    default="none",
+    show_default=True,
+    help="client: nothing is sent; server: the API checks everything (dryRun=All) and stores nothing.",
+)
 @click.option("--force-conflicts", is_flag=True, help="Take over fields other managers own (server-side apply).")
 @click.option("--replace", is_flag=True, help="Delete and re-create a Workflow with a fixed name that exists.")
-@click.option("--prune", is_flag=True, help="Delete templates/CronWorkflows applied by wfctl with -l's labels that are "
-                                            "no longer in the files.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete templates/CronWorkflows applied by wfctl with -l's labels that are no longer in the files.",
+)
 @click.option("-l", "--selector", metavar="SELECTOR", help="Label selector for --prune, e.g. app=etl.")
 @click.option("--no-validate", is_flag=True, help="Do not validate before applying.")
 @click.option("--watch", is_flag=True, help="Follow each created Workflow to the end; its outcome is the exit code.")
@@ -76,8 +105,20 @@ def watch_options(f: Any) -> Any:
 @watch_options
 @color_option
 @kube_options
-def apply(paths: tuple[str, ...], hera: tuple[str, ...], dry_run: str, force_conflicts: bool, replace: bool, prune: bool,
-          selector: str | None, no_validate: bool, watch: bool, output: str, argo_version: str, **opts: Any) -> None:
+def apply(
+    paths: tuple[str, ...],
+    hera: tuple[str, ...],
+    dry_run: str,
+    force_conflicts: bool,
+    replace: bool,
+    prune: bool,
+    selector: str | None,
+    no_validate: bool,
+    watch: bool,
+    output: str,
+    argo_version: str,
+    **opts: Any,
+) -> None:
     """Put manifests on the cluster: server-side apply (field manager `wfctl`) for WorkflowTemplates,
     ClusterWorkflowTemplates and CronWorkflows; create for Workflows (a run).
 
@@ -128,8 +169,14 @@ def apply(paths: tuple[str, ...], hera: tuple[str, ...], dry_run: str, force_con
         click.echo("wfctl: nothing to apply (no Argo documents)", err=True)
         sys.exit(EXIT_OK)
     kube = None if dry_run == "client" and not prune else _connect(opts)
-    outcomes = apply_documents(kube, docs, namespace_flag=opts.get("namespace"), dry_run=dry_run,
-                               force_conflicts=force_conflicts, replace=replace)
+    outcomes = apply_documents(
+        kube,
+        docs,
+        namespace_flag=opts.get("namespace"),
+        dry_run=dry_run,
+        force_conflicts=force_conflicts,
+        replace=replace,
+    )
     if prune and kube is not None:
         namespaces = {o.namespace for o in outcomes if o.namespace} or {kube.namespace}
         outcomes += do_prune(kube, outcomes, str(selector), namespaces, dry_run=dry_run)
@@ -169,8 +216,13 @@ def watch(name: str, **opts: Any) -> None:
 
 
 @click.command()
-@click.option("--from", "source", required=True, metavar="KIND/NAME",
-              help="workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME on the cluster.")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="KIND/NAME",
+    help="workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME on the cluster.",
+)
 @click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE", help="Argument (repeatable).")
 @click.option("--entrypoint", metavar="TEMPLATE", help="Override the entrypoint.")
 @click.option("--generate-name", metavar="PREFIX", help="generateName of the new Workflow (default NAME-).")
@@ -180,8 +232,16 @@ def watch(name: str, **opts: Any) -> None:
 @watch_options
 @color_option
 @kube_options
-def submit(source: str, parameters: tuple[str, ...], entrypoint: str | None, generate_name: str | None,
-           dry_run: str, watch: bool, output: str, **opts: Any) -> None:
+def submit(
+    source: str,
+    parameters: tuple[str, ...],
+    entrypoint: str | None,
+    generate_name: str | None,
+    dry_run: str,
+    watch: bool,
+    output: str,
+    **opts: Any,
+) -> None:
     """Create a Workflow from a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow on the
     cluster, like `argo submit --from`."""
     from wfctl.errors import ClusterError  # noqa: PLC0415
@@ -190,8 +250,9 @@ def submit(source: str, parameters: tuple[str, ...], entrypoint: str | None, gen
     kind_text, _, name = source.partition("/")
     kind = KIND_ALIASES.get(kind_text.lower())
     if kind is None or kind == "Workflow" or not name:
-        raise click.BadParameter("use workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME",
-                                 param_hint="--from")
+        raise click.BadParameter(
+            "use workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME", param_hint="--from"
+        )
     params = []
     for p in parameters:
         key, sep, value = p.partition("=")
@@ -201,8 +262,10 @@ def submit(source: str, parameters: tuple[str, ...], entrypoint: str | None, gen
     kube = _connect(opts)
     found = kube.get(kind, name)
     if found is None:
-        raise ClusterError(f"{resource_name(kind, name)} not found" + ("" if kind == "ClusterWorkflowTemplate"
-                                                                         else f" in namespace {kube.namespace!r}"))
+        raise ClusterError(
+            f"{resource_name(kind, name)} not found"
+            + ("" if kind == "ClusterWorkflowTemplate" else f" in namespace {kube.namespace!r}")
+        )
     meta: dict[str, Any] = {"generateName": generate_name or f"{name}-", "namespace": kube.namespace}
     if kind == "CronWorkflow":
         spec = dict(found["spec"].get("workflowSpec") or {})
@@ -210,11 +273,18 @@ def submit(source: str, parameters: tuple[str, ...], entrypoint: str | None, gen
     else:
         label = "cluster-workflow-template" if kind == "ClusterWorkflowTemplate" else "workflow-template"
         meta["labels"] = {f"workflows.argoproj.io/{label}": name}
-        spec = {"workflowTemplateRef": {"name": name, **({"clusterScope": True} if kind == "ClusterWorkflowTemplate"
-                                                          else {})}}
+        spec = {
+            "workflowTemplateRef": {
+                "name": name,
+                **({"clusterScope": True} if kind == "ClusterWorkflowTemplate" else {}),
+            }
+        }
     if params:
-        existing = [p for p in (spec.get("arguments") or {}).get("parameters") or []
-                    if p.get("name") not in {q["name"] for q in params}]
+        existing = [
+            p
+            for p in (spec.get("arguments") or {}).get("parameters") or []
+            if p.get("name") not in {q["name"] for q in params}
+        ]
         spec["arguments"] = {**(spec.get("arguments") or {}), "parameters": existing + params}
     if entrypoint:
         spec["entrypoint"] = entrypoint
@@ -232,7 +302,9 @@ def submit(source: str, parameters: tuple[str, ...], entrypoint: str | None, gen
     elif output == "name":
         stream.write(resource_name("Workflow", new_name) + "\n")
     else:
-        stream.write(f"{resource_name('Workflow', new_name)} created{' (server dry run)' if dry_run == 'server' else ''}\n")
+        stream.write(
+            f"{resource_name('Workflow', new_name)} created{' (server dry run)' if dry_run == 'server' else ''}\n"
+        )
     stream.flush()
     if watch and dry_run == "none":
         sys.exit(_watch_all(kube, [(new_name, kube.namespace)], opts, sys.stdout))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -71,14 +70,14 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
         for ps in python_sources(hera, metaflow, opts.get("metaflow_timeout")):
             sources.append(ps.source)
             placers[ps.source.display] = ps.place
-    template_paths = list(opts.get("templates") or ()) + [
-        str(cfg.base / p) for p in (cfg.get("templates") or [])
-    ]
+    template_paths = list(opts.get("templates") or ()) + [str(cfg.base / p) for p in (cfg.get("templates") or [])]
     template_sources, template_errors = discovery.discover(tuple(template_paths))
     errors.extend(f"--templates {e}" for e in template_errors)
     stream = sys.stdout
     verbosity = -1 if opts.get("quiet") else int(opts.get("verbose") or 0)
-    reporter = get_reporter(opts["output"], stream, color=use_color(opts.get("color", "auto"), stream), verbosity=verbosity)
+    reporter = get_reporter(
+        opts["output"], stream, color=use_color(opts.get("color", "auto"), stream), verbosity=verbosity
+    )
     summary = Summary()
     for loaded, result in run(sources, settings, template_sources=template_sources):
         if result is None:
@@ -107,22 +106,56 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
 def common_options(f: Any) -> Any:
     decorators = [
         click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True)),
-        click.option("--hera", multiple=True, metavar="MODULE[:FUNC]",
-                     help="Import a Hera module (or FILE.py) and check the workflows it defines (runs its code)."),
-        click.option("--metaflow", multiple=True, metavar="FLOW.py",
-                     help="Compile a Metaflow flow with `argo-workflows create --only-json` and check the result."),
-        click.option("--metaflow-timeout", type=float, default=300, show_default=True, metavar="SECONDS",
-                     help="Time allowed for Metaflow's compiler."),
+        click.option(
+            "--hera",
+            multiple=True,
+            metavar="MODULE[:FUNC]",
+            help="Import a Hera module (or FILE.py) and check the workflows it defines (runs its code).",
+        ),
+        click.option(
+            "--metaflow",
+            multiple=True,
+            metavar="FLOW.py",
+            help="Compile a Metaflow flow with `argo-workflows create --only-json` and check the result.",
+        ),
+        click.option(
+            "--metaflow-timeout",
+            type=float,
+            default=300,
+            show_default=True,
+            metavar="SECONDS",
+            help="Time allowed for Metaflow's compiler.",
+        ),
         output_option(),
         argo_version_option,
-        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files or directories matching GLOB (repeatable)."),
-        click.option("--templates", multiple=True, metavar="PATH", help="Extra WorkflowTemplates for templateRef resolution (repeatable)."),
+        click.option(
+            "--exclude", multiple=True, metavar="GLOB", help="Skip files or directories matching GLOB (repeatable)."
+        ),
+        click.option(
+            "--templates",
+            multiple=True,
+            metavar="PATH",
+            help="Extra WorkflowTemplates for templateRef resolution (repeatable).",
+        ),
         click.option("--strict-refs", is_flag=True, help="Make unresolvable templateRef/workflowTemplateRef an error."),
-        click.option("--select", multiple=True, metavar="IDS", help="Only these rules (codes, names or prefixes; comma-separated)."),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="IDS",
+            help="Only these rules (codes, names or prefixes; comma-separated).",
+        ),
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rules (codes, names or prefixes)."),
-        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True, help="Lowest severity that makes the exit code 1."),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info"]),
+            default="error",
+            show_default=True,
+            help="Lowest severity that makes the exit code 1.",
+        ),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
-        click.option("--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this [default: 10MB]."),
+        click.option(
+            "--max-file-size", metavar="SIZE", help="Skip (and report) files larger than this [default: 10MB]."
+        ),
         click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (stdin)."),
         click.option("--config", metavar="PATH", help="Configuration file (default: .wfctl.yaml found by walking up)."),
         click.option("--isolated", is_flag=True, help="Ignore configuration files."),
@@ -154,5 +187,3 @@ def lint(paths: tuple[str, ...], **opts: Any) -> None:
     Exit 0: no finding at or above --fail-on (default error); 1: such findings; 2: usage or input error.
     """
     sys.exit(_run_check(("input", "argo", "practice"), paths, opts))
-
-

@@ -17,16 +17,36 @@ from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--write", is_flag=True, help="Rewrite the files in place (atomically, permissions kept).")
 @click.option("--check", is_flag=True, help="Exit 1 when something would change (pre-commit mode).")
-@click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: unified diff (without --write) and a report; json: the report only.")
-@click.option("--include-templates", is_flag=True,
-              help="Also merge inside WorkflowTemplates/ClusterWorkflowTemplates (callers in other files that use a "
-                   "removed name must then be updated).")
-@click.option("--extract-to", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Move templates repeated across files into a new WorkflowTemplate written to PATH.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: unified diff (without --write) and a report; json: the report only.",
+)
+@click.option(
+    "--include-templates",
+    is_flag=True,
+    help="Also merge inside WorkflowTemplates/ClusterWorkflowTemplates (callers in other files that use a "
+    "removed name must then be updated).",
+)
+@click.option(
+    "--extract-to",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Move templates repeated across files into a new WorkflowTemplate written to PATH.",
+)
 @click.option("--name", "wft_name", metavar="NAME", help="With --extract-to: the WorkflowTemplate's name.")
-def dedupe(paths: tuple[str, ...], write: bool, check: bool, output: str, include_templates: bool,
-           extract_to: str | None, wft_name: str | None) -> None:
+def dedupe(
+    paths: tuple[str, ...],
+    write: bool,
+    check: bool,
+    output: str,
+    include_templates: bool,
+    extract_to: str | None,
+    wft_name: str | None,
+) -> None:
     """Merge templates that are identical apart from their name, rewriting every reference.
 
     The first template in file order is kept. Before anything is written the result is re-parsed,
@@ -89,21 +109,30 @@ def dedupe(paths: tuple[str, ...], write: bool, check: bool, output: str, includ
     else:
         if not write:
             for r in changed:
-                stream.writelines(difflib.unified_diff(r.before_text.splitlines(True), r.after_text.splitlines(True),
-                                                       f"a/{r.file.lstrip('/')}", f"b/{r.file.lstrip('/')}"))
+                stream.writelines(
+                    difflib.unified_diff(
+                        r.before_text.splitlines(True),
+                        r.after_text.splitlines(True),
+                        f"a/{r.file.lstrip('/')}",
+                        f"b/{r.file.lstrip('/')}",
+                    )
+                )
             if extra_output:
-                stream.writelines(difflib.unified_diff([], extra_output[1].splitlines(True), "/dev/null",
-                                                       f"b/{extra_output[0]}"))
+                stream.writelines(
+                    difflib.unified_diff([], extra_output[1].splitlines(True), "/dev/null", f"b/{extra_output[0]}")
+                )
         for r in reports:
             _report(r, stream)
         for note in notes:
             stream.write(f"note: {note}\n")
         totals = _totals(reports)
         verb = "rewrote" if write and not failed else "would rewrite"
-        stream.write(f"{verb} {totals['files_changed']} of {totals['files']} files: templates "
-                     f"{totals['templates_before']} -> {totals['templates_after']}, bytes {totals['bytes_before']:,} -> "
-                     f"{totals['bytes_after']:,}, API JSON bytes {totals['json_bytes_before']:,} -> "
-                     f"{totals['json_bytes_after']:,}\n")
+        stream.write(
+            f"{verb} {totals['files_changed']} of {totals['files']} files: templates "
+            f"{totals['templates_before']} -> {totals['templates_after']}, bytes {totals['bytes_before']:,} -> "
+            f"{totals['bytes_after']:,}, API JSON bytes {totals['json_bytes_before']:,} -> "
+            f"{totals['json_bytes_after']:,}\n"
+        )
     for r in failed:
         click.echo(f"wfctl: error: {r.file}: {r.error}", err=True)
     if failed:
@@ -115,9 +144,11 @@ def _report(r: Any, stream: Any) -> None:
     if not r.merged and not r.notes and not r.error:
         return
     data = r.as_json()
-    stream.write(f"{r.file}: templates {data['templates_before']} -> {data['templates_after']}, bytes "
-                 f"{data['bytes_before']:,} -> {data['bytes_after']:,} (API JSON {data['json_bytes_before']:,} -> "
-                 f"{data['json_bytes_after']:,})\n")
+    stream.write(
+        f"{r.file}: templates {data['templates_before']} -> {data['templates_after']}, bytes "
+        f"{data['bytes_before']:,} -> {data['bytes_after']:,} (API JSON {data['json_bytes_before']:,} -> "
+        f"{data['json_bytes_after']:,})\n"
+    )
     for obj, merges in r.merged.items():
         for removed, kept in merges.items():
             stream.write(f"  {obj}: {removed} -> {kept}\n")
@@ -127,7 +158,14 @@ def _report(r: Any, stream: Any) -> None:
 
 def _totals(reports: list[Any]) -> dict[str, int]:
     datas = [r.as_json() for r in reports]
-    keys = ("templates_before", "templates_after", "bytes_before", "bytes_after", "json_bytes_before", "json_bytes_after")
+    keys = (
+        "templates_before",
+        "templates_after",
+        "bytes_before",
+        "bytes_after",
+        "json_bytes_before",
+        "json_bytes_after",
+    )
     totals = {k: sum(d[k] for d in datas) for k in keys}
     totals["files"] = len(reports)
     totals["files_changed"] = sum(1 for r in reports if r.changed)

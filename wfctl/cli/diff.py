@@ -16,17 +16,35 @@ from .options import color_option
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=False))
-@click.option("--git", "git_rev", metavar="REV", help="Compare PATHS (default .) at git revision REV with the working tree.")
-@click.option("--to", "to_rev", metavar="REV2", help="With --git: compare with revision REV2 instead of the working tree.")
+@click.option(
+    "--git", "git_rev", metavar="REV", help="Compare PATHS (default .) at git revision REV with the working tree."
+)
+@click.option(
+    "--to", "to_rev", metavar="REV2", help="With --git: compare with revision REV2 instead of the working tree."
+)
 @click.option("--live", is_flag=True, help="Compare PATHS with the objects on the cluster.")
 @click.option("--hera", "hera", is_flag=True, help="OLD and NEW (or the --live PATHS) are Hera modules or .py files.")
 @click.option("-o", "--output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--ignore", "ignore", multiple=True, metavar="PATH-GLOB",
-              help="Mask changes whose path matches, e.g. 'metadata.labels.*' (repeatable).")
+@click.option(
+    "--ignore",
+    "ignore",
+    multiple=True,
+    metavar="PATH-GLOB",
+    help="Mask changes whose path matches, e.g. 'metadata.labels.*' (repeatable).",
+)
 @color_option
 @kube_options
-def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: bool, hera: bool, output: str,
-         ignore: tuple[str, ...], color: str, **kube: Any) -> None:
+def diff(
+    paths: tuple[str, ...],
+    git_rev: str | None,
+    to_rev: str | None,
+    live: bool,
+    hera: bool,
+    output: str,
+    ignore: tuple[str, ...],
+    color: str,
+    **kube: Any,
+) -> None:
     """Semantic diff of Argo manifests.
 
     \b
@@ -45,6 +63,7 @@ def diff(paths: tuple[str, ...], git_rev: str | None, to_rev: str | None, live: 
         raise click.UsageError("use either --git or --live")
     if to_rev and not git_rev:
         raise click.UsageError("--to needs --git")
+
     def load(items: tuple[str, ...], side: str) -> list:
         if not hera:
             return sources.load_paths(items, side)

@@ -16,8 +16,7 @@ from wfctl.errors import InputError
 @click.option("-o", "--output", type=click.Choice(["mermaid", "dot", "text"]), default="text", show_default=True)
 @click.option("--diff", "diff_rev", metavar="REV", help="Mark tasks added, removed or changed since git revision REV.")
 @click.option("--hera", "hera", is_flag=True, help="FILE is a Hera module or .py file (runs its code).")
-def graph(file: str, template: str | None, resource: str | None, output: str, diff_rev: str | None,
-          hera: bool) -> None:
+def graph(file: str, template: str | None, resource: str | None, output: str, diff_rev: str | None, hera: bool) -> None:
     """Draw the DAG/steps structure of a workflow (tasks as nodes, dependencies as edges, parallel step
     groups visible, templates expanded one level), e.g. for a PR comment (`-o mermaid`)."""
     from wfctl.argo.spec import templates_by_name, workflow_spec  # noqa: PLC0415

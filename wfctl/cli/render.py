@@ -20,11 +20,13 @@ def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: f
 
     if not hera and not metaflow:
         raise click.UsageError("give --hera MODULE or --metaflow FLOW.py")
-    docs: list[Any] = [json.loads(json.dumps(_data(ps.source.content))) for ps in
-                       python_sources(hera, metaflow, metaflow_timeout)]
+    docs: list[Any] = [
+        json.loads(json.dumps(_data(ps.source.content))) for ps in python_sources(hera, metaflow, metaflow_timeout)
+    ]
     if output == "json":
-        json.dump(docs[0] if len(docs) == 1 else {"apiVersion": "v1", "kind": "List", "items": docs}, sys.stdout,
-                  indent=2)
+        json.dump(
+            docs[0] if len(docs) == 1 else {"apiVersion": "v1", "kind": "List", "items": docs}, sys.stdout, indent=2
+        )
         sys.stdout.write("\n")
         return
     from ruamel.yaml import YAML  # noqa: PLC0415

@@ -32,7 +32,7 @@ def rules_command(output: str, stage: str | None) -> None:
         sys.stdout.write("\n")
         return
     for c in rows:
-        click.echo(f"{c.code}  {c.name:<26} {str(c.severity):<8} {c.stage:<9} {c.summary}")
+        click.echo(f"{c.code}  {c.name:<26} {c.severity!s:<8} {c.stage:<9} {c.summary}")
 
 
 @click.command()

@@ -28,11 +28,13 @@ class Extraction:
 def _why_not(tpl: dict[str, Any], spec: dict[str, Any], name: str) -> str | None:
     if template_type(tpl) not in LEAF_TYPES:
         return "calls other templates (only leaf templates are extracted)"
-    if any("{{workflow." in text or "{{=" in text and "workflow." in text for _, text in strings(tpl)):
+    if any("{{workflow." in text or ("{{=" in text and "workflow." in text) for _, text in strings(tpl)):
         return "reads {{workflow.*}} variables, which would then refer to the caller's workflow"
     if spec.get("templateDefaults"):
         return "its workflow has templateDefaults, which a referenced template might not get the same way"
-    roots = {spec.get("entrypoint"), spec.get("onExit")} | {as_dict(h).get("template") for h in as_dict(spec.get("hooks")).values()}
+    roots = {spec.get("entrypoint"), spec.get("onExit")} | {
+        as_dict(h).get("template") for h in as_dict(spec.get("hooks")).values()
+    }
     if name in roots:
         return "it is the entrypoint, exit handler or a workflow hook (those must be local templates)"
     return None
@@ -81,7 +83,9 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
                     continue
                 reason = _why_not(tpl, spec, tname)
                 if reason:
-                    report.notes.append(f"{doc.label()}: template {tname!r} is repeated in other files but left alone: {reason}")
+                    report.notes.append(
+                        f"{doc.label()}: template {tname!r} is repeated in other files but left alone: {reason}"
+                    )
                     continue
                 if fp not in chosen:
                     target = tname
@@ -134,13 +138,17 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
             except RewriteError as exc:
                 report.error = str(exc)
             else:
-                templates_by_name = result.templates
+                resolver = _resolver(name, result.templates)
 
-                def resolver(wft: str, template: str) -> dict[str, Any] | None:
-                    return templates_by_name.get(template) if wft == name else None
-
-                problem = verify(file, text, new_text, docs, {}, external=resolver,
-                                 extra_text=render_template(name, list(templates_by_name.values())))
+                problem = verify(
+                    file,
+                    text,
+                    new_text,
+                    docs,
+                    {},
+                    external=resolver,
+                    extra_text=render_template(name, list(result.templates.values())),
+                )
                 if problem:
                     report.error = f"not rewritten, equivalence could not be proven: {problem}"
                 else:
@@ -148,6 +156,13 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
         result.reports.append(report)
     result.template_text = render_template(name, list(result.templates.values())) if result.templates else ""
     return result
+
+
+def _resolver(name: str, templates: dict[str, dict[str, Any]]) -> Any:
+    def resolve(wft: str, template: str) -> dict[str, Any] | None:
+        return templates.get(template) if wft == name else None
+
+    return resolve
 
 
 def render_template(name: str, templates: list[dict[str, Any]]) -> str:

@@ -23,8 +23,13 @@ def _call_refs(call: dict[str, Any], path: Path_, self_ref: tuple[str, bool] | N
     if isinstance(call.get("onExit"), str):
         yield (*path, "onExit"), call["onExit"]
     ref = call.get("templateRef")
-    if isinstance(ref, dict) and self_ref and ref.get("name") == self_ref[0] \
-            and bool(ref.get("clusterScope")) == self_ref[1] and isinstance(ref.get("template"), str):
+    if (
+        isinstance(ref, dict)
+        and self_ref
+        and ref.get("name") == self_ref[0]
+        and bool(ref.get("clusterScope")) == self_ref[1]
+        and isinstance(ref.get("template"), str)
+    ):
         yield (*path, "templateRef", "template"), ref["template"]
     for name, hook in as_dict(call.get("hooks")).items():
         if isinstance(hook, dict):
@@ -68,7 +73,9 @@ def merge_plan(spec: dict[str, Any], self_ref: tuple[str, bool] | None = None) -
     work = copy.deepcopy(spec)
     plan: dict[str, str] = {}
     while True:
-        templates = [t for t in as_list(work.get("templates")) if isinstance(t, dict) and isinstance(t.get("name"), str)]
+        templates = [
+            t for t in as_list(work.get("templates")) if isinstance(t, dict) and isinstance(t.get("name"), str)
+        ]
         first: dict[str, str] = {}
         round_map: dict[str, str] = {}
         for tpl in templates:

@@ -88,9 +88,12 @@ def documents(file: str, text: str) -> list[Document]:
 
 
 def finding_counts(file: str, text: str, extra_text: str = "") -> Counter[str]:
-    from wfctl.engine import Settings, load  # noqa: PLC0415
     from wfctl.argo.index import TemplateIndex  # noqa: PLC0415
-    from wfctl.engine import Checker  # noqa: PLC0415
+    from wfctl.engine import (  # noqa: PLC0415
+        Checker,
+        Settings,
+        load,
+    )
     from wfctl.loader.discovery import Source  # noqa: PLC0415
 
     settings = Settings()
@@ -122,7 +125,8 @@ def dedupe_text(file: str, text: str, *, include_templates: bool = False) -> Fil
             if merge_plan(spec, self_ref(doc)):
                 report.notes.append(
                     f"{doc.label()}: has duplicate templates, left alone (a WorkflowTemplate's templates may be"
-                    " called from other files; --include-templates merges them)")
+                    " called from other files; --include-templates merges them)"
+                )
             continue
         plan = merge_plan(spec, self_ref(doc))
         if not plan:
@@ -162,26 +166,34 @@ def dedupe_text(file: str, text: str, *, include_templates: bool = False) -> Fil
     return report
 
 
-def verify(file: str, old_text: str, new_text: str, old_docs: list[Document], plans: dict[int, dict[str, str]],
-           external: Any = None, extra_text: str = "") -> str | None:
+def verify(
+    file: str,
+    old_text: str,
+    new_text: str,
+    old_docs: list[Document],
+    plans: dict[int, dict[str, str]],
+    external: Any = None,
+    extra_text: str = "",
+) -> str | None:
     try:
         new_docs = documents(file, new_text)
     except RewriteError as exc:
         return f"the rewritten file does not parse ({exc})"
     if len(new_docs) != len(old_docs):
         return "the rewritten file has a different number of documents"
-    for i, (old, new) in enumerate(zip(old_docs, new_docs)):
+    for i, (old, new) in enumerate(zip(old_docs, new_docs, strict=False)):
         if i not in plans and external is None:
             if old.data != new.data:
                 return f"{old.label()} changed although nothing was merged in it"
             continue
-        old_prefix, old_spec = workflow_spec(old)
+        _old_prefix, old_spec = workflow_spec(old)
         _, new_spec = workflow_spec(new)
         strip = lambda d: {k: v for k, v in d.items() if k != "spec"}  # noqa: E731
         if strip(old.data) != strip(new.data):
             return f"{old.label()}: metadata changed"
-        if old.kind == "CronWorkflow" and {k: v for k, v in old.spec.items() if k != "workflowSpec"} != \
-                {k: v for k, v in new.spec.items() if k != "workflowSpec"}:
+        if old.kind == "CronWorkflow" and {k: v for k, v in old.spec.items() if k != "workflowSpec"} != {
+            k: v for k, v in new.spec.items() if k != "workflowSpec"
+        }:
             return f"{old.label()}: the cron settings changed"
         problem = equivalent(old_spec, new_spec, plans.get(i, {}), self_ref(old), external)
         if problem:

@@ -6,6 +6,7 @@ A removed template loses exactly its own lines; a reference keeps its quoting st
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import tempfile
@@ -61,7 +62,7 @@ def delete_item(text: str, starts: list[int], seq: SequenceNode, index: int) -> 
         raise RewriteError("templates are written in flow style ([...]); cannot remove one safely")
     item = seq.value[index]
     first = item.start_mark.line
-    line_text = text[starts[first]: starts[first + 1] if first + 1 < len(starts) else len(text)]
+    line_text = text[starts[first] : starts[first + 1] if first + 1 < len(starts) else len(text)]
     if not line_text[: item.start_mark.column].rstrip().endswith("-"):
         raise RewriteError(f"template at line {first + 1} is not a plain `- ` item; cannot remove it safely")
     last = last_content_line(item)
@@ -74,18 +75,21 @@ def replace_scalar(starts: list[int], node: ScalarNode, value: str) -> Edit:
     quoted = f"'{value}'" if style == "'" else f'"{value}"' if style == '"' else value
     if style in ("|", ">"):
         raise RewriteError("a template reference written as a block scalar cannot be rewritten safely")
-    return Edit(offset(starts, node.start_mark.line, node.start_mark.column),
-                offset(starts, node.end_mark.line, node.end_mark.column), quoted)
+    return Edit(
+        offset(starts, node.start_mark.line, node.start_mark.column),
+        offset(starts, node.end_mark.line, node.end_mark.column),
+        quoted,
+    )
 
 
 def splice(text: str, edits: list[Edit]) -> str:
     ordered = sorted(set(edits), key=lambda e: (e.start, e.end))
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in itertools.pairwise(ordered):
         if b.start < a.end:
             raise RewriteError("overlapping edits (the same text is reached twice, e.g. through an alias)")
     out = text
     for e in reversed(ordered):
-        out = out[: e.start] + e.text + out[e.end:]
+        out = out[: e.start] + e.text + out[e.end :]
     return out
 
 

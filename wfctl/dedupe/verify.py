@@ -9,7 +9,8 @@ outside `templates` is equal once the entrypoint, onExit and hooks are replaced 
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from wfctl.argo.canonical import fingerprint, template_body
 from wfctl.argo.spec import as_dict, as_list
@@ -32,8 +33,11 @@ def _set(root: Any, path: Path_, value: Any) -> None:
 
 class Expander:
     def __init__(self, spec: dict[str, Any], self_ref: tuple[str, bool] | None, external: Resolver | None = None):
-        self.templates = {t["name"]: t for t in as_list(spec.get("templates"))
-                          if isinstance(t, dict) and isinstance(t.get("name"), str)}
+        self.templates = {
+            t["name"]: t
+            for t in as_list(spec.get("templates"))
+            if isinstance(t, dict) and isinstance(t.get("name"), str)
+        }
         self.self_ref = self_ref
         self.external = external
         self.memo: dict[str, str] = {}
@@ -66,7 +70,11 @@ class Expander:
         calls += [t for t in as_list(as_dict(body.get("dag")).get("tasks")) if isinstance(t, dict)]
         for call in calls:
             ref = call.get("templateRef")
-            if isinstance(ref, dict) and isinstance(ref.get("template"), str) and not isinstance(call.get("template"), str):
+            if (
+                isinstance(ref, dict)
+                and isinstance(ref.get("template"), str)
+                and not isinstance(call.get("template"), str)
+            ):
                 target = self.external(str(ref.get("name")), ref["template"])
                 if target is not None:
                     inner = Expander({"templates": [target]}, None, self.external)
@@ -94,8 +102,13 @@ def workflow_view(spec: dict[str, Any], self_ref: tuple[str, bool] | None, exter
     return fingerprint(outside)
 
 
-def equivalent(old_spec: dict[str, Any], new_spec: dict[str, Any], plan: dict[str, str],
-               self_ref: tuple[str, bool] | None, external: Resolver | None = None) -> str | None:
+def equivalent(
+    old_spec: dict[str, Any],
+    new_spec: dict[str, Any],
+    plan: dict[str, str],
+    self_ref: tuple[str, bool] | None,
+    external: Resolver | None = None,
+) -> str | None:
     """None when equivalent; otherwise the first template (or part) that differs."""
     old_x, new_x = Expander(old_spec, self_ref), Expander(new_spec, self_ref, external)
     for name in old_x.templates:

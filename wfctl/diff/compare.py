@@ -37,8 +37,7 @@ class Change:
     template: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"resource": self.resource, "op": self.op, "path": self.path, "before": self.before,
-                "after": self.after}
+        return {"resource": self.resource, "op": self.op, "path": self.path, "before": self.before, "after": self.after}
 
 
 @dataclass
@@ -49,6 +48,7 @@ class DiffResult:
 
 def match_resources(old: list[Resource], new: list[Resource]) -> list[tuple[Resource | None, Resource | None]]:
     """Pairs by (kind, namespace, name); generateName-only Workflows by generateName, then position."""
+
     def keyed(items: list[Resource]) -> dict[tuple[str, str, str, int], Resource]:
         counts: dict[tuple[str, str, str], int] = {}
         out = {}
@@ -73,6 +73,7 @@ def _template_of(path: list[Any]) -> str | None:
 
 def _renames(old: dict[str, Any], new: dict[str, Any], resource: str, changes: list[Change]) -> None:
     """Templates removed and added with the same body: report (and drop) them as renames."""
+
     def templates(data: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         spec = data.get("spec") or {}
         holder = spec.get("workflowSpec") if isinstance(spec.get("workflowSpec"), dict) else spec
@@ -90,8 +91,16 @@ def _renames(old: dict[str, Any], new: dict[str, Any], resource: str, changes: l
         body = fingerprint({x: y for x, y in before[k].items() if x != "name"})
         if by_body.get(body):
             target = by_body[body].pop(0)
-            changes.append(Change(resource, "renamed", render_path([*prefix, "templates", k]), k[1:-1], target[1:-1],
-                                  template=target[1:-1]))
+            changes.append(
+                Change(
+                    resource,
+                    "renamed",
+                    render_path([*prefix, "templates", k]),
+                    k[1:-1],
+                    target[1:-1],
+                    template=target[1:-1],
+                )
+            )
             after[k] = after.pop(target)  # compare the rest as if unchanged (after the rename)
             after[k]["name"] = before[k].get("name")
 
@@ -125,7 +134,5 @@ def compare(old: list[Resource], new: list[Resource], ignore: tuple[str, ...] = 
                 else:
                     op, before, after = "changed", denormalize(item.t1), denormalize(item.t2)
                 found.append(Change(label, op, path, before, after, template=_template_of(parts)))
-        result.changes.extend(
-            c for c in found if not any(fnmatch.fnmatch(c.path, pattern) for pattern in ignore)
-        )
+        result.changes.extend(c for c in found if not any(fnmatch.fnmatch(c.path, pattern) for pattern in ignore))
     return result

@@ -38,7 +38,9 @@ def _calls(call: dict[str, Any]) -> str:
     return str(call.get("template") or ("inline" if call.get("inline") else "?"))
 
 
-def _structure(tpl: dict[str, Any], prefix: str) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str]], list[list[str]]]:
+def _structure(
+    tpl: dict[str, Any], prefix: str
+) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str]], list[list[str]]]:
     """(node id, call) list, edges, and step groups for one steps/DAG template."""
     nodes: list[tuple[str, dict[str, Any]]] = []
     edges: list[tuple[str, str]] = []
@@ -101,8 +103,11 @@ def _safe(nid: str) -> str:
 
 def mermaid(graph: Graph) -> str:
     lines = ["flowchart TD"]
-    styles = {"added": "fill:#d4f8d4,stroke:#2a2", "removed": "fill:#fbd4d4,stroke:#c22,stroke-dasharray: 5 5",
-              "changed": "fill:#fff3c4,stroke:#b90"}
+    styles = {
+        "added": "fill:#d4f8d4,stroke:#2a2",
+        "removed": "fill:#fbd4d4,stroke:#c22,stroke-dasharray: 5 5",
+        "changed": "fill:#fff3c4,stroke:#b90",
+    }
     by_group: dict[str, list[Node]] = {}
     for n in graph.nodes:
         by_group.setdefault(n.group, []).append(n)
@@ -129,7 +134,11 @@ def dot(graph: Graph) -> str:
         by_group.setdefault(n.group, []).append(n)
 
     def node_line(n: Node) -> str:
-        extra = f', style="rounded,filled{",dashed" if n.mark == "removed" else ""}", fillcolor={colors[n.mark]}' if n.mark else ""
+        extra = (
+            f', style="rounded,filled{",dashed" if n.mark == "removed" else ""}", fillcolor={colors[n.mark]}'
+            if n.mark
+            else ""
+        )
         return f'"{n.id}" [label="{n.label}"{extra}];'
 
     for n in by_group.get("", []):
@@ -142,10 +151,10 @@ def dot(graph: Graph) -> str:
     members = {gid: [n.id for n in by_group.get(gid, [])] for gid in graph.groups}
     for a, b in graph.edges:
         attrs = []
-        if a in members and members[a]:
+        if members.get(a):
             attrs.append(f'ltail="cluster_{a}"')
             a = members[a][-1]
-        if b in members and members[b]:
+        if members.get(b):
             attrs.append(f'lhead="cluster_{b}"')
             b = members[b][0]
         extra = f" [{', '.join(attrs)}]" if attrs else ""

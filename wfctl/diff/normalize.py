@@ -17,9 +17,12 @@ SERVER_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
 
 def _identity(items: list[Any]) -> str | None:
     for key in ("name", "mountPath"):
-        if items and all(isinstance(i, dict) and isinstance(i.get(key), str) for i in items):
-            if len({i[key] for i in items}) == len(items):
-                return key
+        if (
+            items
+            and all(isinstance(i, dict) and isinstance(i.get(key), str) for i in items)
+            and len({i[key] for i in items}) == len(items)
+        ):
+            return key
     return None
 
 

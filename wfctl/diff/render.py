@@ -43,7 +43,8 @@ def summary(result: DiffResult) -> str:
         return f"no differences ({result.resources_compared} resources compared)"
     resources = len({c.resource for c in result.changes})
     parts = ", ".join(f"{n} {op}" for op, n in sorted(counts.items()))
-    return f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''} in {resources} resource{'s' if resources != 1 else ''} ({parts})"
+    n = len(result.changes)
+    return f"{n} change{'s' if n != 1 else ''} in {resources} resource{'s' if resources != 1 else ''} ({parts})"
 
 
 def text(result: DiffResult, stream: IO[str], color: bool) -> None:
@@ -102,6 +103,7 @@ def markdown(result: DiffResult, stream: IO[str]) -> None:
 
 
 def as_json(result: DiffResult, stream: IO[str]) -> None:
-    json.dump({"changes": [c.as_json() for c in result.changes], "summary": summary(result)}, stream, indent=2,
-              default=str)
+    json.dump(
+        {"changes": [c.as_json() for c in result.changes], "summary": summary(result)}, stream, indent=2, default=str
+    )
     stream.write("\n")

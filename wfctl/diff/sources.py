@@ -69,7 +69,7 @@ def load_git(rev: str, paths: tuple[str, ...], side: str) -> list[Resource]:
     for entry in listed:
         if not entry.endswith(discovery.EXTENSIONS) or any(p.startswith(".") for p in entry.split("/")):
             continue
-        rel = entry[len(prefix):] if entry.startswith(prefix) else None
+        rel = entry[len(prefix) :] if entry.startswith(prefix) else None
         if rel is None:
             continue
         for p in paths:
@@ -80,6 +80,6 @@ def load_git(rev: str, paths: tuple[str, ...], side: str) -> list[Resource]:
     sources = []
     for entry in wanted:
         content = _git("show", f"{commit}:{entry}", cwd=top)
-        display = entry[len(prefix):] if entry.startswith(prefix) else entry
+        display = entry[len(prefix) :] if entry.startswith(prefix) else entry
         sources.append(discovery.Source(f"{display}@{rev}", content=content))
     return load_sources(sources, side)

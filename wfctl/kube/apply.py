@@ -46,8 +46,15 @@ def plan_namespace(doc: Document, flag_namespace: str | None, default: str) -> s
     return own or flag_namespace or default
 
 
-def apply_documents(kube: Kube | None, docs: list[Document], *, namespace_flag: str | None, dry_run: str,
-                    force_conflicts: bool, replace: bool) -> list[Outcome]:
+def apply_documents(
+    kube: Kube | None,
+    docs: list[Document],
+    *,
+    namespace_flag: str | None,
+    dry_run: str,
+    force_conflicts: bool,
+    replace: bool,
+) -> list[Outcome]:
     """Apply in dependency order (cluster templates, templates, cron, then workflows)."""
     outcomes: list[Outcome] = []
     default_ns = kube.namespace if kube is not None else (namespace_flag or "default")
@@ -79,17 +86,20 @@ def apply_documents(kube: Kube | None, docs: list[Document], *, namespace_flag: 
     return outcomes
 
 
-def _create_workflow(kube: Kube, doc: Document, obj: dict[str, Any], ns: str | None, dry: bool,
-                     replace: bool) -> Outcome:
+def _create_workflow(
+    kube: Kube, doc: Document, obj: dict[str, Any], ns: str | None, dry: bool, replace: bool
+) -> Outcome:
     name = obj["metadata"].get("name")
     action = "created"
     if name:
         existing = kube.get("Workflow", name, ns)
         if existing is not None:
             if not replace:
-                raise ClusterError(f"{resource_name('Workflow', name)} already exists in namespace {ns!r}: a Workflow is a"
-                                   " run, so it is not updated; use --replace to delete and re-create it, or"
-                                   " metadata.generateName for a new run each time")
+                raise ClusterError(
+                    f"{resource_name('Workflow', name)} already exists in namespace {ns!r}: a Workflow is a"
+                    " run, so it is not updated; use --replace to delete and re-create it, or"
+                    " metadata.generateName for a new run each time"
+                )
             if not dry:
                 kube.delete("Workflow", name, ns)
                 deadline = time.monotonic() + 60

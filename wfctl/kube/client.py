@@ -26,11 +26,18 @@ PLURALS = {
     "CronWorkflow": "cronworkflows",
 }
 KIND_ALIASES = {
-    "workflow": "Workflow", "wf": "Workflow", "workflows": "Workflow",
-    "workflowtemplate": "WorkflowTemplate", "wftmpl": "WorkflowTemplate", "workflowtemplates": "WorkflowTemplate",
-    "clusterworkflowtemplate": "ClusterWorkflowTemplate", "cwftmpl": "ClusterWorkflowTemplate",
+    "workflow": "Workflow",
+    "wf": "Workflow",
+    "workflows": "Workflow",
+    "workflowtemplate": "WorkflowTemplate",
+    "wftmpl": "WorkflowTemplate",
+    "workflowtemplates": "WorkflowTemplate",
+    "clusterworkflowtemplate": "ClusterWorkflowTemplate",
+    "cwftmpl": "ClusterWorkflowTemplate",
     "clusterworkflowtemplates": "ClusterWorkflowTemplate",
-    "cronworkflow": "CronWorkflow", "cronwf": "CronWorkflow", "cronworkflows": "CronWorkflow",
+    "cronworkflow": "CronWorkflow",
+    "cronwf": "CronWorkflow",
+    "cronworkflows": "CronWorkflow",
 }
 T = TypeVar("T")
 
@@ -84,7 +91,7 @@ class Kube:
                     self.namespace = ns_file.read_text().strip() if ns_file.exists() else None
         except ClusterError:
             raise
-        except Exception as exc:  # ConfigException and friends
+        except Exception as exc:  # noqa: BLE001 - ConfigException and friends
             raise ClusterError(f"cannot load the Kubernetes configuration: {exc}") from None
         self.namespace = self.namespace or "default"
         self.api = api
@@ -137,10 +144,12 @@ class Kube:
         def call() -> Any:
             try:
                 if ns is None:
-                    return self.custom.get_cluster_custom_object(GROUP, VERSION, plural, name, _preload_content=False,
-                                                                 _request_timeout=self.timeout)
-                return self.custom.get_namespaced_custom_object(GROUP, VERSION, ns, plural, name,
-                                                                _preload_content=False, _request_timeout=self.timeout)
+                    return self.custom.get_cluster_custom_object(
+                        GROUP, VERSION, plural, name, _preload_content=False, _request_timeout=self.timeout
+                    )
+                return self.custom.get_namespaced_custom_object(
+                    GROUP, VERSION, ns, plural, name, _preload_content=False, _request_timeout=self.timeout
+                )
             except ApiException as exc:
                 if exc.status == 404:
                     return None
@@ -152,8 +161,13 @@ class Kube:
     def server_side_apply(self, obj: dict[str, Any], *, force: bool, dry_run: bool) -> tuple[int, dict[str, Any]]:
         kind, name = obj["kind"], obj["metadata"]["name"]
         ns = self.ns(kind, obj["metadata"].get("namespace"))
-        kwargs: dict[str, Any] = {"field_manager": "wfctl", "force": force, "_preload_content": False,
-                                  "_content_type": "application/apply-patch+yaml", "_request_timeout": self.timeout}
+        kwargs: dict[str, Any] = {
+            "field_manager": "wfctl",
+            "force": force,
+            "_preload_content": False,
+            "_content_type": "application/apply-patch+yaml",
+            "_request_timeout": self.timeout,
+        }
         if dry_run:
             kwargs["dry_run"] = "All"
         body = json.loads(json.dumps(obj))
@@ -161,8 +175,18 @@ class Kube:
             fn = lambda: self.custom.patch_cluster_custom_object(GROUP, VERSION, PLURALS[kind], name, body, **kwargs)  # noqa: E731
         else:
             body["metadata"]["namespace"] = ns
-            fn = lambda: self.custom.patch_namespaced_custom_object(GROUP, VERSION, ns, PLURALS[kind], name, body,  # noqa: E731
-                                                                    **kwargs)
+
+            def fn():
+                return self.custom.patch_namespaced_custom_object(
+                    GROUP,
+                    VERSION,
+                    ns,
+                    PLURALS[kind],
+                    name,
+                    body,
+                    **kwargs,
+                )
+
         resp = self._call(f"apply {resource_name(kind, name)}", fn, retry=True)
         return resp.status, self._json(resp)
 
@@ -175,8 +199,11 @@ class Kube:
         if dry_run:
             kwargs["dry_run"] = "All"
         label = resource_name(kind, obj["metadata"].get("name") or obj["metadata"].get("generateName", "") + "*")
-        resp = self._call(f"create {label}", lambda: self.custom.create_namespaced_custom_object(
-            GROUP, VERSION, ns, PLURALS[kind], body, **kwargs), retry=False)
+        resp = self._call(
+            f"create {label}",
+            lambda: self.custom.create_namespaced_custom_object(GROUP, VERSION, ns, PLURALS[kind], body, **kwargs),
+            retry=False,
+        )
         return self._json(resp)
 
     def delete(self, kind: str, name: str, namespace: str | None = None, *, dry_run: bool = False) -> None:
@@ -192,13 +219,30 @@ class Kube:
 
     def merge_patch(self, kind: str, name: str, patch: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
         ns = self.ns(kind, namespace)
-        resp = self._call(f"patch {resource_name(kind, name)}", lambda: self.custom.patch_namespaced_custom_object(
-            GROUP, VERSION, ns, PLURALS[kind], name, patch, _content_type="application/merge-patch+json",
-            _preload_content=False, _request_timeout=self.timeout))
+        resp = self._call(
+            f"patch {resource_name(kind, name)}",
+            lambda: self.custom.patch_namespaced_custom_object(
+                GROUP,
+                VERSION,
+                ns,
+                PLURALS[kind],
+                name,
+                patch,
+                _content_type="application/merge-patch+json",
+                _preload_content=False,
+                _request_timeout=self.timeout,
+            ),
+        )
         return self._json(resp)
 
-    def list(self, kind: str, namespace: str | None = None, *, label_selector: str | None = None,
-             field_selector: str | None = None) -> tuple[list[dict[str, Any]], str]:
+    def list(
+        self,
+        kind: str,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str]:
         ns = self.ns(kind, namespace)
         kwargs: dict[str, Any] = {"_preload_content": False, "_request_timeout": self.timeout}
         if label_selector:
@@ -212,14 +256,27 @@ class Kube:
         data = self._json(self._call(f"list {PLURALS[kind]}.{GROUP}", fn))
         return list(data.get("items") or []), str((data.get("metadata") or {}).get("resourceVersion") or "")
 
-    def watch_stream(self, kind: str, name: str, namespace: str | None, resource_version: str,
-                     timeout_seconds: int) -> Iterator[dict[str, Any]]:
+    def watch_stream(
+        self, kind: str, name: str, namespace: str | None, resource_version: str, timeout_seconds: int
+    ) -> Iterator[dict[str, Any]]:
         """Raw watch events for one object from `resource_version`; ends when the server closes."""
         ns = self.ns(kind, namespace)
-        resp = self._call(f"watch {resource_name(kind, name)}", lambda: self.custom.list_namespaced_custom_object(
-            GROUP, VERSION, ns, PLURALS[kind], watch=True, resource_version=resource_version,
-            field_selector=f"metadata.name={name}", timeout_seconds=timeout_seconds, allow_watch_bookmarks=True,
-            _preload_content=False, _request_timeout=(self.timeout, timeout_seconds + 30)))
+        resp = self._call(
+            f"watch {resource_name(kind, name)}",
+            lambda: self.custom.list_namespaced_custom_object(
+                GROUP,
+                VERSION,
+                ns,
+                PLURALS[kind],
+                watch=True,
+                resource_version=resource_version,
+                field_selector=f"metadata.name={name}",
+                timeout_seconds=timeout_seconds,
+                allow_watch_bookmarks=True,
+                _preload_content=False,
+                _request_timeout=(self.timeout, timeout_seconds + 30),
+            ),
+        )
         buffer = b""
         try:
             for chunk in resp.stream(4096, decode_content=True):
@@ -236,13 +293,23 @@ class Kube:
     # ---------------------------------------------------------------- pods
 
     def pods(self, namespace: str, label_selector: str) -> list[dict[str, Any]]:
-        data = self._json(self._call("list pods", lambda: self.core.list_namespaced_pod(
-            namespace, label_selector=label_selector, _preload_content=False, _request_timeout=self.timeout)))
+        data = self._json(
+            self._call(
+                "list pods",
+                lambda: self.core.list_namespaced_pod(
+                    namespace, label_selector=label_selector, _preload_content=False, _request_timeout=self.timeout
+                ),
+            )
+        )
         return list(data.get("items") or [])
 
     def pod_log_stream(self, namespace: str, pod: str, container: str = "main") -> Iterator[str]:
-        resp = self._call(f"logs of pod {pod}", lambda: self.core.read_namespaced_pod_log(
-            pod, namespace, container=container, follow=True, _preload_content=False))
+        resp = self._call(
+            f"logs of pod {pod}",
+            lambda: self.core.read_namespaced_pod_log(
+                pod, namespace, container=container, follow=True, _preload_content=False
+            ),
+        )
         buffer = b""
         try:
             for chunk in resp.stream(1024, decode_content=True):

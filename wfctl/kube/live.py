@@ -10,8 +10,14 @@ from wfctl.kube.client import Connection, Kube
 
 
 def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list[Resource]:
-    kube = Kube(Connection(kube_opts.get("kubeconfig"), kube_opts.get("context"), kube_opts.get("namespace"),
-                           kube_opts.get("request_timeout") or 30.0))
+    kube = Kube(
+        Connection(
+            kube_opts.get("kubeconfig"),
+            kube_opts.get("context"),
+            kube_opts.get("namespace"),
+            kube_opts.get("request_timeout") or 30.0,
+        )
+    )
     live: list[Resource] = []
     for r in resources:
         if r.generated:
@@ -34,5 +40,5 @@ def _drop_defaults(live: Any, mine: Any) -> Any:
     if isinstance(live, dict) and isinstance(mine, dict):
         return {k: _drop_defaults(v, mine[k]) for k, v in live.items() if k in mine}
     if isinstance(live, list) and isinstance(mine, list) and len(live) == len(mine):
-        return [_drop_defaults(a, b) for a, b in zip(live, mine)]
+        return [_drop_defaults(a, b) for a, b in zip(live, mine, strict=False)]
     return live

@@ -14,9 +14,15 @@ from wfctl.kube.client import Kube
 from wfctl.term import style
 
 FINISHED = ("Succeeded", "Failed", "Error")
-SYMBOLS = {"Succeeded": ("✔", "+", "green"), "Failed": ("✖", "x", "red"), "Error": ("⚠", "!", "red"),
-           "Running": ("●", "*", "cyan"), "Pending": ("◷", ".", "dim"), "Skipped": ("○", "-", "dim"),
-           "Omitted": ("○", "-", "dim")}
+SYMBOLS = {
+    "Succeeded": ("✔", "+", "green"),
+    "Failed": ("✖", "x", "red"),
+    "Error": ("⚠", "!", "red"),
+    "Running": ("●", "*", "cyan"),
+    "Pending": ("◷", ".", "dim"),
+    "Skipped": ("○", "-", "dim"),
+    "Omitted": ("○", "-", "dim"),
+}
 HIDDEN_TYPES = ("StepGroup", "TaskGroup")
 MAX_FAILURES = 8
 
@@ -91,9 +97,19 @@ def failed_nodes(wf: dict[str, Any]) -> list[tuple[str, str]]:
 class Watcher:
     """Watch one Workflow until it finishes; `run()` returns the exit code."""
 
-    def __init__(self, kube: Kube, name: str, namespace: str, *, out: IO[str] | None = None, tty: bool = False,
-                 color: bool = False, timeout: float | None = None, logs: bool = False,
-                 stop_on_timeout: bool = False) -> None:
+    def __init__(
+        self,
+        kube: Kube,
+        name: str,
+        namespace: str,
+        *,
+        out: IO[str] | None = None,
+        tty: bool = False,
+        color: bool = False,
+        timeout: float | None = None,
+        logs: bool = False,
+        stop_on_timeout: bool = False,
+    ) -> None:
         self.kube, self.name, self.ns = kube, name, namespace
         self.out = out or sys.stdout
         self.tty = tty and not logs
@@ -150,8 +166,10 @@ class Watcher:
                 took = duration(n.get("startedAt"), n.get("finishedAt"))
                 msg = f"  {n['message']}" if n.get("message") else ""
                 label = n.get("displayName") or n.get("name") or nid
-                self.out.write(f"  {style(sym if self.unicode else ascii_sym, col, self.color)} {label}  {phase}"
-                               f"{('  ' + took) if took else ''}{msg}\n")
+                self.out.write(
+                    f"  {style(sym if self.unicode else ascii_sym, col, self.color)} {label}  {phase}"
+                    f"{('  ' + took) if took else ''}{msg}\n"
+                )
             if final:
                 self.out.write("\n".join(node_lines(wf, self.unicode, self.color)) + "\n")
             self.out.flush()
@@ -163,7 +181,11 @@ class Watcher:
         if phase == "Succeeded":
             return EXIT_OK
         failed = failed_nodes(wf)
-        self.out.write(f"workflow {self.name} {phase}" + (f": {wf['status'].get('message')}" if wf["status"].get("message") else "") + "\n")
+        self.out.write(
+            f"workflow {self.name} {phase}"
+            + (f": {wf['status'].get('message')}" if wf["status"].get("message") else "")
+            + "\n"
+        )
         for label, message in failed:
             self.out.write(f"  failed: {label}" + (f": {message}" if message else "") + "\n")
         self.out.flush()

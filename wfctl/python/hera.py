@@ -55,7 +55,7 @@ class Rendered:
             templates = spec.get("templates") or []
             if isinstance(i, int) and i < len(templates):
                 tname = str(templates[i].get("name"))
-                rest = path[len(prefix) + 2:]
+                rest = path[len(prefix) + 2 :]
                 tpl = templates[i]
                 call = None
                 if rest[:2] == ("dag", "tasks") and len(rest) > 2 and isinstance(rest[2], int):
@@ -146,8 +146,9 @@ def _import(spec: str) -> tuple[Any, str, Callable[[], Any] | None, _Recorder]:
     except BaseException as exc:  # the user's code: anything may be raised, even SystemExit
         if isinstance(exc, KeyboardInterrupt):
             raise
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if Path(f.filename).resolve() == Path(filename).resolve()]
+        frames = [
+            f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == Path(filename).resolve()
+        ]
         where = f" (line {frames[-1].lineno})" if frames else ""
         raise InputError(f"importing {target} failed{where}: {exc.__class__.__name__}: {exc}") from None
     finally:
@@ -183,9 +184,10 @@ def load(spec: str) -> list[Rendered]:
                 seen.add(id(value))
                 objects.append((var, value))
     if not objects:
-        raise InputError(f"--hera {spec}: no Hera Workflow, WorkflowTemplate, ClusterWorkflowTemplate or "
-                         "CronWorkflow object found" + (" in what the function returned" if factory else
-                                                         " at module level"))
+        raise InputError(
+            f"--hera {spec}: no Hera Workflow, WorkflowTemplate, ClusterWorkflowTemplate or "
+            "CronWorkflow object found" + (" in what the function returned" if factory else " at module level")
+        )
     from ruamel.yaml import YAML  # noqa: PLC0415
 
     yaml = YAML()

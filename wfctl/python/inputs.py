@@ -15,8 +15,9 @@ class PythonSource:
     place: Callable[[Finding], None]
 
 
-def python_sources(hera: tuple[str, ...] = (), metaflow: tuple[str, ...] = (),
-                   timeout: float | None = None) -> list[PythonSource]:
+def python_sources(
+    hera: tuple[str, ...] = (), metaflow: tuple[str, ...] = (), timeout: float | None = None
+) -> list[PythonSource]:
     out: list[PythonSource] = []
     if hera:
         from wfctl.python import hera as hera_mod  # noqa: PLC0415

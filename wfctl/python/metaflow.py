@@ -49,16 +49,19 @@ class _NullS3(BaseHTTPRequestHandler):
         if body and self.command != "HEAD":
             self.wfile.write(body)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._reply(404)
 
-    def do_GET(self) -> None:  # noqa: N802
-        self._reply(404, b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code></Error>',
-                    {"Content-Type": "application/xml"})
+    def do_GET(self) -> None:
+        self._reply(
+            404,
+            b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code></Error>',
+            {"Content-Type": "application/xml"},
+        )
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self._reply(200, headers={"ETag": f'"{hashlib.md5(data).hexdigest()}"'})  # noqa: S324 - S3's ETag
+        self._reply(200, headers={"ETag": f'"{hashlib.md5(data).hexdigest()}"'})
 
 
 @contextmanager
@@ -94,9 +97,15 @@ def compile_flow(flow: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
             "AWS_EC2_METADATA_DISABLED": "true",
         }
         try:
-            proc = subprocess.run([sys.executable, str(path.resolve()), "argo-workflows", "create", "--only-json"],
-                                  capture_output=True, text=True, timeout=timeout, env=env, cwd=path.resolve().parent,
-                                  stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                [sys.executable, str(path.resolve()), "argo-workflows", "create", "--only-json"],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=env,
+                cwd=path.resolve().parent,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
             raise InputError(f"--metaflow {flow}: Metaflow did not finish within {timeout:g} s") from None
     if proc.returncode != 0:
@@ -122,7 +131,8 @@ def step_lines(flow: str) -> dict[str, int]:
     lines = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and any(
-            (isinstance(d, ast.Name) and d.id == "step") or (isinstance(d, ast.Attribute) and d.attr == "step")
+            (isinstance(d, ast.Name) and d.id == "step")
+            or (isinstance(d, ast.Attribute) and d.attr == "step")
             or (isinstance(d, ast.Call) and getattr(d.func, "id", getattr(d.func, "attr", None)) == "step")
             for d in node.decorator_list
         ):

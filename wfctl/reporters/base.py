@@ -32,7 +32,9 @@ def summary_line(summary: Summary) -> str:
     parts = [plural(errors, "error"), plural(warnings, "warning")]
     if infos:
         parts.append(plural(infos, "info"))
-    text = f"{', '.join(parts)} in {plural(summary.files, 'file')} ({plural(summary.documents, 'Argo document')} checked"
+    text = (
+        f"{', '.join(parts)} in {plural(summary.files, 'file')} ({plural(summary.documents, 'Argo document')} checked"
+    )
     if summary.skipped:
         text += f", {summary.skipped} other skipped"
     return text + ")"

@@ -34,9 +34,7 @@ class SarifReporter(Reporter):
                     "ruleId": f.rule,
                     "level": _LEVELS[str(f.severity)],
                     "message": {"text": f.message},
-                    "locations": [
-                        {"physicalLocation": {"artifactLocation": {"uri": f.file}, "region": region}}
-                    ],
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.file}, "region": region}}],
                     "partialFingerprints": {"wfctl/v1": fingerprint},
                 }
             )

@@ -42,8 +42,9 @@ class Arguments(Rule):
                 if not isinstance(name, str) or not name:
                     continue  # a missing name is WF003 (schema)
                 if "{{" not in name and not PARAM_NAME.match(name) and kind == "parameters":
-                    yield self.finding(ctx, (*here, "name"),
-                                       f"parameter name {name!r} may only contain alphanumerics, '_' and '-'")
+                    yield self.finding(
+                        ctx, (*here, "name"), f"parameter name {name!r} may only contain alphanumerics, '_' and '-'"
+                    )
                 if name in seen:
                     yield self.finding(ctx, (*here, "name"), f"{kind[:-1]} {name!r} is given twice")
                 seen.add(name)
@@ -54,35 +55,49 @@ class Arguments(Rule):
                     has_expr = item.get("fromExpression") is not None
                     has_loc = any(item.get(k) is not None for k in LOCATIONS)
                     if has_from and has_expr:
-                        yield self.finding(ctx, here, f"artifact {name!r} has both from and fromExpression",
-                                           at_key=True)
+                        yield self.finding(
+                            ctx, here, f"artifact {name!r} has both from and fromExpression", at_key=True
+                        )
                     if not (has_from or has_expr or has_loc or item.get("optional")):
-                        yield self.finding(ctx, here,
-                                           f"artifact {name!r} needs from, fromExpression or a location (s3, git, http, ...)",
-                                           at_key=True)
+                        yield self.finding(
+                            ctx,
+                            here,
+                            f"artifact {name!r} needs from, fromExpression or a location (s3, git, http, ...)",
+                            at_key=True,
+                        )
 
-    def _parameter(self, ctx: RuleContext, here: tuple[Any, ...], p: dict[str, Any], name: str,
-                   need_value: bool) -> Iterator[Finding]:
+    def _parameter(
+        self, ctx: RuleContext, here: tuple[Any, ...], p: dict[str, Any], name: str, need_value: bool
+    ) -> Iterator[Finding]:
         value_from = p.get("valueFrom")
         if value_from is not None:
             bad = sorted(set(as_dict(value_from)) - ARG_VALUE_FROM)
             if bad:
-                yield self.finding(ctx, (*here, "valueFrom"),
-                                   f"argument {name!r}: valueFrom may only use configMapKeyRef, event, supplied or"
-                                   f" default here, not {', '.join(bad)}")
+                yield self.finding(
+                    ctx,
+                    (*here, "valueFrom"),
+                    f"argument {name!r}: valueFrom may only use configMapKeyRef, event, supplied or"
+                    f" default here, not {', '.join(bad)}",
+                )
         elif need_value and p.get("value") is None:
             yield self.finding(ctx, here, f"argument {name!r} needs a value or valueFrom", at_key=True)
         enum = p.get("enum")
         if isinstance(enum, list):
             if not enum:
                 yield self.finding(ctx, (*here, "enum"), f"parameter {name!r}: enum must list at least one value")
-            elif p.get("value") is not None and str(p["value"]) not in {str(e) for e in enum} and "{{" not in str(p["value"]):
-                yield self.finding(ctx, (*here, "value"),
-                                   f"parameter {name!r}: value {p['value']!r} is not in its enum {enum!r}")
+            elif (
+                p.get("value") is not None
+                and str(p["value"]) not in {str(e) for e in enum}
+                and "{{" not in str(p["value"])
+            ):
+                yield self.finding(
+                    ctx, (*here, "value"), f"parameter {name!r}: value {p['value']!r} is not in its enum {enum!r}"
+                )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
-        yield from self._arguments(ctx, (*prefix, "arguments"), spec.get("arguments"),
-                                   need_value=ctx.doc.kind == "CronWorkflow")
+        yield from self._arguments(
+            ctx, (*prefix, "arguments"), spec.get("arguments"), need_value=ctx.doc.kind == "CronWorkflow"
+        )
         for path, call, _, _ in iter_invocations(ctx.doc):
             yield from self._arguments(ctx, (*path, "arguments"), call.get("arguments"), need_value=True)

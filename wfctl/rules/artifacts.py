@@ -43,29 +43,43 @@ class Artifacts(Rule):
                     seen.add(name)
                     art_path = a.get("path")
                     if art_path is not None and kind not in LEAF_TYPES:
-                        yield self.finding(ctx, (*path, "path"),
-                                           f"artifact {name!r}: path is only valid in container/script templates")
+                        yield self.finding(
+                            ctx, (*path, "path"), f"artifact {name!r}: path is only valid in container/script templates"
+                        )
                     if where == "inputs" and leaf and art_path is None:
                         yield self.finding(ctx, path, f"input artifact {name!r} needs a path", at_key=True)
                     if isinstance(art_path, str) and ".." in art_path.split("/"):
-                        yield self.finding(ctx, (*path, "path"),
-                                           f"artifact {name!r}: path {art_path!r} contains '..' (directory traversal)")
+                        yield self.finding(
+                            ctx,
+                            (*path, "path"),
+                            f"artifact {name!r}: path {art_path!r} contains '..' (directory traversal)",
+                        )
                     if where == "inputs" and a.get("from") is not None:
-                        yield self.finding(ctx, (*path, "from"),
-                                           f"input artifact {name!r}: 'from' belongs in arguments, not inputs", at_key=True)
+                        yield self.finding(
+                            ctx,
+                            (*path, "from"),
+                            f"input artifact {name!r}: 'from' belongs in arguments, not inputs",
+                            at_key=True,
+                        )
                     locations = [k for k in LOCATIONS if a.get(k) is not None]
                     if len(locations) > 1:
-                        yield self.finding(ctx, (*path, locations[1]),
-                                           f"artifact {name!r} has several locations ({', '.join(locations)})", at_key=True)
+                        yield self.finding(
+                            ctx,
+                            (*path, locations[1]),
+                            f"artifact {name!r} has several locations ({', '.join(locations)})",
+                            at_key=True,
+                        )
                     git = a.get("git")
                     if isinstance(git, dict) and not git.get("repo"):
                         yield self.finding(ctx, (*path, "git"), f"artifact {name!r}: git.repo is required", at_key=True)
                     hdfs = a.get("hdfs")
                     if isinstance(hdfs, dict):
                         if not hdfs.get("addresses"):
-                            yield self.finding(ctx, (*path, "hdfs"), f"artifact {name!r}: hdfs.addresses is required",
-                                               at_key=True)
+                            yield self.finding(
+                                ctx, (*path, "hdfs"), f"artifact {name!r}: hdfs.addresses is required", at_key=True
+                            )
                         hpath = as_dict(hdfs).get("path")
                         if isinstance(hpath, str) and not hpath.startswith("/") and "{{" not in hpath:
-                            yield self.finding(ctx, (*path, "hdfs", "path"),
-                                               f"artifact {name!r}: hdfs.path must be absolute")
+                            yield self.finding(
+                                ctx, (*path, "hdfs", "path"), f"artifact {name!r}: hdfs.path must be absolute"
+                            )

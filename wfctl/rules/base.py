@@ -58,9 +58,7 @@ class Rule:
 
         return inspect.cleandoc(cls.__doc__ or cls.summary)
 
-    def finding(
-        self, ctx: RuleContext, path: tuple[Any, ...], message: str, *, at_key: bool = False
-    ) -> Finding:
+    def finding(self, ctx: RuleContext, path: tuple[Any, ...], message: str, *, at_key: bool = False) -> Finding:
         return Finding(self.code, self.severity, message, path=path, at_key=at_key)
 
 

@@ -44,13 +44,15 @@ class Containers(Rule):
             for key in ("container", "script"):
                 body = tpl.get(key)
                 if isinstance(body, dict) and not body.get("image") and not as_dict(defaults.get(key)).get("image"):
-                    yield self.finding(ctx, (*path, key), f"template {tname!r}: {key}.image may not be empty",
-                                       at_key=True)
+                    yield self.finding(
+                        ctx, (*path, key), f"template {tname!r}: {key}.image may not be empty", at_key=True
+                    )
             for i, side in enumerate(as_list(tpl.get("sidecars"))):
                 name = as_dict(side).get("name")
                 if isinstance(name, str) and (name in RESERVED or name.startswith("artifact-plugin-")):
-                    yield self.finding(ctx, (*path, "sidecars", i, "name"),
-                                       f"sidecar name {name!r} is reserved by Argo")
+                    yield self.finding(
+                        ctx, (*path, "sidecars", i, "name"), f"sidecar name {name!r} is reserved by Argo"
+                    )
             for i, init in enumerate(as_list(tpl.get("initContainers"))):
                 if isinstance(init, dict) and not init.get("name"):
                     yield self.finding(ctx, (*path, "initContainers", i), "init containers need a name", at_key=True)
@@ -67,17 +69,24 @@ class Containers(Rule):
             mp = as_dict(m).get("mountPath")
             if isinstance(mp, str):
                 if mp in mounts:
-                    yield self.finding(ctx, (*path, key, "volumeMounts", i, "mountPath"),
-                                       f"mountPath {mp!r} is already mounted (volumeMounts #{mounts[mp] + 1})")
+                    yield self.finding(
+                        ctx,
+                        (*path, key, "volumeMounts", i, "mountPath"),
+                        f"mountPath {mp!r} is already mounted (volumeMounts #{mounts[mp] + 1})",
+                    )
                 mounts.setdefault(mp, i)
         for i, art in enumerate(input_artifacts(tpl)):
             ap = art.get("path")
             if isinstance(ap, str) and ap in mounts:
-                yield self.finding(ctx, (*path, "inputs", "artifacts", i, "path"),
-                                   f"input artifact path {ap!r} is already a volume mount")
+                yield self.finding(
+                    ctx,
+                    (*path, "inputs", "artifacts", i, "path"),
+                    f"input artifact path {ap!r} is already a volume mount",
+                )
 
-    def _container_set(self, ctx: RuleContext, path: tuple[Any, ...], tpl: dict[str, Any],
-                       cset: dict[str, Any]) -> Iterator[Finding]:
+    def _container_set(
+        self, ctx: RuleContext, path: tuple[Any, ...], tpl: dict[str, Any], cset: dict[str, Any]
+    ) -> Iterator[Finding]:
         cpath = (*path, "containerSet")
         items = [c for c in as_list(cset.get("containers")) if isinstance(c, dict)]
         if not items:
@@ -96,18 +105,28 @@ class Containers(Rule):
             if name in seen:
                 yield self.finding(ctx, (*cpath, "containers", i, "name"), f"container name {name!r} is not unique")
             if name in RESERVED or name.startswith("artifact-plugin-"):
-                yield self.finding(ctx, (*cpath, "containers", i, "name"), f"container name {name!r} is reserved by Argo")
+                yield self.finding(
+                    ctx, (*cpath, "containers", i, "name"), f"container name {name!r} is reserved by Argo"
+                )
             seen.add(name)
             for j, dep in enumerate(as_list(c.get("dependencies"))):
                 if dep not in names:
-                    yield self.finding(ctx, (*cpath, "containers", i, "dependencies", j),
-                                       f"container {name!r} depends on {dep!r}, which is not in the containerSet")
+                    yield self.finding(
+                        ctx,
+                        (*cpath, "containers", i, "dependencies", j),
+                        f"container {name!r} depends on {dep!r}, which is not in the containerSet",
+                    )
         graph = {str(c.get("name")): [d for d in as_list(c.get("dependencies")) if d in names] for c in items}
         cycle = find_cycle(graph)
         if cycle:
-            yield self.finding(ctx, (*cpath, "containers"), f"containerSet dependency cycle: {' -> '.join(cycle)}",
-                               at_key=True)
+            yield self.finding(
+                ctx, (*cpath, "containers"), f"containerSet dependency cycle: {' -> '.join(cycle)}", at_key=True
+            )
         has_io = input_artifacts(tpl) or output_artifacts(tpl) or output_parameters(tpl)
         if has_io and "main" not in names:
-            yield self.finding(ctx, (*cpath, "containers"),
-                               "a containerSet with inputs or outputs needs a container named 'main'", at_key=True)
+            yield self.finding(
+                ctx,
+                (*cpath, "containers"),
+                "a containerSet with inputs or outputs needs a container named 'main'",
+                at_key=True,
+            )

@@ -29,8 +29,9 @@ class CronSchedule(Rule):
         if not schedules and isinstance(spec.get("schedule"), str):  # Argo 3.7's deprecated singular form
             schedules = [spec["schedule"]]
         if not schedules:
-            yield self.finding(ctx, ("spec",), "a CronWorkflow needs at least one schedule in spec.schedules",
-                               at_key=True)
+            yield self.finding(
+                ctx, ("spec",), "a CronWorkflow needs at least one schedule in spec.schedules", at_key=True
+            )
         for i, schedule in enumerate(schedules):
             if isinstance(schedule, str):
                 problem = cron_problem(schedule)
@@ -44,8 +45,9 @@ class CronSchedule(Rule):
                 yield self.finding(ctx, ("spec", "timezone"), problem)
         policy = spec.get("concurrencyPolicy")
         if isinstance(policy, str) and policy not in ("", "Allow", "Forbid", "Replace"):
-            yield self.finding(ctx, ("spec", "concurrencyPolicy"),
-                               f"concurrencyPolicy {policy!r} is not one of Allow, Forbid, Replace")
+            yield self.finding(
+                ctx, ("spec", "concurrencyPolicy"), f"concurrencyPolicy {policy!r} is not one of Allow, Forbid, Replace"
+            )
         deadline = spec.get("startingDeadlineSeconds")
         if isinstance(deadline, int) and deadline < 0:
             yield self.finding(ctx, ("spec", "startingDeadlineSeconds"), "startingDeadlineSeconds must not be negative")

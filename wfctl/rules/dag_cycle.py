@@ -31,5 +31,6 @@ class DagCycle(Rule):
             if cycle:
                 paths = {t.get("name"): p for p, t in tasks}
                 where = paths.get(cycle[0], tpl_path)
-                yield self.finding(ctx, (*where, "name"),
-                                   f"DAG {tpl.get('name')!r} has a dependency cycle: {' -> '.join(cycle)}")
+                yield self.finding(
+                    ctx, (*where, "name"), f"DAG {tpl.get('name')!r} has a dependency cycle: {' -> '.join(cycle)}"
+                )

@@ -35,8 +35,9 @@ class DagDependencies(Rule):
                 continue
             tasks = list(iter_tasks(tpl_path, tpl))
             if not tasks:
-                yield self.finding(ctx, (*tpl_path, "dag"), f"DAG {tpl.get('name')!r} must have at least one task",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, (*tpl_path, "dag"), f"DAG {tpl.get('name')!r} must have at least one task", at_key=True
+                )
                 continue
             by_name = {str(t.get("name")): t for _, t in tasks}
             names = list(by_name)
@@ -44,21 +45,31 @@ class DagDependencies(Rule):
             uses_deps = any(t.get("dependencies") is not None for _, t in tasks)
             if uses_depends and uses_deps:
                 first = next(p for p, t in tasks if t.get("dependencies") is not None)
-                yield self.finding(ctx, (*first, "dependencies"),
-                                   f"DAG {tpl.get('name')!r} uses both 'depends' and 'dependencies': choose one",
-                                   at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*first, "dependencies"),
+                    f"DAG {tpl.get('name')!r} uses both 'depends' and 'dependencies': choose one",
+                    at_key=True,
+                )
             for path, task in tasks:
                 tname = task.get("name")
                 if uses_depends and task.get("continueOn") is not None:
-                    yield self.finding(ctx, (*path, "continueOn"),
-                                       "continueOn cannot be used when the DAG uses depends; use "
-                                       "'task.Failed'/'task.Errored' in depends instead", at_key=True)
+                    yield self.finding(
+                        ctx,
+                        (*path, "continueOn"),
+                        "continueOn cannot be used when the DAG uses depends; use "
+                        "'task.Failed'/'task.Errored' in depends instead",
+                        at_key=True,
+                    )
                 for i, dep in enumerate(as_list(task.get("dependencies"))):
                     if str(dep) not in by_name:
                         hint = suggest(str(dep), names)
-                        yield self.finding(ctx, (*path, "dependencies", i),
-                                           f"task {tname!r} depends on {dep!r}, which is not a task of this DAG"
-                                           + (f"; did you mean {hint!r}?" if hint else ""))
+                        yield self.finding(
+                            ctx,
+                            (*path, "dependencies", i),
+                            f"task {tname!r} depends on {dep!r}, which is not a task of this DAG"
+                            + (f"; did you mean {hint!r}?" if hint else ""),
+                        )
                     elif str(dep) == tname:
                         yield self.finding(ctx, (*path, "dependencies", i), f"task {tname!r} depends on itself")
                 depends = task.get("depends")
@@ -70,8 +81,9 @@ class DagDependencies(Rule):
                     if t not in by_name:
                         yield self.finding(ctx, (*tpl_path, "dag", "target"), f"target {t!r} is not a task of this DAG")
 
-    def _depends(self, ctx: RuleContext, path: tuple, tname: str, depends: str,
-                 by_name: dict, names: list[str]) -> Iterator[Finding]:
+    def _depends(
+        self, ctx: RuleContext, path: tuple, tname: str, depends: str, by_name: dict, names: list[str]
+    ) -> Iterator[Finding]:
         try:
             refs = parse_depends(depends)
         except ParseError as exc:
@@ -80,22 +92,30 @@ class DagDependencies(Rule):
         for ref in refs:
             if ref.task not in by_name:
                 hint = suggest(ref.task, names)
-                yield self.finding(ctx, (*path, "depends"),
-                                   f"task {tname!r} depends on {ref.task!r}, which is not a task of this DAG"
-                                   + (f"; did you mean {hint!r}?" if hint else ""))
+                yield self.finding(
+                    ctx,
+                    (*path, "depends"),
+                    f"task {tname!r} depends on {ref.task!r}, which is not a task of this DAG"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                )
                 continue
             if ref.task == tname:
                 yield self.finding(ctx, (*path, "depends"), f"task {tname!r} depends on itself")
             if ref.result is not None:
                 if ref.result not in TASK_RESULTS:
                     hint = suggest(ref.result, list(TASK_RESULTS))
-                    yield self.finding(ctx, (*path, "depends"),
-                                       f"task {tname!r}: {ref.task}.{ref.result} is not a task result"
-                                       + (f"; did you mean {ref.task}.{hint}?" if hint else
-                                          f" ({', '.join(TASK_RESULTS)})"))
+                    yield self.finding(
+                        ctx,
+                        (*path, "depends"),
+                        f"task {tname!r}: {ref.task}.{ref.result} is not a task result"
+                        + (f"; did you mean {ref.task}.{hint}?" if hint else f" ({', '.join(TASK_RESULTS)})"),
+                    )
                 elif ref.result in ("AnySucceeded", "AllFailed"):
                     dep = as_dict(by_name[ref.task])
                     if not any(dep.get(k) is not None for k in ("withItems", "withParam", "withSequence")):
-                        yield self.finding(ctx, (*path, "depends"),
-                                           f"task {tname!r}: {ref.task}.{ref.result} needs {ref.task!r} to loop"
-                                           " (withItems, withParam or withSequence)")
+                        yield self.finding(
+                            ctx,
+                            (*path, "depends"),
+                            f"task {tname!r}: {ref.task}.{ref.result} needs {ref.task!r} to loop"
+                            " (withItems, withParam or withSequence)",
+                        )

@@ -27,5 +27,6 @@ class DefaultServiceAccount(Rule):
             return
         if all(t.get("serviceAccountName") for _, t in ctx.templates()) and list(ctx.templates()):
             return
-        yield self.finding(ctx, prefix, "no serviceAccountName: pods run as the namespace's default account",
-                           at_key=True)
+        yield self.finding(
+            ctx, prefix, "no serviceAccountName: pods run as the namespace's default account", at_key=True
+        )

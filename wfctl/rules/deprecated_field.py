@@ -23,18 +23,23 @@ class DeprecatedField(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for path, call, _, what in iter_invocations(ctx.doc):
             if call.get("onExit") is not None:
-                yield self.finding(ctx, (*path, "onExit"), f"{what} onExit is deprecated: use hooks: {{exit: ...}}",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, (*path, "onExit"), f"{what} onExit is deprecated: use hooks: {{exit: ...}}", at_key=True
+                )
         if ctx.argo_version.startswith("3"):
             if ctx.doc.kind == "CronWorkflow" and ctx.spec.get("schedule") is not None:
-                yield self.finding(ctx, ("spec", "schedule"), "schedule is deprecated (removed in Argo 4): use schedules",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, ("spec", "schedule"), "schedule is deprecated (removed in Argo 4): use schedules", at_key=True
+                )
             prefix, spec = workflow_spec(ctx.doc)
             places = [((*prefix, "synchronization"), spec.get("synchronization"))]
             places += [((*p, "synchronization"), t.get("synchronization")) for p, t in ctx.templates()]
             for path, sync in places:
                 for old, new in (("mutex", "mutexes"), ("semaphore", "semaphores")):
                     if as_dict(sync).get(old) is not None:
-                        yield self.finding(ctx, (*path, old),
-                                           f"synchronization.{old} is deprecated (removed in Argo 4): use {new}",
-                                           at_key=True)
+                        yield self.finding(
+                            ctx,
+                            (*path, old),
+                            f"synchronization.{old} is deprecated (removed in Argo 4): use {new}",
+                            at_key=True,
+                        )

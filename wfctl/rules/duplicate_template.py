@@ -29,7 +29,10 @@ class DuplicateTemplate(Rule):
                 continue
             key = fingerprint(template_body(tpl))
             if key in first:
-                yield self.finding(ctx, (*path, "name"),
-                                   f"template {name!r} is identical to {first[key]!r}: run `wfctl dedupe` to merge them")
+                yield self.finding(
+                    ctx,
+                    (*path, "name"),
+                    f"template {name!r} is identical to {first[key]!r}: run `wfctl dedupe` to merge them",
+                )
             else:
                 first[key] = name

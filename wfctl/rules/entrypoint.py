@@ -34,8 +34,9 @@ class Entrypoint(Rule):
         known = bool(names) or not has_ref
         entry = spec.get("entrypoint")
         if entry is None and ctx.doc.kind in ("Workflow", "CronWorkflow") and not has_ref:
-            yield self.finding(ctx, prefix, "spec.entrypoint is required (the template the workflow starts with)",
-                               at_key=True)
+            yield self.finding(
+                ctx, prefix, "spec.entrypoint is required (the template the workflow starts with)", at_key=True
+            )
         for key in ("entrypoint", "onExit"):
             value = spec.get(key)
             if not isinstance(value, str) or not value or "{{" in value or not known:
@@ -43,6 +44,8 @@ class Entrypoint(Rule):
             if value not in names:
                 hint = suggest(value, list(names))
                 yield self.finding(
-                    ctx, (*prefix, key),
-                    f"{key} {value!r} names no template of this workflow" + (f"; did you mean {hint!r}?" if hint else ""),
+                    ctx,
+                    (*prefix, key),
+                    f"{key} {value!r} names no template of this workflow"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
                 )

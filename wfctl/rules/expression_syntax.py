@@ -43,7 +43,11 @@ class ExpressionSyntax(Rule):
             for i, p in enumerate(output_parameters(tpl)):
                 expr = as_dict(p.get("valueFrom")).get("expression")
                 if isinstance(expr, str):
-                    yield (*tpl_path, "outputs", "parameters", i, "valueFrom", "expression"), expr, "valueFrom.expression"
+                    yield (
+                        (*tpl_path, "outputs", "parameters", i, "valueFrom", "expression"),
+                        expr,
+                        "valueFrom.expression",
+                    )
         if ctx.doc.kind == "CronWorkflow":
             for path, text in strings(ctx.spec.get("when"), ("spec", "when")):
                 yield path, text, "cron when"

@@ -30,15 +30,19 @@ class Hooks(Rule):
             if not isinstance(hook, dict):
                 continue
             if name != "exit" and not hook.get("expression"):
-                yield self.finding(ctx, (*path, name), f"hook {name!r} needs an expression (only 'exit' has none)",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, (*path, name), f"hook {name!r} needs an expression (only 'exit' has none)", at_key=True
+                )
             if not hook.get("template") and not hook.get("templateRef"):
                 yield self.finding(ctx, (*path, name), f"hook {name!r} calls no template", at_key=True)
                 continue
             target = resolve_call(hook, ctx.doc, ctx.index)
             if target.how == "local" and target.template is None and not target.parameterised:
-                yield self.finding(ctx, (*path, name, "template"),
-                                   f"hook {name!r} calls template {hook.get('template')!r}, which does not exist")
+                yield self.finding(
+                    ctx,
+                    (*path, name, "template"),
+                    f"hook {name!r} calls template {hook.get('template')!r}, which does not exist",
+                )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)

@@ -26,6 +26,10 @@ class HostPath(Rule):
         for path, volumes in places:
             for i, vol in enumerate(as_list(volumes)):
                 if as_dict(vol).get("hostPath") is not None:
-                    yield self.finding(ctx, (*path, i, "hostPath"),
-                                       f"volume {as_dict(vol).get('name')!r} mounts a host path"
-                                       f" ({as_dict(as_dict(vol).get('hostPath')).get('path')})", at_key=True)
+                    yield self.finding(
+                        ctx,
+                        (*path, i, "hostPath"),
+                        f"volume {as_dict(vol).get('name')!r} mounts a host path"
+                        f" ({as_dict(as_dict(vol).get('hostPath')).get('path')})",
+                        at_key=True,
+                    )

@@ -31,8 +31,11 @@ class TemplateFields(Rule):
         prefix, spec = workflow_spec(ctx.doc)
         strategy = as_dict(spec.get("podGC")).get("strategy")
         if isinstance(strategy, str) and strategy not in POD_GC:
-            yield self.finding(ctx, (*prefix, "podGC", "strategy"),
-                               f"podGC.strategy {strategy!r} is not one of {', '.join(s for s in POD_GC if s)}")
+            yield self.finding(
+                ctx,
+                (*prefix, "podGC", "strategy"),
+                f"podGC.strategy {strategy!r} is not one of {', '.join(s for s in POD_GC if s)}",
+            )
         policy = as_dict(spec.get("retryStrategy")).get("retryPolicy")
         if isinstance(policy, str) and policy not in RETRY_POLICIES:
             yield self.finding(ctx, (*prefix, "retryStrategy", "retryPolicy"), f"{policy!r} is not a valid retryPolicy")
@@ -42,26 +45,39 @@ class TemplateFields(Rule):
             if kind in ("steps", "dag"):
                 for key in ("activeDeadlineSeconds", "timeout", "pendingTimeout"):
                     if tpl.get(key) is not None:
-                        yield self.finding(ctx, (*path, key),
-                                           f"{key} is only valid for leaf templates, not the {kind} template {name!r}",
-                                           at_key=True)
+                        yield self.finding(
+                            ctx,
+                            (*path, key),
+                            f"{key} is only valid for leaf templates, not the {kind} template {name!r}",
+                            at_key=True,
+                        )
             elif kind is not None and tpl.get("parallelism") is not None:
-                yield self.finding(ctx, (*path, "parallelism"),
-                                   f"parallelism is only valid for steps and DAG templates, not {kind} {name!r}",
-                                   at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "parallelism"),
+                    f"parallelism is only valid for steps and DAG templates, not {kind} {name!r}",
+                    at_key=True,
+                )
             timeout = tpl.get("timeout")
             if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
-                yield self.finding(ctx, (*path, "timeout"),
-                                   f"timeout {timeout!r} needs a unit: write a duration such as '{timeout}s'")
+                yield self.finding(
+                    ctx, (*path, "timeout"), f"timeout {timeout!r} needs a unit: write a duration such as '{timeout}s'"
+                )
             elif isinstance(timeout, str) and "{{" not in timeout and not is_duration(timeout):
                 yield self.finding(ctx, (*path, "timeout"), f"timeout {timeout!r} is not a duration (e.g. 30s, 5m, 1h)")
             deadline = tpl.get("activeDeadlineSeconds")
             if isinstance(deadline, int) and deadline < 0:
                 yield self.finding(ctx, (*path, "activeDeadlineSeconds"), "activeDeadlineSeconds must not be negative")
             elif isinstance(deadline, str) and "{{" not in deadline and not deadline.lstrip("-").isdigit():
-                yield self.finding(ctx, (*path, "activeDeadlineSeconds"),
-                                   f"activeDeadlineSeconds {deadline!r} must be an integer or an Argo variable")
+                yield self.finding(
+                    ctx,
+                    (*path, "activeDeadlineSeconds"),
+                    f"activeDeadlineSeconds {deadline!r} must be an integer or an Argo variable",
+                )
             policy = as_dict(tpl.get("retryStrategy")).get("retryPolicy")
             if isinstance(policy, str) and policy not in RETRY_POLICIES and "{{" not in policy:
-                yield self.finding(ctx, (*path, "retryStrategy", "retryPolicy"),
-                                   f"{policy!r} is not a valid retryPolicy (Always, OnError, OnFailure, OnTransientError)")
+                yield self.finding(
+                    ctx,
+                    (*path, "retryStrategy", "retryPolicy"),
+                    f"{policy!r} is not a valid retryPolicy (Always, OnError, OnFailure, OnTransientError)",
+                )

@@ -30,19 +30,25 @@ class Metrics(Rule):
                 path = (*tpl_path, "metrics", "prometheus", i)
                 name = metric.get("name")
                 if isinstance(name, str) and not METRIC_NAME.match(name):
-                    yield self.finding(ctx, (*path, "name"),
-                                       f"metric name {name!r} may only contain alphanumerics and '_'")
+                    yield self.finding(
+                        ctx, (*path, "name"), f"metric name {name!r} may only contain alphanumerics and '_'"
+                    )
                 for j, label in enumerate(as_list(metric.get("labels"))):
                     key = as_dict(label).get("key")
                     if isinstance(key, str) and not METRIC_NAME.match(key):
-                        yield self.finding(ctx, (*path, "labels", j, "key"),
-                                           f"metric label key {key!r} may only contain alphanumerics and '_'")
+                        yield self.finding(
+                            ctx,
+                            (*path, "labels", j, "key"),
+                            f"metric label key {key!r} may only contain alphanumerics and '_'",
+                        )
                 for kind in ("gauge", "counter", "histogram"):
                     body = metric.get(kind)
                     if isinstance(body, dict) and not body.get("value"):
-                        yield self.finding(ctx, (*path, kind), f"metric {name!r}: {kind}.value is required",
-                                           at_key=True)
+                        yield self.finding(
+                            ctx, (*path, kind), f"metric {name!r}: {kind}.value is required", at_key=True
+                        )
                 gauge = as_dict(metric.get("gauge"))
                 if gauge.get("realtime") and "resourcesDuration." in str(gauge.get("value", "")):
-                    yield self.finding(ctx, (*path, "gauge", "value"),
-                                       "resourcesDuration.* metrics cannot be used in real-time gauges")
+                    yield self.finding(
+                        ctx, (*path, "gauge", "value"), "resourcesDuration.* metrics cannot be used in real-time gauges"
+                    )

@@ -48,19 +48,28 @@ class MissingArgument(Rule):
     summary = "Called template needs an input the caller does not supply"
     stage = "argo"
 
-    def _compare(self, ctx: RuleContext, path: tuple[Any, ...], tpl: dict[str, Any], args: Any,
-                 who: str) -> Iterator[Finding]:
+    def _compare(
+        self, ctx: RuleContext, path: tuple[Any, ...], tpl: dict[str, Any], args: Any, who: str
+    ) -> Iterator[Finding]:
         need_params, need_arts = needed_inputs(tpl)
         got_params, got_arts = supplied(args)
         for name in need_params:
             if name not in got_params:
-                yield self.finding(ctx, path, f"{who} does not supply input parameter {name!r} of template"
-                                   f" {tpl.get('name')!r} (no value or default there)", at_key=True)
+                yield self.finding(
+                    ctx,
+                    path,
+                    f"{who} does not supply input parameter {name!r} of template"
+                    f" {tpl.get('name')!r} (no value or default there)",
+                    at_key=True,
+                )
         for name in need_arts:
             if name not in got_arts:
-                yield self.finding(ctx, path,
-                                   f"{who} does not supply input artifact {name!r} of template {tpl.get('name')!r}",
-                                   at_key=True)
+                yield self.finding(
+                    ctx,
+                    path,
+                    f"{who} does not supply input artifact {name!r} of template {tpl.get('name')!r}",
+                    at_key=True,
+                )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for path, call, _, what in iter_invocations(ctx.doc):
@@ -75,8 +84,9 @@ class MissingArgument(Rule):
         args: dict[str, Any] = {"parameters": [], "artifacts": []}
         ref = as_dict(spec.get("workflowTemplateRef"))
         if ref.get("name"):
-            target = ctx.index.lookup(str(ref["name"]), cluster_scope=bool(ref.get("clusterScope")),
-                                      namespace=ctx.doc.namespace)
+            target = ctx.index.lookup(
+                str(ref["name"]), cluster_scope=bool(ref.get("clusterScope")), namespace=ctx.doc.namespace
+            )
             if target is None:
                 return
             for k in args:
@@ -88,5 +98,6 @@ class MissingArgument(Rule):
             args[k] += as_list(as_dict(spec.get("arguments")).get(k))
         for key, name in (("entrypoint", entry), ("onExit", spec.get("onExit"))):
             if isinstance(name, str) and name in names:
-                yield from self._compare(ctx, (*prefix, key) if spec.get(key) else prefix, names[name][1], args,
-                                         "spec.arguments")
+                yield from self._compare(
+                    ctx, (*prefix, key) if spec.get(key) else prefix, names[name][1], args, "spec.arguments"
+                )

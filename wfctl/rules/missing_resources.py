@@ -31,5 +31,6 @@ class MissingResources(Rule):
                 resources = as_dict(c.get("resources"))
                 missing = [k for k in ("requests", "limits") if not resources.get(k) and not default.get(k)]
                 if missing:
-                    yield self.finding(ctx, (*path, *sub), f"container has no resource {' or '.join(missing)}",
-                                       at_key=True)
+                    yield self.finding(
+                        ctx, (*path, *sub), f"container has no resource {' or '.join(missing)}", at_key=True
+                    )

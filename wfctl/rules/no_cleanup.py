@@ -24,5 +24,9 @@ class NoCleanup(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
         if spec.get("workflowTemplateRef") is None and spec.get("ttlStrategy") is None and spec.get("podGC") is None:
-            yield self.finding(ctx, prefix, "workflow sets neither ttlStrategy nor podGC: finished workflows and pods"
-                               " accumulate", at_key=True)
+            yield self.finding(
+                ctx,
+                prefix,
+                "workflow sets neither ttlStrategy nor podGC: finished workflows and pods accumulate",
+                at_key=True,
+            )

@@ -23,5 +23,6 @@ class NoDeadline(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
         if spec.get("workflowTemplateRef") is None and spec.get("activeDeadlineSeconds") is None:
-            yield self.finding(ctx, prefix, "workflow has no activeDeadlineSeconds: a hung step runs forever",
-                               at_key=True)
+            yield self.finding(
+                ctx, prefix, "workflow has no activeDeadlineSeconds: a hung step runs forever", at_key=True
+            )

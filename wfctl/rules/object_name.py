@@ -37,14 +37,21 @@ class ObjectName(Rule):
         if isinstance(generate, str) and generate and "{{" not in generate:
             stem = generate.rstrip("-")
             if not DNS1123_SUBDOMAIN.match(stem or "x") or generate != generate.lower():
-                yield self.finding(ctx, ("metadata", "generateName"),
-                                   f"generateName {generate!r} must be lowercase alphanumerics, '-' or '.'")
+                yield self.finding(
+                    ctx,
+                    ("metadata", "generateName"),
+                    f"generateName {generate!r} must be lowercase alphanumerics, '-' or '.'",
+                )
             if ctx.doc.kind != "Workflow":
-                yield self.finding(ctx, ("metadata", "generateName"),
-                                   f"a {ctx.doc.kind} cannot use generateName (server-side apply needs a name)")
+                yield self.finding(
+                    ctx,
+                    ("metadata", "generateName"),
+                    f"a {ctx.doc.kind} cannot use generateName (server-side apply needs a name)",
+                )
         namespace = meta.get("namespace")
         if isinstance(namespace, str) and namespace and not DNS1123_LABEL.match(namespace):
             yield self.finding(ctx, ("metadata", "namespace"), f"namespace {namespace!r} is not a valid DNS label")
         if ctx.doc.kind == "ClusterWorkflowTemplate" and namespace:
-            yield self.finding(ctx, ("metadata", "namespace"),
-                               "a ClusterWorkflowTemplate is cluster-scoped: remove metadata.namespace")
+            yield self.finding(
+                ctx, ("metadata", "namespace"), "a ClusterWorkflowTemplate is cluster-scoped: remove metadata.namespace"
+            )

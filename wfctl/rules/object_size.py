@@ -27,6 +27,10 @@ class ObjectSize(Rule):
             return  # the JSON of a YAML file is never more than about twice its size
         size = len(json.dumps(ctx.doc.data, separators=(",", ":"), default=str))
         if size > limit:
-            yield self.finding(ctx, ("metadata",),
-                               f"object is {size:,} bytes as JSON (limit {limit:,}; etcd refuses about 1.5 MiB):"
-                               " split it or run `wfctl dedupe`", at_key=True)
+            yield self.finding(
+                ctx,
+                ("metadata",),
+                f"object is {size:,} bytes as JSON (limit {limit:,}; etcd refuses about 1.5 MiB):"
+                " split it or run `wfctl dedupe`",
+                at_key=True,
+            )

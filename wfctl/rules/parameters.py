@@ -27,7 +27,7 @@ class Parameters(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():
-            tname = tpl.get("name")
+            tpl.get("name")
             kind = template_type(tpl)
             for where, params in (("inputs", input_parameters(tpl)), ("outputs", output_parameters(tpl))):
                 seen: set[str] = set()
@@ -37,8 +37,9 @@ class Parameters(Rule):
                     if not isinstance(name, str) or not name:
                         continue  # a missing name is WF003 (schema)
                     if not PARAM_NAME.match(name):
-                        yield self.finding(ctx, (*path, "name"),
-                                           f"parameter name {name!r} may only contain alphanumerics, '_' and '-'")
+                        yield self.finding(
+                            ctx, (*path, "name"), f"parameter name {name!r} may only contain alphanumerics, '_' and '-'"
+                        )
                     if name in seen:
                         yield self.finding(ctx, (*path, "name"), f"{where} parameter {name!r} is declared twice")
                     seen.add(name)
@@ -48,8 +49,9 @@ class Parameters(Rule):
     def _output(self, ctx: RuleContext, path: tuple, p: dict, name: str, kind: str | None) -> Iterator[Finding]:
         value_from = p.get("valueFrom")
         if p.get("value") is not None and value_from is not None:
-            yield self.finding(ctx, path, f"output parameter {name!r} has both value and valueFrom: choose one",
-                               at_key=True)
+            yield self.finding(
+                ctx, path, f"output parameter {name!r} has both value and valueFrom: choose one", at_key=True
+            )
             return
         if p.get("value") is None and value_from is None:
             yield self.finding(ctx, path, f"output parameter {name!r} has neither value nor valueFrom", at_key=True)
@@ -59,28 +61,51 @@ class Parameters(Rule):
         vf = as_dict(value_from)
         sources = [s for s in SOURCES if vf.get(s) is not None]
         if not sources:
-            yield self.finding(ctx, (*path, "valueFrom"),
-                               f"output parameter {name!r}: valueFrom needs one of path, jqFilter, jsonPath,"
-                               " parameter, expression, supplied", at_key=True)
+            yield self.finding(
+                ctx,
+                (*path, "valueFrom"),
+                f"output parameter {name!r}: valueFrom needs one of path, jqFilter, jsonPath,"
+                " parameter, expression, supplied",
+                at_key=True,
+            )
         elif len(sources) > 1 and set(sources) != {"parameter", "expression"}:
-            yield self.finding(ctx, (*path, "valueFrom"),
-                               f"output parameter {name!r}: valueFrom has several sources ({', '.join(sources)})",
-                               at_key=True)
-        if kind in ("container", "script", "containerSet") and sources and vf.get("path") is None \
-                and vf.get("supplied") is None:
-            yield self.finding(ctx, (*path, "valueFrom"),
-                               f"output parameter {name!r}: a {kind} template reads outputs from a file (valueFrom.path)",
-                               at_key=True)
+            yield self.finding(
+                ctx,
+                (*path, "valueFrom"),
+                f"output parameter {name!r}: valueFrom has several sources ({', '.join(sources)})",
+                at_key=True,
+            )
+        if (
+            kind in ("container", "script", "containerSet")
+            and sources
+            and vf.get("path") is None
+            and vf.get("supplied") is None
+        ):
+            yield self.finding(
+                ctx,
+                (*path, "valueFrom"),
+                f"output parameter {name!r}: a {kind} template reads outputs from a file (valueFrom.path)",
+                at_key=True,
+            )
         if kind == "resource" and sources and vf.get("jqFilter") is None and vf.get("jsonPath") is None:
-            yield self.finding(ctx, (*path, "valueFrom"),
-                               f"output parameter {name!r}: a resource template needs valueFrom.jqFilter or jsonPath",
-                               at_key=True)
+            yield self.finding(
+                ctx,
+                (*path, "valueFrom"),
+                f"output parameter {name!r}: a resource template needs valueFrom.jqFilter or jsonPath",
+                at_key=True,
+            )
         if kind in ("steps", "dag"):
             if vf.get("parameter") is None and vf.get("expression") is None and vf.get("supplied") is None:
-                yield self.finding(ctx, (*path, "valueFrom"),
-                                   f"output parameter {name!r}: a {kind} template needs valueFrom.parameter or"
-                                   " expression", at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "valueFrom"),
+                    f"output parameter {name!r}: a {kind} template needs valueFrom.parameter or expression",
+                    at_key=True,
+                )
             elif vf.get("parameter") is not None and vf.get("expression") is not None:
-                yield self.finding(ctx, (*path, "valueFrom"),
-                                   f"output parameter {name!r}: use valueFrom.parameter or expression, not both",
-                                   at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "valueFrom"),
+                    f"output parameter {name!r}: use valueFrom.parameter or expression, not both",
+                    at_key=True,
+                )

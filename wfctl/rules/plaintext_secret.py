@@ -30,7 +30,16 @@ class PlaintextSecret(Rule):
                 for i, env in enumerate(as_list(c.get("env"))):
                     env = as_dict(env)
                     name, value = env.get("name"), env.get("value")
-                    if isinstance(name, str) and SECRET_NAME.search(name) and isinstance(value, str) and value \
-                            and "{{" not in value and not PLACEHOLDER.match(value):
-                        yield self.finding(ctx, (*path, *sub, "env", i, "value"),
-                                           f"env {name!r} holds a literal secret: use valueFrom.secretKeyRef")
+                    if (
+                        isinstance(name, str)
+                        and SECRET_NAME.search(name)
+                        and isinstance(value, str)
+                        and value
+                        and "{{" not in value
+                        and not PLACEHOLDER.match(value)
+                    ):
+                        yield self.finding(
+                            ctx,
+                            (*path, *sub, "env", i, "value"),
+                            f"env {name!r} holds a literal secret: use valueFrom.secretKeyRef",
+                        )

@@ -29,9 +29,12 @@ class PodResources(Rule):
         for kind in ("requests", "limits"):
             for name in as_dict(res.get(kind)):
                 if name not in ("cpu", "memory") and not str(name).startswith("hugepages-"):
-                    yield self.finding(ctx, (*path, kind, name),
-                                       f"{name!r} is not a pod-level resource (only cpu, memory and hugepages-*)",
-                                       at_key=True)
+                    yield self.finding(
+                        ctx,
+                        (*path, kind, name),
+                        f"{name!r} is not a pod-level resource (only cpu, memory and hugepages-*)",
+                        at_key=True,
+                    )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
@@ -41,10 +44,14 @@ class PodResources(Rule):
             kind = template_type(tpl)
             if tpl.get("podResources") is not None:
                 if kind in ("http", "plugin"):
-                    yield self.finding(ctx, (*path, "podResources"),
-                                       f"podResources is not supported for {kind} templates", at_key=True)
+                    yield self.finding(
+                        ctx, (*path, "podResources"), f"podResources is not supported for {kind} templates", at_key=True
+                    )
                 yield from self._resources(ctx, (*path, "podResources"), tpl["podResources"])
             if tpl.get("resourceClaims") is not None and kind not in POD_TYPES and kind is not None:
-                yield self.finding(ctx, (*path, "resourceClaims"),
-                                   f"resourceClaims is not supported for {kind} templates, which do not create a pod",
-                                   at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "resourceClaims"),
+                    f"resourceClaims is not supported for {kind} templates, which do not create a pod",
+                    at_key=True,
+                )

@@ -23,5 +23,9 @@ class PreferDepends(Rule):
         for tpl_path, tpl in ctx.templates():
             for path, task in iter_tasks(tpl_path, tpl):
                 if task.get("dependencies") is not None:
-                    yield self.finding(ctx, (*path, "dependencies"),
-                                       f"task {task.get('name')!r}: use depends instead of dependencies", at_key=True)
+                    yield self.finding(
+                        ctx,
+                        (*path, "dependencies"),
+                        f"task {task.get('name')!r}: use depends instead of dependencies",
+                        at_key=True,
+                    )

@@ -26,10 +26,16 @@ class PrivilegeEscalation(Rule):
             for sub, c in containers(tpl):
                 sc = as_dict(c.get("securityContext"))
                 if sc.get("allowPrivilegeEscalation") is True:
-                    yield self.finding(ctx, (*path, *sub, "securityContext", "allowPrivilegeEscalation"),
-                                       "allowPrivilegeEscalation: true")
+                    yield self.finding(
+                        ctx,
+                        (*path, *sub, "securityContext", "allowPrivilegeEscalation"),
+                        "allowPrivilegeEscalation: true",
+                    )
                 added = [str(x) for x in as_list(as_dict(sc.get("capabilities")).get("add"))]
                 bad = sorted(set(added) & DANGEROUS)
                 if bad:
-                    yield self.finding(ctx, (*path, *sub, "securityContext", "capabilities", "add"),
-                                       f"adds dangerous capabilities: {', '.join(bad)}")
+                    yield self.finding(
+                        ctx,
+                        (*path, *sub, "securityContext", "capabilities", "add"),
+                        f"adds dangerous capabilities: {', '.join(bad)}",
+                    )

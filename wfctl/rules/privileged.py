@@ -23,5 +23,8 @@ class Privileged(Rule):
         for path, tpl in ctx.templates():
             for sub, c in containers(tpl):
                 if as_dict(c.get("securityContext")).get("privileged") is True:
-                    yield self.finding(ctx, (*path, *sub, "securityContext", "privileged"),
-                                       "privileged container: it is root on the node")
+                    yield self.finding(
+                        ctx,
+                        (*path, *sub, "securityContext", "privileged"),
+                        "privileged container: it is root on the node",
+                    )

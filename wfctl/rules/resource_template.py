@@ -31,30 +31,42 @@ class ResourceTemplate(Rule):
             rpath = (*path, "resource")
             action = res.get("action")
             if not isinstance(action, str) or (action not in ACTIONS and "{{" not in action):
-                yield self.finding(ctx, (*rpath, "action") if action is not None else rpath,
-                                   f"resource action {action!r} must be one of {', '.join(ACTIONS)}",
-                                   at_key=action is None)
+                yield self.finding(
+                    ctx,
+                    (*rpath, "action") if action is not None else rpath,
+                    f"resource action {action!r} must be one of {', '.join(ACTIONS)}",
+                    at_key=action is None,
+                )
             manifest, manifest_from = res.get("manifest"), res.get("manifestFrom")
             if manifest is not None and manifest_from is not None:
                 yield self.finding(ctx, (*rpath, "manifestFrom"), "use manifest or manifestFrom, not both", at_key=True)
             elif manifest is None and manifest_from is None and action not in ("get", "delete"):
-                yield self.finding(ctx, rpath, f"resource action {action!r} needs a manifest or manifestFrom",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, rpath, f"resource action {action!r} needs a manifest or manifestFrom", at_key=True
+                )
             if isinstance(manifest, str) and "{{" not in manifest:
                 from wfctl.loader.yaml import parse  # noqa: PLC0415
 
                 parsed = parse(manifest)
                 if parsed.problem is not None:
-                    yield self.finding(ctx, (*rpath, "manifest"),
-                                       f"manifest is not valid YAML (line {parsed.problem.line} of the manifest):"
-                                       f" {parsed.problem.message}")
+                    yield self.finding(
+                        ctx,
+                        (*rpath, "manifest"),
+                        f"manifest is not valid YAML (line {parsed.problem.line} of the manifest):"
+                        f" {parsed.problem.message}",
+                    )
             art = as_dict(manifest_from).get("artifact")
             if isinstance(art, dict):
                 art = art.get("name")
             if isinstance(art, str) and art not in {a.get("name") for a in input_artifacts(tpl)}:
-                yield self.finding(ctx, (*rpath, "manifestFrom"),
-                                   f"manifestFrom names artifact {art!r}, which is not an input artifact", at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*rpath, "manifestFrom"),
+                    f"manifestFrom names artifact {art!r}, which is not an input artifact",
+                    at_key=True,
+                )
             merge = res.get("mergeStrategy")
             if isinstance(merge, str) and merge not in ("strategic", "merge", "json"):
-                yield self.finding(ctx, (*rpath, "mergeStrategy"),
-                                   f"mergeStrategy {merge!r} must be strategic, merge or json")
+                yield self.finding(
+                    ctx, (*rpath, "mergeStrategy"), f"mergeStrategy {merge!r} must be strategic, merge or json"
+                )

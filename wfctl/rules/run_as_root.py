@@ -35,13 +35,21 @@ class RunAsRoot(Rule):
             tpl_sc = as_dict(tpl.get("securityContext"))
             if tpl_sc.get("runAsUser") == 0:
                 yield self.finding(ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs the pod as root")
-            pod_ok = self._non_root(wf_sc) or self._non_root(tpl_sc) or self._non_root(
-                as_dict(defaults.get("securityContext")))
+            pod_ok = (
+                self._non_root(wf_sc)
+                or self._non_root(tpl_sc)
+                or self._non_root(as_dict(defaults.get("securityContext")))
+            )
             for sub, c in containers(tpl):
                 sc = as_dict(c.get("securityContext"))
                 if sc.get("runAsUser") == 0:
-                    yield self.finding(ctx, (*path, *sub, "securityContext", "runAsUser"),
-                                       "runAsUser: 0 runs this container as root")
+                    yield self.finding(
+                        ctx, (*path, *sub, "securityContext", "runAsUser"), "runAsUser: 0 runs this container as root"
+                    )
                 elif not pod_ok and not self._non_root(sc):
-                    yield self.finding(ctx, (*path, *sub), "container may run as root: set"
-                                       " securityContext.runAsNonRoot (workflow, template or container)", at_key=True)
+                    yield self.finding(
+                        ctx,
+                        (*path, *sub),
+                        "container may run as root: set securityContext.runAsNonRoot (workflow, template or container)",
+                        at_key=True,
+                    )

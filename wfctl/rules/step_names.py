@@ -24,8 +24,9 @@ class StepNames(Rule):
     summary = "Step or task name missing, invalid or not unique"
     stage = "argo"
 
-    def _names(self, ctx: RuleContext, calls: list[tuple[tuple[Any, ...], dict[str, Any]]], what: str,
-               with_deps: bool) -> Iterator[Finding]:
+    def _names(
+        self, ctx: RuleContext, calls: list[tuple[tuple[Any, ...], dict[str, Any]]], what: str, with_deps: bool
+    ) -> Iterator[Finding]:
         seen: set[str] = set()
         for path, call in calls:
             name = call.get("name")
@@ -40,8 +41,11 @@ class StepNames(Rule):
                 yield self.finding(ctx, (*path, "name"), f"{what} name {name!r} is not unique in this template")
             seen.add(name)
             if with_deps and name[:1].isdigit():
-                yield self.finding(ctx, (*path, "name"),
-                                   f"task name {name!r} cannot begin with a digit when the DAG uses depends/dependencies")
+                yield self.finding(
+                    ctx,
+                    (*path, "name"),
+                    f"task name {name!r} cannot begin with a digit when the DAG uses depends/dependencies",
+                )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():

@@ -32,11 +32,16 @@ class Synchronization(Rule):
             sem = as_dict(sem)
             ref = as_dict(sem.get("configMapKeyRef"))
             if not ref and not sem.get("database"):
-                yield self.finding(ctx, (*path, "semaphores", i), "semaphore needs configMapKeyRef or database",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, (*path, "semaphores", i), "semaphore needs configMapKeyRef or database", at_key=True
+                )
             elif ref and (not ref.get("name") or not ref.get("key")):
-                yield self.finding(ctx, (*path, "semaphores", i, "configMapKeyRef"),
-                                   "semaphore configMapKeyRef needs name and key", at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "semaphores", i, "configMapKeyRef"),
+                    "semaphore configMapKeyRef needs name and key",
+                    at_key=True,
+                )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)

@@ -33,7 +33,8 @@ class TemplateNames(Rule):
             if problem:
                 yield self.finding(ctx, (*path, "name"), f"template name {name!r} {problem}")
             if name in seen:
-                yield self.finding(ctx, (*path, "name"),
-                                   f"template name {name!r} is not unique (also template #{seen[name] + 1})")
+                yield self.finding(
+                    ctx, (*path, "name"), f"template name {name!r} is not unique (also template #{seen[name] + 1})"
+                )
             else:
                 seen[name] = path[-1]

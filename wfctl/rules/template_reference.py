@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.refs import holder_templates, resolve_call, resolve_ref
-from wfctl.argo.spec import as_dict, iter_invocations
+from wfctl.argo.spec import iter_invocations
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 from wfctl.schema.errors import suggest
@@ -31,14 +31,17 @@ class TemplateReference(Rule):
         for path, call, _, what in iter_invocations(ctx.doc):
             label = f"{what} {call.get('name')!r}"
             if call.get("template") is not None and call.get("templateRef") is not None:
-                yield self.finding(ctx, (*path, "templateRef"), f"{label} has both template and templateRef", at_key=True)
+                yield self.finding(
+                    ctx, (*path, "templateRef"), f"{label} has both template and templateRef", at_key=True
+                )
                 continue
             ref = call.get("templateRef")
             if isinstance(ref, dict):
                 for key in ("name", "template"):
                     if not ref.get(key):
-                        yield self.finding(ctx, (*path, "templateRef"), f"{label}: templateRef.{key} is required",
-                                           at_key=True)
+                        yield self.finding(
+                            ctx, (*path, "templateRef"), f"{label}: templateRef.{key} is required", at_key=True
+                        )
                 if not ref.get("name") or not ref.get("template"):
                     continue
                 target = resolve_ref(ref, ctx.doc, ctx.index)
@@ -55,13 +58,18 @@ class TemplateReference(Rule):
                 continue
             target = resolve_call(call, ctx.doc, ctx.index)
             if target.how == "none":
-                yield self.finding(ctx, path, f"{label} calls no template (template, templateRef or inline)", at_key=True)
+                yield self.finding(
+                    ctx, path, f"{label} calls no template (template, templateRef or inline)", at_key=True
+                )
             elif target.template is None and not target.parameterised and names:
                 name = call.get("template")
                 hint = suggest(str(name), list(names))
-                yield self.finding(ctx, (*path, "template"),
-                                   f"{label} calls template {name!r}, which does not exist"
-                                   + (f"; did you mean {hint!r}?" if hint else ""))
+                yield self.finding(
+                    ctx,
+                    (*path, "template"),
+                    f"{label} calls template {name!r}, which does not exist"
+                    + (f"; did you mean {hint!r}?" if hint else ""),
+                )
             on_exit = call.get("onExit")
             if isinstance(on_exit, str) and names and on_exit not in names and "{{" not in on_exit:
                 yield self.finding(ctx, (*path, "onExit"), f"{label}: onExit template {on_exit!r} does not exist")

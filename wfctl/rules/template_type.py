@@ -26,8 +26,13 @@ class TemplateType(Rule):
             types = [t for t in TEMPLATE_TYPES if tpl.get(t) is not None]
             name = tpl.get("name", f"#{path[-1] + 1}")
             if not types:
-                yield self.finding(ctx, path, f"template {name!r} has no type (one of {', '.join(TEMPLATE_TYPES)})",
-                                   at_key=True)
+                yield self.finding(
+                    ctx, path, f"template {name!r} has no type (one of {', '.join(TEMPLATE_TYPES)})", at_key=True
+                )
             elif len(types) > 1:
-                yield self.finding(ctx, (*path, types[1]),
-                                   f"template {name!r} has several types ({', '.join(types)}): choose one", at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, types[1]),
+                    f"template {name!r} has several types ({', '.join(types)}): choose one",
+                    at_key=True,
+                )

@@ -30,11 +30,18 @@ class UnboundedFanout(Rule):
             if tpl.get("parallelism") is not None:
                 continue
             if call.get("withParam") is not None:
-                yield self.finding(ctx, (*path, "withParam"),
-                                   f"{what} {call.get('name')!r} fans out over withParam with no parallelism limit"
-                                   " on its template or the workflow", at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "withParam"),
+                    f"{what} {call.get('name')!r} fans out over withParam with no parallelism limit"
+                    " on its template or the workflow",
+                    at_key=True,
+                )
             elif len(as_list(call.get("withItems"))) > limit:
                 n = len(as_list(call.get("withItems")))
-                yield self.finding(ctx, (*path, "withItems"),
-                                   f"{what} {call.get('name')!r} starts {n} pods at once (no parallelism limit)",
-                                   at_key=True)
+                yield self.finding(
+                    ctx,
+                    (*path, "withItems"),
+                    f"{what} {call.get('name')!r} starts {n} pods at once (no parallelism limit)",
+                    at_key=True,
+                )

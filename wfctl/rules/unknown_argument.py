@@ -29,15 +29,18 @@ class UnknownArgument(Rule):
             if target.template is None or target.how == "inline":
                 continue
             args = as_dict(call.get("arguments"))
-            for kind, declared in (("parameters", input_parameters(target.template)),
-                                   ("artifacts", input_artifacts(target.template))):
+            for kind, declared in (
+                ("parameters", input_parameters(target.template)),
+                ("artifacts", input_artifacts(target.template)),
+            ):
                 names = [str(d.get("name")) for d in declared]
                 for i, arg in enumerate(as_list(args.get(kind))):
                     name = as_dict(arg).get("name")
                     if isinstance(name, str) and name not in names and "{{" not in name:
                         hint = suggest(name, names)
                         yield self.finding(
-                            ctx, (*path, "arguments", kind, i, "name"),
+                            ctx,
+                            (*path, "arguments", kind, i, "name"),
                             f"{what} {call.get('name')!r} passes {kind[:-1]} {name!r}, but template"
                             f" {target.template.get('name')!r} has no such input"
                             + (f"; did you mean {hint!r}?" if hint else ""),

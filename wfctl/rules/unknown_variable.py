@@ -35,7 +35,8 @@ class UnknownVariable(Rule):
                     continue
                 hint = suggest(root, list(KNOWN_ROOTS))
                 yield self.finding(
-                    ctx, path,
+                    ctx,
+                    path,
                     f"{{{{{tag.text}}}}} is not an Argo variable and will be left as literal text"
-                    + (f"; did you mean {{{{{hint}{tag.text[len(root):]}}}}}?" if hint else ""),
+                    + (f"; did you mean {{{{{hint}{tag.text[len(root) :]}}}}}?" if hint else ""),
                 )

@@ -40,6 +40,10 @@ class UnpinnedImage(Rule):
                     continue
                 tag = image_tag(image)
                 if tag is None:
-                    yield self.finding(ctx, (*path, *sub, "image"), f"image {image!r} has no tag: pin a version or digest")
+                    yield self.finding(
+                        ctx, (*path, *sub, "image"), f"image {image!r} has no tag: pin a version or digest"
+                    )
                 elif tag == "latest":
-                    yield self.finding(ctx, (*path, *sub, "image"), f"image {image!r} uses 'latest': pin a version or digest")
+                    yield self.finding(
+                        ctx, (*path, *sub, "image"), f"image {image!r} uses 'latest': pin a version or digest"
+                    )

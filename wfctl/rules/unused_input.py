@@ -32,8 +32,14 @@ class UnusedInput(Rule):
                 name = p.get("name")
                 if not isinstance(name, str):
                     continue
-                used = (f"inputs.parameters.{name}" in body or f"inputs.parameters['{name}']" in body
-                        or f'inputs.parameters[\\"{name}\\"]' in body)
+                used = (
+                    f"inputs.parameters.{name}" in body
+                    or f"inputs.parameters['{name}']" in body
+                    or f'inputs.parameters[\\"{name}\\"]' in body
+                )
                 if not used:
-                    yield self.finding(ctx, (*path, "inputs", "parameters", i, "name"),
-                                       f"input parameter {name!r} of template {tpl.get('name')!r} is never used")
+                    yield self.finding(
+                        ctx,
+                        (*path, "inputs", "parameters", i, "name"),
+                        f"input parameter {name!r} of template {tpl.get('name')!r} is never used",
+                    )

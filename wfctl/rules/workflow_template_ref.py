@@ -30,8 +30,9 @@ class WorkflowTemplateRef(Rule):
             return
         path = (*prefix, "workflowTemplateRef")
         if spec.get("templates"):
-            yield self.finding(ctx, (*prefix, "templates"),
-                               "a workflow with workflowTemplateRef may not define templates", at_key=True)
+            yield self.finding(
+                ctx, (*prefix, "templates"), "a workflow with workflowTemplateRef may not define templates", at_key=True
+            )
         name = ref.get("name")
         if not name:
             yield self.finding(ctx, path, "workflowTemplateRef.name is required", at_key=True)
@@ -41,7 +42,9 @@ class WorkflowTemplateRef(Rule):
         cluster = bool(as_dict(ref).get("clusterScope"))
         if ctx.index.lookup(str(name), cluster_scope=cluster, namespace=ctx.doc.namespace) is None:
             kind = "ClusterWorkflowTemplate" if cluster else "WorkflowTemplate"
-            finding = self.finding(ctx, (*path, "name"), f"{kind} {name!r} is not among the files given (nor --templates)")
+            finding = self.finding(
+                ctx, (*path, "name"), f"{kind} {name!r} is not among the files given (nor --templates)"
+            )
             if not ctx.strict_refs:
                 finding.severity = Severity.WARNING
                 finding.message += " (cannot check it offline; --strict-refs makes this an error)"

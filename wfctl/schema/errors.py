@@ -89,9 +89,7 @@ def _explain(error: Any) -> Iterator[Finding]:
         for key in error.validator_value:
             if value.get(key) is None:
                 where = f" in {path[-1]!r}" if path and isinstance(path[-1], str) else ""
-                yield Finding(
-                    "WF003", Severity.ERROR, f"missing required field {key!r}{where}", path=path, at_key=True
-                )
+                yield Finding("WF003", Severity.ERROR, f"missing required field {key!r}{where}", path=path, at_key=True)
         return
     if validator == "type":
         expected = error.validator_value
