@@ -361,6 +361,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -------------------------------------------------------------- writes
 
+    def _begin(self) -> tuple[str, str, str | None, dict[str, str]] | None:
+        """Auth, injected faults, then the Argo resource the request names (None: already answered)."""
+        return self._target() if self._guard() else None
+
     def _target(self) -> tuple[str, str, str | None, dict[str, str]] | None:
         url = urlparse(self.path)
         m = _ARGO.match(url.path)
@@ -389,9 +393,7 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def do_POST(self) -> None:
-        if not self._guard():
-            return
-        target = self._target()
+        target = self._begin()
         if target is None:
             return
         plural, ns, _, q = target
@@ -432,9 +434,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(201, obj)
 
     def do_PATCH(self) -> None:
-        if not self._guard():
-            return
-        target = self._target()
+        target = self._begin()
         if target is None:
             return
         plural, ns, name, q = target
@@ -517,9 +517,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, obj)
 
     def do_DELETE(self) -> None:
-        if not self._guard():
-            return
-        target = self._target()
+        target = self._begin()
         if target is None:
             return
         plural, ns, name, q = target

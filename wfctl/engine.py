@@ -119,19 +119,7 @@ class Checker:
         )
         supp = suppress.parse(loaded.text, rule_registry.resolve) if loaded.text else suppress.Suppressions()
         findings: list[Finding] = []
-        for problem in loaded.problems:
-            if problem.rule in self.input_codes:
-                findings.append(
-                    Finding(
-                        problem.rule,
-                        self.registry[problem.rule].severity,
-                        problem.message,
-                        line=problem.line,
-                        column=problem.column,
-                        end_line=problem.line,
-                        end_column=problem.column,
-                    )
-                )
+        findings.extend(self._problem(p) for p in loaded.problems if p.rule in self.input_codes)
         for doc in loaded.documents:
             findings.extend(self._check_document(doc, loaded))
         kept = []
@@ -147,20 +135,20 @@ class Checker:
         result.findings = kept
         return result
 
+    def _problem(self, problem: Problem) -> Finding:
+        """A loader problem (syntax, duplicate key, encoding...) as a finding at its own position."""
+        return Finding(
+            problem.rule,
+            self.registry[problem.rule].severity,
+            problem.message,
+            line=problem.line,
+            column=problem.column,
+            end_line=problem.line,
+            end_column=problem.column,
+        )
+
     def _check_document(self, doc: Document, loaded: LoadedFile) -> list[Finding]:
-        raw: list[Finding] = []
-        for problem in doc.problems:
-            raw.append(
-                Finding(
-                    problem.rule,
-                    self.registry[problem.rule].severity,
-                    problem.message,
-                    line=problem.line,
-                    column=problem.column,
-                    end_line=problem.line,
-                    end_column=problem.column,
-                )
-            )
+        raw: list[Finding] = [self._problem(p) for p in doc.problems]
         schema_findings = schema_validate(doc.data, self.settings.argo_version, doc.kind)
         raw.extend(schema_findings)
         ctx = RuleContext(doc, self.index, self.settings.argo_version, self.settings.strict_refs, loaded.size)

@@ -277,18 +277,9 @@ class Kube:
                 _request_timeout=(self.timeout, timeout_seconds + 30),
             ),
         )
-        buffer = b""
-        try:
-            for chunk in resp.stream(4096, decode_content=True):
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    if line.strip():
-                        yield json.loads(line)
-            if buffer.strip():
-                yield json.loads(buffer)
-        finally:
-            resp.release_conn()
+        for line in _lines(resp, 4096):
+            if line.strip():
+                yield json.loads(line)
 
     # ---------------------------------------------------------------- pods
 
@@ -310,17 +301,23 @@ class Kube:
                 pod, namespace, container=container, follow=True, _preload_content=False
             ),
         )
-        buffer = b""
-        try:
-            for chunk in resp.stream(1024, decode_content=True):
-                buffer += chunk
-                while b"\n" in buffer:
-                    line, buffer = buffer.split(b"\n", 1)
-                    yield line.decode(errors="replace")
-            if buffer:
-                yield buffer.decode(errors="replace")
-        finally:
-            resp.release_conn()
+        for line in _lines(resp, 1024):
+            yield line.decode(errors="replace")
+
+
+def _lines(resp: Any, size: int) -> Iterator[bytes]:
+    """Lines of a streamed (chunked) HTTP response as they arrive; the connection is released after."""
+    buffer = b""
+    try:
+        for chunk in resp.stream(size, decode_content=True):
+            buffer += chunk
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                yield line
+        if buffer:
+            yield buffer
+    finally:
+        resp.release_conn()
 
 
 def api_message(exc: Any) -> str:
