@@ -365,3 +365,50 @@ def test_kubeconfig_flag_overrides_env(kube, tmp_path, monkeypatch):
     path = Path(monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing")) or kube.kubeconfig(tmp_path / "kc2"))
     result = run("apply", "-f", str(WFT), "--kubeconfig", str(path))
     assert result.exit_code == 0, result.output
+
+
+def test_ctrl_c_stops_watching_not_the_workflow(kube, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    _apply_named(kube, tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wfctl", "watch", "fixed-run", "--timeout", "60s"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "keeps running" in out
+    assert kube.get("workflows", "fixed-run").get("spec", {}).get("shutdown") is None
+
+
+def test_tty_redraws_in_place(kube, tmp_path):
+    import io
+
+    from wfctl.kube.client import Connection, Kube
+    from wfctl.kube.watch import Watcher
+
+    _apply_named(kube, tmp_path)
+    later(0.3, kube.set_status, "fixed-run", {"phase": "Running", "nodes": nodes("fixed-run", "Running")})
+    later(0.6, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
+    out = io.StringIO()
+    code = Watcher(Kube(Connection()), "fixed-run", "argo", out=out, tty=True, timeout=20).run()
+    text = out.getvalue()
+    assert code == 0 and "\x1b[" in text and "F\x1b[J" in text  # cursor up + clear: redrawn, not appended
+
+
+def test_apply_hera(kube):
+    pytest.importorskip("hera")
+    result = run("apply", "--hera", str(FIXTURES / "python" / "hello_hera.py"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("workflow.argoproj.io/hello-hera-")
+    assert run("apply").exit_code == 2

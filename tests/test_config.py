@@ -149,3 +149,12 @@ def test_parse_size():
     assert config_mod.parse_size(42) == 42
     with pytest.raises(ValueError):
         config_mod.parse_size("lots")
+
+
+def test_unknown_rule_in_a_suppression_is_reported(tmp_path):
+    f = tmp_path / "wf.yaml"
+    f.write_text(FAIL_201.replace("image: busybox  # expect: WF201", "image: busybox  # wfctl: disable=WF2O1"))
+    _, payload = run_json("lint", "--isolated", str(f))
+    found = [(x["rule"], x["line"]) for x in payload["findings"] if x["rule"] in ("WF018", "WF201")]
+    line = next(i for i, t in enumerate(f.read_text().splitlines(), start=1) if "WF2O1" in t)
+    assert sorted(found) == [("WF018", line), ("WF201", line)]

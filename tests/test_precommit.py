@@ -45,18 +45,26 @@ def precommit_home(tmp_path_factory):
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-@pytest.mark.parametrize("hook", ["wfctl-validate", "wfctl-lint"])
+BAD = {
+    "wfctl-validate": FIXTURES / "invalid" / "typos.yaml",
+    "wfctl-lint": FIXTURES / "invalid" / "typos.yaml",
+    "wfctl-dedupe": FIXTURES / "dedupe" / "chain.yaml",
+}
+EXPECT = {"wfctl-validate": "WF001", "wfctl-lint": "WF001", "wfctl-dedupe": "would rewrite 1 of 1 files"}
+
+
+@pytest.mark.parametrize("hook", ["wfctl-validate", "wfctl-lint", "wfctl-dedupe"])
 def test_try_repo_fails_on_bad_and_passes_on_good(tmp_path, precommit_home, hook):
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q")
     shutil.copy(FIXTURES / "examples" / "hello-world.yaml", repo / "good.yaml")
-    shutil.copy(FIXTURES / "invalid" / "typos.yaml", repo / "bad.yaml")
+    shutil.copy(BAD[hook], repo / "bad.yaml")
     _git(repo, "add", ".")
     env = {**os.environ, "PRE_COMMIT_HOME": str(precommit_home), "NO_COLOR": "1"}
     cmd = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--files"]
     bad = subprocess.run([*cmd, "bad.yaml"], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "WF001" in bad.stdout
+    assert EXPECT[hook] in bad.stdout
     good = subprocess.run([*cmd, "good.yaml"], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
     assert good.returncode == 0, good.stdout + good.stderr

@@ -120,6 +120,10 @@ class Checker:
         supp = suppress.parse(loaded.text, rule_registry.resolve) if loaded.text else suppress.Suppressions()
         findings: list[Finding] = []
         findings.extend(self._problem(p) for p in loaded.problems if p.rule in self.input_codes)
+        for line, ident in supp.unknown:
+            findings.append(
+                self._problem(Problem("WF018", f"unknown rule {ident!r} in a wfctl suppression comment", line, 1))
+            )
         for doc in loaded.documents:
             findings.extend(self._check_document(doc, loaded))
         kept = []
