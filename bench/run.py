@@ -10,6 +10,7 @@ missing is reported as skipped. Argo's upstream examples and published schema ar
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -116,15 +117,16 @@ def main() -> int:
 
     shrink = None
     if dt:
-        import json  # noqa: PLC0415
-
         out = subprocess.run(wfctl("dedupe", "-o", "json", str(dd)), cwd=ROOT, capture_output=True, text=True)
         entry = json.loads(out.stdout)["files"][0]
         shrink = 1 - entry["bytes_after"] / entry["bytes_before"]
     compile_only = None
     if f2000:
-        compile_only = bench("validate", "floor's schema compile alone (fastjsonschema, 4 kinds)",
-                             [PY, "-c", "import sys; sys.path.insert(0, 'bench'); import floor; floor.main([])"])
+        compile_only = bench(
+            "validate",
+            "floor's schema compile alone (fastjsonschema, 4 kinds)",
+            [PY, "-c", "import sys; sys.path.insert(0, 'bench'); import floor; floor.main([])"],
+        )
 
     lines = ["| benchmark | median |", "|---|---|"]
     lines += [f"| {label} | {(f'{t:.3f} s') if t is not None else 'skipped'} |" for _, label, t in rows]

@@ -37,7 +37,6 @@ class Settings:
     per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     strict_refs: bool = False
-    errors_only: bool = False
 
 
 @dataclass
@@ -131,8 +130,6 @@ class Checker:
             f.file = display
             f.severity = self.severity_of(f)
             if f.rule in ignored_here or supp.covers(f.rule, f.line):
-                continue
-            if self.settings.errors_only and f.severity < Severity.ERROR:
                 continue
             kept.append(f)
         kept.sort(key=Finding.sort_key)
