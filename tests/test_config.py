@@ -158,3 +158,18 @@ def test_unknown_rule_in_a_suppression_is_reported(tmp_path):
     found = [(x["rule"], x["line"]) for x in payload["findings"] if x["rule"] in ("WF018", "WF201")]
     line = next(i for i, t in enumerate(f.read_text().splitlines(), start=1) if "WF2O1" in t)
     assert sorted(found) == [("WF018", line), ("WF201", line)]
+
+
+def test_config_argo_version(project):
+    doc = project / "sub" / "deeper" / "cron.yaml"
+    doc.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: c}\nspec:\n  schedule: '0 1 * * *'\n"
+        "  workflowSpec:\n    entrypoint: main\n    templates: [{name: main, suspend: {}}]\n"
+    )
+    _, payload = run_json("validate", "cron.yaml")
+    assert "WF001" in codes(payload)  # Argo 4 removed `schedule`
+    (project / ".wfctl.yaml").write_text('argo-version: "3.7"\n')
+    _, payload = run_json("validate", "cron.yaml")
+    assert payload["findings"] == []
+    _, payload = run_json("lint", "cron.yaml")
+    assert "WF209" in codes(payload)  # deprecated in 3.7

@@ -41,7 +41,7 @@ class FileReport:
     def json_bytes(self, text: str) -> int:
         if text in self._sizes:
             return self._sizes[text]
-        docs = []
+        docs: list[dict[str, Any]] = []
         for ydoc in parse(text).documents:
             d, _, _ = classify(self.file, ydoc)
             docs.extend(x.data for x in d)

@@ -120,7 +120,7 @@ def prune(kube: Kube, applied: list[Outcome], selector: str, namespaces: set[str
     for kind in PRUNABLE:
         scopes: list[str | None] = [None] if kind == "ClusterWorkflowTemplate" else sorted(namespaces)
         for ns in scopes:
-            items, _ = kube.list(kind, ns, label_selector=selector)
+            items, _ = kube.list_objects(kind, ns, label_selector=selector)
             for item in items:
                 meta = item.get("metadata", {})
                 key = (kind, meta.get("namespace") if kind != "ClusterWorkflowTemplate" else None, meta.get("name"))

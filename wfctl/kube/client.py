@@ -235,7 +235,7 @@ class Kube:
         )
         return self._json(resp)
 
-    def list(
+    def list_objects(
         self,
         kind: str,
         namespace: str | None = None,

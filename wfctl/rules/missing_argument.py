@@ -84,14 +84,14 @@ class MissingArgument(Rule):
         args: dict[str, Any] = {"parameters": [], "artifacts": []}
         ref = as_dict(spec.get("workflowTemplateRef"))
         if ref.get("name"):
-            target = ctx.index.lookup(
+            wft = ctx.index.lookup(
                 str(ref["name"]), cluster_scope=bool(ref.get("clusterScope")), namespace=ctx.doc.namespace
             )
-            if target is None:
+            if wft is None:
                 return
             for k in args:
-                args[k] += as_list(as_dict(target.spec.get("arguments")).get(k))
-            entry = spec.get("entrypoint") or target.spec.get("entrypoint")
+                args[k] += as_list(as_dict(wft.spec.get("arguments")).get(k))
+            entry = spec.get("entrypoint") or wft.spec.get("entrypoint")
         else:
             entry = spec.get("entrypoint")
         for k in args:
