@@ -278,10 +278,6 @@ def loop_item(call: dict[str, Any]) -> tuple[str | None, set[str]]:
     return None, set()
 
 
-def _template_scope(g: Globals, tpl: dict[str, Any]) -> Scope:
-    return Scope(g, tpl)
-
-
 def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any, ...], str, Scope]]:
     """Every string of the document's templates that may hold `{{...}}`, with the scope it is read in."""
     from wfctl.argo.dag import ancestors, dependency_graph  # noqa: PLC0415
@@ -296,7 +292,7 @@ def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any,
             if "{{" in text:
                 out.append((path, text, workflow_scope))
     for tpl_path, tpl in iter_templates(doc):
-        base = _template_scope(g, tpl)
+        base = Scope(g, tpl)
         kind = template_type(tpl)
         if kind in ("steps", "dag"):
             root = "steps" if kind == "steps" else "tasks"
@@ -336,7 +332,7 @@ def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any,
             for path, call, _ in calls:
                 inline = call.get("inline")
                 if isinstance(inline, dict):
-                    inline_scope = _template_scope(g, inline)
+                    inline_scope = Scope(g, inline)
                     for spath, text in strings(inline, (*path, "inline")):
                         if "{{" in text:
                             out.append((spath, text, inline_scope))

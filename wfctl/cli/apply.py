@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from typing import Any
@@ -42,7 +43,7 @@ def _watch_all(kube_client: Any, names: list[tuple[str, str]], opts: dict[str, A
     from wfctl.term import use_color  # noqa: PLC0415
 
     worst = EXIT_OK
-    tty = bool(getattr(stream, "isatty", lambda: False)()) and not __import__("os").environ.get("CI")
+    tty = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
     for name, ns in names:
         code = Watcher(
             kube_client,
