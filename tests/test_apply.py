@@ -412,3 +412,9 @@ def test_apply_hera(kube):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("workflow.argoproj.io/hello-hera-")
     assert run("apply").exit_code == 2
+
+
+def test_apply_from_stdin(kube):
+    result = run("apply", "-f", "-", input=WFT.read_text())
+    assert result.exit_code == 0, result.output
+    assert "workflowtemplate.argoproj.io/shared-steps created" in result.stdout
