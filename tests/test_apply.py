@@ -418,3 +418,26 @@ def test_apply_from_stdin(kube):
     result = run("apply", "-f", "-", input=WFT.read_text())
     assert result.exit_code == 0, result.output
     assert "workflowtemplate.argoproj.io/shared-steps created" in result.stdout
+
+
+def test_in_cluster_configuration_when_no_kubeconfig(kube, tmp_path, monkeypatch):
+    """In a pod there is no kubeconfig: wfctl falls back to the service account configuration."""
+    from kubernetes import client, config
+
+    calls = []
+    monkeypatch.setattr(client.Configuration, "_default", getattr(client.Configuration, "_default", None))
+
+    def fake_incluster() -> None:  # what the real loader derives from the pod's environment and token
+        calls.append(True)
+        configuration = client.Configuration()
+        configuration.host = kube.url
+        configuration.api_key = {"authorization": "Bearer admin-token"}
+        client.Configuration.set_default(configuration)
+
+    monkeypatch.setattr(config, "load_incluster_config", fake_incluster)
+    monkeypatch.delenv("KUBECONFIG")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    result = run("apply", "-f", str(WFT))
+    assert result.exit_code == 0, result.output
+    assert calls and kube.get("workflowtemplates", "shared-steps", "default") is not None
+    assert run("apply", "-f", str(WFT), "--context", "nope").exit_code == 3  # a context needs a kubeconfig

@@ -46,7 +46,7 @@ def render(fmt: str, verbosity: int = 0) -> str:
 
 
 def test_formats_are_the_reporter_modules():
-    assert names() == ["github", "json", "sarif", "text"]
+    assert names() == ["github", "gitlab", "json", "junit", "sarif", "text"]
 
 
 def test_text():
@@ -90,3 +90,26 @@ def test_sarif():
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
 def test_output_is_stable(fmt):
     assert render(fmt) == render(fmt)
+
+
+def test_gitlab():
+    issues = json.loads(render("gitlab"))
+    assert [i["severity"] for i in issues] == ["major", "minor", "info"]
+    assert issues[0]["location"] == {
+        "path": "dir,a:b.yaml",
+        "positions": {"begin": {"line": 3, "column": 5}, "end": {"line": 3, "column": 6}},
+    }
+    assert issues[2]["location"]["positions"]["begin"] == {"line": 1, "column": 1}
+    assert len({i["fingerprint"] for i in issues}) == 3
+
+
+def test_junit():
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(render("junit"))
+    assert root.tag == "testsuites" and root.get("failures") == "3"
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["dir,a:b.yaml", "other.yaml"]
+    case = suites[0].find("testcase")
+    assert case.get("name") == "wfctl.WF001" and case.get("line") == "3"
+    assert "did you mean" in case.find("failure").get("message")
