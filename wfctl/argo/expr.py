@@ -81,8 +81,9 @@ def parse_depends(text: str) -> list[DependsRef]:
         raise ParseError("empty expression")
     expression()
     if i < len(tokens):
-        kind, value, col = tokens[i]
-        raise ParseError(f"unexpected {value if kind != 'name' else value.task!s} at column {col + 1}")  # type: ignore[union-attr]
+        _, value, col = tokens[i]
+        shown = value.task if isinstance(value, DependsRef) else value
+        raise ParseError(f"unexpected {shown!s} at column {col + 1}")
     return refs
 
 

@@ -61,7 +61,7 @@ def is_duration(text: str) -> bool:
 # ------------------------------------------------------------------ cron (robfig/cron ParseStandard)
 
 _MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-_FIELDS = (
+_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
     ("minute", 0, 59, {}),
     ("hour", 0, 23, {}),
     ("day of month", 1, 31, {}),

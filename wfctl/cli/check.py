@@ -104,7 +104,7 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
 
 
 def common_options(f: Any) -> Any:
-    decorators = [
+    decorators: list[Any] = [
         click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True)),
         click.option(
             "--hera",

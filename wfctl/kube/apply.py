@@ -57,7 +57,7 @@ def apply_documents(
 ) -> list[Outcome]:
     """Apply in dependency order (cluster templates, templates, cron, then workflows)."""
     outcomes: list[Outcome] = []
-    default_ns = kube.namespace if kube is not None else (namespace_flag or "default")
+    default_ns = (kube.namespace if kube is not None else namespace_flag) or "default"
     for doc in sorted(docs, key=lambda d: ORDER[d.kind]):
         ns = plan_namespace(doc, namespace_flag, default_ns)
         obj = copy.deepcopy(doc.data)
@@ -118,7 +118,9 @@ def prune(kube: Kube, applied: list[Outcome], selector: str, namespaces: set[str
     keep = {(o.kind, o.namespace, o.name) for o in applied}
     pruned: list[Outcome] = []
     for kind in PRUNABLE:
-        scopes: list[str | None] = [None] if kind == "ClusterWorkflowTemplate" else sorted(namespaces)
+        scopes: list[str | None] = [None]
+        if kind != "ClusterWorkflowTemplate":
+            scopes = [*sorted(namespaces)]
         for ns in scopes:
             items, _ = kube.list_objects(kind, ns, label_selector=selector)
             for item in items:

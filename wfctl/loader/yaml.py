@@ -270,6 +270,7 @@ class _Builder:
                 size += n
             self.building.discard(key)
         else:
+            assert isinstance(node, MappingNode)
             self.building.add(key)
             value, size = self._mapping(node)
             self.building.discard(key)

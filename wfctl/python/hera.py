@@ -117,7 +117,7 @@ def _import(spec: str) -> tuple[Any, str, Callable[[], Any] | None, _Recorder]:
         mod_spec = importlib.util.spec_from_file_location(name, path)
         if mod_spec is None or mod_spec.loader is None:
             raise InputError(f"--hera {target}: cannot import this file")
-        module = importlib.util.module_from_spec(mod_spec)
+        module: Any = importlib.util.module_from_spec(mod_spec)
         filename = str(path)
         run = lambda: mod_spec.loader.exec_module(module)  # type: ignore[union-attr]  # noqa: E731
     else:
@@ -138,7 +138,7 @@ def _import(spec: str) -> tuple[Any, str, Callable[[], Any] | None, _Recorder]:
     sys.path.insert(0, str(Path.cwd()))
     try:
         with recorder:
-            if run is not None:
+            if run is not None and module is not None:
                 sys.modules[module.__name__] = module
                 run()
             else:

@@ -22,7 +22,7 @@ class ObjectSize(Rule):
     options = {"max-bytes": {"type": "integer", "minimum": 1, "default": 1024 * 1024}}
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        limit = int(self.config.get("max-bytes", 1024 * 1024))
+        limit = int(self.config.get("max-bytes") or 1024 * 1024)
         if ctx.source_bytes and ctx.source_bytes < limit // 2:
             return  # the JSON of a YAML file is never more than about twice its size
         size = len(json.dumps(ctx.doc.data, separators=(",", ":"), default=str))

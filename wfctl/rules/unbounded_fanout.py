@@ -25,7 +25,7 @@ class UnboundedFanout(Rule):
         _, spec = workflow_spec(ctx.doc)
         if spec.get("parallelism") is not None:
             return
-        limit = int(self.config.get("max-items", 10))
+        limit = int(self.config.get("max-items") or 10)
         for path, call, tpl, what in iter_invocations(ctx.doc):
             if tpl.get("parallelism") is not None:
                 continue
