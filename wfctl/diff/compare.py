@@ -56,7 +56,7 @@ def match_resources(old: list[Resource], new: list[Resource]) -> list[tuple[Reso
             base = (r.kind, r.namespace, r.name + ("*" if r.generated else ""))
             n = counts.get(base, 0)
             counts[base] = n + 1
-            out[(*base, n)] = r
+            out[base + (n,)] = r
         return out
 
     a, b = keyed(old), keyed(new)
