@@ -217,3 +217,11 @@ def test_usage_and_input_errors(tmp_path):
     bad = write(tmp_path, "a: [\n", "bad.yaml")
     code, _payload, result = dedupe_json(bad)
     assert code == 2 and "cannot read" in result.stderr
+
+
+def test_crlf_line_endings_are_kept(tmp_path):
+    f = tmp_path / "wf.yaml"
+    f.write_bytes((HEAD + ONE + ONE.replace("name: one", "name: two")).replace("\n", "\r\n").encode())
+    assert run("dedupe", "--write", str(f)).exit_code == 0
+    data = f.read_bytes()
+    assert b"name: two" not in data and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")

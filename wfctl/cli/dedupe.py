@@ -69,7 +69,7 @@ def dedupe(
     for source in sources:
         assert source.path is not None
         try:
-            files.append((source.display, source.path.read_text(encoding="utf-8"), source.path))
+            files.append((source.display, source.path.read_bytes().decode("utf-8"), source.path))
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"{source.display}: {exc}") from None
     extra_output: tuple[Path, str] | None = None
