@@ -56,7 +56,8 @@ def match_resources(old: list[Resource], new: list[Resource]) -> list[tuple[Reso
             base = (r.kind, r.namespace, r.name + ("*" if r.generated else ""))
             n = counts.get(base, 0)
             counts[base] = n + 1
-            out[base + (n,)] = r
+            key = (*base, n)
+            out[key] = r
         return out
 
     a, b = keyed(old), keyed(new)
