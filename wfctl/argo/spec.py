@@ -141,3 +141,14 @@ def strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from strings(v, (*path, i))
+
+
+def named(items: Any) -> Iterator[tuple[int, dict[str, Any], str, bool]]:
+    """(index, item, name, already seen) for the items of a list that have a name; nameless items are
+    left to the schema (WF003)."""
+    seen: set[str] = set()
+    for i, item in enumerate(as_list(items)):
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and name:
+            yield i, item, name, name in seen
+            seen.add(name)

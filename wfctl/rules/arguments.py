@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from wfctl.argo.names import PARAM_NAME
-from wfctl.argo.spec import as_dict, as_list, iter_invocations, workflow_spec
+from wfctl.argo.spec import as_dict, iter_invocations, named, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -33,21 +33,14 @@ class Arguments(Rule):
     def _arguments(self, ctx: RuleContext, path: tuple[Any, ...], args: Any, need_value: bool) -> Iterator[Finding]:
         args = as_dict(args)
         for kind in ("parameters", "artifacts"):
-            seen: set[str] = set()
-            for i, item in enumerate(as_list(args.get(kind))):
-                if not isinstance(item, dict):
-                    continue
+            for i, item, name, again in named(args.get(kind)):
                 here = (*path, kind, i)
-                name = item.get("name")
-                if not isinstance(name, str) or not name:
-                    continue  # a missing name is WF003 (schema)
                 if "{{" not in name and not PARAM_NAME.match(name) and kind == "parameters":
                     yield self.finding(
                         ctx, (*here, "name"), f"parameter name {name!r} may only contain alphanumerics, '_' and '-'"
                     )
-                if name in seen:
+                if again:
                     yield self.finding(ctx, (*here, "name"), f"{kind[:-1]} {name!r} is given twice")
-                seen.add(name)
                 if kind == "parameters":
                     yield from self._parameter(ctx, here, item, name, need_value)
                 else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.names import ARTIFACT_NAME
-from wfctl.argo.spec import LEAF_TYPES, as_dict, input_artifacts, output_artifacts, template_type
+from wfctl.argo.spec import LEAF_TYPES, as_dict, input_artifacts, named, output_artifacts, template_type
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -30,17 +30,12 @@ class Artifacts(Rule):
             kind = template_type(tpl)
             leaf = kind in ("container", "script")
             for where, arts in (("inputs", input_artifacts(tpl)), ("outputs", output_artifacts(tpl))):
-                seen: set[str] = set()
-                for i, a in enumerate(arts):
+                for i, a, name, again in named(arts):
                     path = (*tpl_path, where, "artifacts", i)
-                    name = a.get("name")
-                    if not isinstance(name, str) or not name:
-                        continue  # a missing name is WF003 (schema)
                     if not ARTIFACT_NAME.match(name):
                         yield self.finding(ctx, (*path, "name"), f"artifact name {name!r} is invalid")
-                    if name in seen:
+                    if again:
                         yield self.finding(ctx, (*path, "name"), f"{where} artifact {name!r} is declared twice")
-                    seen.add(name)
                     art_path = a.get("path")
                     if art_path is not None and kind not in LEAF_TYPES:
                         yield self.finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.names import PARAM_NAME
-from wfctl.argo.spec import as_dict, input_parameters, output_parameters, template_type
+from wfctl.argo.spec import as_dict, input_parameters, named, output_parameters, template_type
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -27,22 +27,16 @@ class Parameters(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():
-            tpl.get("name")
             kind = template_type(tpl)
             for where, params in (("inputs", input_parameters(tpl)), ("outputs", output_parameters(tpl))):
-                seen: set[str] = set()
-                for i, p in enumerate(params):
+                for i, p, name, again in named(params):
                     path = (*tpl_path, where, "parameters", i)
-                    name = p.get("name")
-                    if not isinstance(name, str) or not name:
-                        continue  # a missing name is WF003 (schema)
                     if not PARAM_NAME.match(name):
                         yield self.finding(
                             ctx, (*path, "name"), f"parameter name {name!r} may only contain alphanumerics, '_' and '-'"
                         )
-                    if name in seen:
+                    if again:
                         yield self.finding(ctx, (*path, "name"), f"{where} parameter {name!r} is declared twice")
-                    seen.add(name)
                     if where == "outputs":
                         yield from self._output(ctx, path, p, name, kind)
 
