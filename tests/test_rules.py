@@ -107,3 +107,10 @@ def test_upstream_examples_only_known_breakage(upstream_examples):
         ("k8s-jobs.yaml", "WF104"),
         ("k8s-patch-json-workflow.yaml", "WF011"),
     ]
+
+
+def test_ignoring_a_schema_rule_drops_its_findings():
+    path = str(FIXTURES / "invalid" / "typos.yaml")
+    _, payload = run_json("validate", "--ignore", "unknown-field", path)
+    rules = {f["rule"] for f in payload["findings"]}
+    assert "WF001" not in rules and "WF002" in rules

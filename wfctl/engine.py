@@ -104,6 +104,7 @@ class Checker:
             and code not in settings.ignore
         ]
         self.input_codes = {cls.code for cls in selected if cls.stage == "input"}
+        self.reported = {cls.code for cls in selected} | {"WF000"}  # codes a finding may carry
         self.rules: list[Rule] = [cls(settings.rule_options.get(cls.code)) for cls in selected if cls.stage != "input"]
 
     def severity_of(self, finding: Finding) -> Severity:
@@ -164,7 +165,7 @@ class Checker:
         muted = suppress.annotation_codes(doc.metadata, rule_registry.resolve)
         out = []
         for f in raw:
-            if f.rule not in self.input_codes and f.rule not in {r.code for r in self.rules} and f.rule != "WF000":
+            if f.rule not in self.reported:
                 continue
             if f.rule in muted or "ALL" in muted:
                 continue
