@@ -1,21 +1,29 @@
-"""Benchmarks: whole-process timings, several runs each, medians and the ratios the issues name.
+"""Benchmarks: whole-process timings measured side by side, median of several rounds, and the ratios
+issue 13 names (the floor is bench/floor.py: PyYAML's C loader plus jsonschema-rs on Argo's schema.json).
 
-    python bench/run.py [--runs 5] [--only validate,lint,...]
+    python bench/run.py [--runs 5] [--only validate,lint,one,examples,diff,dedupe] [--big [N]]
 
-Needs the `dev` extra for the baselines (check-jsonschema, fastjsonschema); a baseline whose tool is
-missing is reported as skipped. Argo's upstream examples and published schema are read from
-../shared/upstream when present. Results: a markdown table on stdout and in bench/results/latest.md.
+Every round runs each command once, in turn, so that a busy machine slows all of them alike; the
+table shows the median per command. `--big` adds the 50,000-file run (one round: several minutes) with
+its peak RSS. Needs the `dev` extra (pyyaml, jsonschema-rs, check-jsonschema); a benchmark whose tool
+is missing is skipped. Argo's published schema and examples are read from ../shared/upstream.
+Results: a markdown table on stdout and in bench/results/latest.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -26,131 +34,217 @@ sys.path.insert(0, str(HERE))
 from corpus import big_dag, small_corpus  # noqa: E402
 
 UPSTREAM = ROOT.parent / "shared" / "upstream" / "argo-workflows-v4.1.2"
+SCHEMA = UPSTREAM / "schema.json"
 CORPUS = HERE / ".corpus"
 PY = sys.executable
+# Runs a command and prints the peak RSS (KiB) of the largest process it started (itself or a worker).
+RSS_WRAPPER = (
+    "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(p.returncode)"
+)
 
 
 def wfctl(*args: str) -> list[str]:
     return [PY, "-m", "wfctl", *args]
 
 
-def timed(cmd: list[str], runs: int, ok_codes: tuple[int, ...] = (0, 1)) -> float | None:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - start
-        if proc.returncode not in ok_codes:
-            print(f"  ! {' '.join(cmd[:6])} exited {proc.returncode}: {proc.stderr.decode()[-300:]}", file=sys.stderr)
-            return None
-        times.append(elapsed)
-    return statistics.median(times)
+def once(cmd: list[str], ok_codes: tuple[int, ...] = (0, 1), env: dict[str, str] | None = None) -> float | None:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok_codes:
+        print(f"  ! {' '.join(cmd[:7])} exited {proc.returncode}: {proc.stderr.decode()[-300:]}", file=sys.stderr)
+        return None
+    return elapsed
+
+
+def peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the largest process) for one run."""
+    start = time.perf_counter()
+    out = subprocess.run([PY, "-c", RSS_WRAPPER, *cmd], cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+class Bench:
+    """Commands registered once, then timed round-robin."""
+
+    def __init__(self, only: set[str]) -> None:
+        self.only = only
+        self.items: list[tuple[str, str, list[str], Callable[[], None] | None]] = []
+        self.times: dict[str, list[float]] = {}
+
+    def add(self, group: str, label: str, cmd: list[str], before: Callable[[], None] | None = None) -> None:
+        if not self.only or group in self.only:
+            self.items.append((group, label, cmd, before))
+            self.times[label] = []
+
+    def run(self, rounds: int) -> None:
+        for r in range(rounds):
+            for _, label, cmd, before in self.items:
+                if before is not None:
+                    before()
+                t = once(cmd)
+                if t is not None:
+                    self.times[label].append(t)
+            print(f"round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
+
+    def median(self, label: str) -> float | None:
+        values = self.times.get(label) or []
+        return statistics.median(values) if values else None
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cpu}, {cores} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="")
+    parser.add_argument("--big", nargs="?", const=50_000, type=int, default=0, help="also run N files (50,000)")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     small = CORPUS / "small"
     files = small_corpus(small)
-    rows: list[tuple[str, str, float | None]] = []
+    one_file = str(ROOT / "fixtures/examples/hello-world.yaml")
+    cjs = shutil.which("check-jsonschema") or str(Path(PY).parent / "check-jsonschema")
+    have_floor = SCHEMA.exists()
+    try:
+        import jsonschema_rs  # noqa: F401
+        import yaml  # noqa: F401
+    except ImportError:
+        have_floor = False
+    floor = [PY, str(HERE / "floor.py"), str(SCHEMA)]
+    warm_dir = tempfile.mkdtemp(prefix="wfctl-bench-cache-")
+    b = Bench(only)
 
-    def bench(group: str, label: str, cmd: list[str], runs: int | None = None, **kw: object) -> float | None:
-        if only and group not in only:
-            return None
-        t = timed(cmd, runs or args.runs, **kw)  # type: ignore[arg-type]
-        rows.append((group, label, t))
-        print(f"{label:<58} {(f'{t:.3f} s') if t is not None else 'skipped'}", flush=True)
-        return t
-
-    cjs = shutil.which("check-jsonschema") or (str(Path(PY).parent / "check-jsonschema"))
-    have_cjs = Path(cjs).exists()
-    argo_schema = UPSTREAM / "schema.json"
-    examples = UPSTREAM / "examples"
-    # --- validate (issue 2)
-    v2000 = bench("validate", "wfctl validate, 2,000 synthetic files", wfctl("validate", "-q", str(small)))
-    f2000 = bench(
-        "validate", "floor (C safe loader + fastjsonschema), 2,000 files", [PY, str(HERE / "floor.py"), str(small)]
-    )
-    c2000 = None
-    if have_cjs and argo_schema.exists():
-        c2000 = bench(
+    # --- validate, 2,000 files
+    if have_floor:
+        b.add("validate", "floor: CSafeLoader + jsonschema-rs, 2,000 files", [*floor, str(small)])
+    b.add("validate", "wfctl validate --jobs 1, 2,000 files", wfctl("validate", "-q", "-j1", "--no-cache", str(small)))
+    b.add("validate", "wfctl validate (default jobs), 2,000 files", wfctl("validate", "-q", "--no-cache", str(small)))
+    warm = wfctl("validate", "-q", "--cache-dir", warm_dir, str(small))
+    b.add("validate", "wfctl validate, warm cache, 2,000 files", warm)
+    if Path(cjs).exists() and SCHEMA.exists():
+        b.add(
             "validate",
             "check-jsonschema + Argo schema.json, 2,000 files",
-            [cjs, "--schemafile", str(argo_schema), *map(str, files)],
-            runs=max(1, args.runs // 2),
+            [cjs, "--schemafile", str(SCHEMA), str(small)],
         )
-    if examples.is_dir():
-        ex_files = sorted(map(str, examples.rglob("*.yaml")))
-        bench("validate", "wfctl validate, 217 upstream examples", wfctl("validate", "-q", str(examples)))
-        bench("validate", "floor, 217 upstream examples", [PY, str(HERE / "floor.py"), str(examples)])
-        if have_cjs and argo_schema.exists():
-            bench(
-                "validate",
-                "check-jsonschema + Argo schema.json, 217 examples",
-                [cjs, "--schemafile", str(argo_schema), *ex_files],
-                runs=max(1, args.runs // 2),
-            )
-    one = bench(
-        "validate",
-        "wfctl validate, one small file (pre-commit case)",
-        wfctl("validate", "-q", str(ROOT / "fixtures/examples/hello-world.yaml")),
-        runs=max(args.runs, 9),
+    # --- lint
+    b.add(
+        "lint", "wfctl lint --jobs 1, 2,000 files", wfctl("lint", "-q", "-j1", "--no-cache", "--isolated", str(small))
     )
-    # --- lint (issue 3)
-    l2000 = bench("lint", "wfctl lint, 2,000 synthetic files", wfctl("lint", "-q", "--isolated", str(small)))
-    # --- diff (issue 4)
+    # --- one small file (pre-commit: the file changed, so no cache hit)
+    if have_floor:
+        b.add("one", "floor, one small file", [*floor, one_file])
+    b.add("one", "wfctl validate, one small file", wfctl("validate", "-q", "--no-cache", one_file))
+    # --- Argo's examples
+    examples = UPSTREAM / "examples"
+    if examples.is_dir():
+        if have_floor:
+            b.add("examples", "floor, 217 upstream examples", [*floor, str(examples)])
+        b.add("examples", "wfctl validate, 217 upstream examples", wfctl("validate", "-q", "--no-cache", str(examples)))
+        if Path(cjs).exists():
+            ex = sorted(map(str, examples.rglob("*.yaml")))
+            b.add(
+                "examples", "check-jsonschema + Argo schema.json, 217 examples", [cjs, "--schemafile", str(SCHEMA), *ex]
+            )
+    # --- diff and dedupe (issues 4 and 5)
     big_dir = CORPUS / "big"
     big_dir.mkdir(parents=True, exist_ok=True)
     old, new = big_dir / "dag-2000-old.yaml", big_dir / "dag-2000-new.yaml"
     old.write_text(big_dag(2000, 200, copies=False))
     new.write_text(big_dag(2000, 200, copies=False, image_tag="1.37").replace("task-1999", "task-final"))
-    d = bench("diff", "wfctl diff, two 2,000-task workflows", wfctl("diff", str(old), str(new), "-o", "json"))
-    # --- dedupe (issue 5)
+    b.add("diff", "wfctl diff, two 2,000-task workflows", wfctl("diff", str(old), str(new), "-o", "json"))
     dd = big_dir / "dedupe-1000.yaml"
     dd.write_text(big_dag(1000, 50, copies=True))
-    dt = bench(
-        "dedupe", "wfctl dedupe, 1,000 tasks / 50 templates x 1,000 names", wfctl("dedupe", "-o", "json", str(dd))
+    b.add("dedupe", "wfctl dedupe, 1,000 tasks / 50 templates", wfctl("dedupe", "-o", "json", str(dd)))
+
+    if not only or "validate" in only:
+        once(warm)  # prime the cache
+    b.run(args.runs)
+
+    rows = [(label, b.median(label)) for _, label, _, _ in b.items]
+    big_rows: list[str] = []
+    m = b.median
+    f2000, j1, jn = (
+        m("floor: CSafeLoader + jsonschema-rs, 2,000 files"),
+        m("wfctl validate --jobs 1, 2,000 files"),
+        None,
     )
-
-    shrink = None
-    if dt:
-        out = subprocess.run(wfctl("dedupe", "-o", "json", str(dd)), cwd=ROOT, capture_output=True, text=True)
-        entry = json.loads(out.stdout)["files"][0]
-        shrink = 1 - entry["bytes_after"] / entry["bytes_before"]
-    compile_only = None
-    if f2000:
-        compile_only = bench(
-            "validate",
-            "floor's schema compile alone (fastjsonschema, 4 kinds)",
-            [PY, "-c", "import sys; sys.path.insert(0, 'bench'); import floor; floor.main([])"],
-        )
-
-    lines = ["| benchmark | median |", "|---|---|"]
-    lines += [f"| {label} | {(f'{t:.3f} s') if t is not None else 'skipped'} |" for _, label, t in rows]
+    jn = m("wfctl validate (default jobs), 2,000 files")
+    if args.big:
+        n = args.big
+        big = CORPUS / f"n{n}"
+        print(f"writing {n:,} files...", file=sys.stderr, flush=True)
+        small_corpus(big, count=n)
+        for label, cmd in (
+            (f"floor, {n:,} files", [*floor, str(big)] if have_floor else None),
+            (f"wfctl validate --jobs 1, {n:,} files", wfctl("validate", "-q", "-j1", "--no-cache", str(big))),
+            (f"wfctl validate (default jobs), {n:,} files", wfctl("validate", "-q", "--no-cache", str(big))),
+        ):
+            if cmd is None:
+                continue
+            seconds, rss = peak_rss_mb(cmd)
+            rows.append((f"{label} (peak RSS {rss:.0f} MB)", seconds))
+            base = j1 if "--jobs 1" in label else jn if "default" in label else f2000
+            if base:
+                scaled = base * n / len(files)
+                big_rows.append(
+                    f"{label}: {seconds:.1f} s = {seconds / scaled:.2f}x the 2,000-file time scaled linearly"
+                    f" (target <= 1.15x); peak RSS {rss:.0f} MB (target <= 250 MB)"
+                )
     ratios = []
-    if v2000 and f2000:
-        ratios.append(f"validate / floor (2,000 files): {v2000 / f2000:.2f}x (target <= 2x)")
-        if compile_only:
-            ratios.append(f"validate / floor without its schema compile: {v2000 / (f2000 - compile_only):.2f}x")
-    if v2000 and c2000:
-        ratios.append(f"check-jsonschema / validate (2,000 files): {c2000 / v2000:.2f}x (wfctl faster when > 1)")
-    if one:
-        ratios.append(f"one small file end to end: {one * 1000:.0f} ms (target <= 250 ms)")
-    if l2000 and v2000:
-        ratios.append(f"lint / validate (2,000 files): {l2000 / v2000:.2f}x (target <= 1.5x)")
-    if d:
-        ratios.append(f"diff of two 2,000-task workflows: {d:.2f} s (target < 2 s)")
-    if dt:
-        ratios.append(f"dedupe of 1,000 tasks: {dt:.2f} s (target < 5 s), file {shrink:.1%} smaller (target > 80%)")
+
+    def ratio(text: str, a: float | None, c: float | None, target: str) -> None:
+        if a and c:
+            ratios.append(f"{text}: {a / c:.2f}x ({target})")
+
+    ratio("validate --jobs 1 / floor, 2,000 files", j1, f2000, "target <= 1.5x")
+    ratio(f"validate default jobs ({machine().split(', ')[1]}) / floor", jn, f2000, "target <= 1.0x")
+    ratio("validate warm cache / floor", m("wfctl validate, warm cache, 2,000 files"), f2000, "target <= 0.3x")
+    ratio("lint / validate, --jobs 1", m("wfctl lint --jobs 1, 2,000 files"), j1, "target <= 1.2x")
+    ratio(
+        "one small file / floor's one file",
+        m("wfctl validate, one small file"),
+        m("floor, one small file"),
+        "target <= 1.1x",
+    )
+    ratio(
+        "check-jsonschema / validate --jobs 1 (wfctl faster when > 1)",
+        m("check-jsonschema + Argo schema.json, 2,000 files"),
+        j1,
+        "peer",
+    )
+    ratio(
+        "check-jsonschema / validate, 217 examples",
+        m("check-jsonschema + Argo schema.json, 217 examples"),
+        m("wfctl validate, 217 upstream examples"),
+        "peer",
+    )
+    ratios += big_rows
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"{machine()}; {stamp}; median of {args.runs} rounds", "", "| benchmark | median |", "|---|---|"]
+    lines += [f"| {label} | {(f'{t:.3f} s') if t is not None else 'skipped'} |" for label, t in rows]
     report = "\n".join(lines + [""] + [f"- {r}" for r in ratios]) + "\n"
     print()
     print(report)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.md").write_text(f"runs per benchmark: {args.runs} (median)\n\n" + report)
+    (out / "latest.md").write_text(report)
+    (out / "latest.json").write_text(json.dumps({"rows": rows, "ratios": ratios, "machine": machine(), "date": stamp}))
+    shutil.rmtree(warm_dir, ignore_errors=True)
     return 0
 
 

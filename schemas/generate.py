@@ -1,199 +1,412 @@
-"""Generate wfctl's strict JSON Schemas from the models of the `hera` package.
+"""Generate wfctl's strict JSON Schemas from an Argo Workflows release: its schema.json and full CRDs.
 
-Development-time tool, never imported by wfctl. Hera's models are generated from Argo's own
-OpenAPI spec; this script renders them with pydantic, then makes them strict and then relaxes
-them where Argo itself is more lenient than its published spec:
+Development-time tool, never imported by wfctl. Input: a directory holding one Argo release's published
+`schema.json` (the definitions bundle), its full CRDs (`crds/argoproj.io_*.yaml`, with
+`openAPIV3Schema`), `LICENSE` and `PROVENANCE` (`<tag> <commit>`). Output: one schema per kind plus
+`SOURCE.json` (provenance and input checksums). The output is a function of the input only (sorted,
+no dates), so regenerating from the same release gives identical files.
 
-* every object with declared properties is closed (``additionalProperties: false``); maps that
-  are free-form in Argo (labels, annotations, nodeSelector, plugin, ...) stay open;
-* ``Optional[X]`` (``anyOf: [X, null]``) becomes ``X``: wfctl drops ``key: null`` before
-  validating, as Go's decoder treats it as "not set";
-* parameter ``value``/``default``/``enum`` and ``valueFrom.default`` take strings, numbers and
-  booleans (Argo's ``AnyString``); resource quantities take numbers or strings;
-* a container's ``image`` and a script's ``image``/``source`` are optional (``templateDefaults``);
-* titles, descriptions and defaults are dropped (the files are read on every run).
+How the two sources are combined:
 
-Usage (in a virtualenv that has the matching hera release, see ``regenerate.sh``)::
+* **Structure** comes from `schema.json`: its definitions, walked keyword by keyword. Annotations
+  (`description`, `title`, `default`, `format`, `readOnly`, `x-kubernetes-*`...) are dropped only
+  where they are keywords; names inside `properties` are field names and are always kept (a field
+  called `readOnly` is a field).
+* **Strictness**: every object with declared fields is closed (`additionalProperties: false`), as
+  Argo decodes manifests strictly. An object without declared fields is closed where the CRD says it
+  is a plain object (empty structs such as `none: {}`), and stays open where the CRD preserves unknown
+  fields (`plugin`) or does not describe it.
+* **`required` follows the CRDs**, which a v4 API server enforces: the schema and the CRD of each kind
+  are walked side by side; a definition requires what the CRD requires at every place it is used, and
+  a place that requires more (an executor plugin's sidecar `container.name`) says so at that place.
+* **Types**: the CRD's `x-kubernetes-int-or-string` fields take integers or strings. Where Argo itself
+  accepts more than both (`ARGO_LENIENCY` below) the schema follows Argo.
+* A field that the CRD has and `schema.json` lacks is added from the CRD (none in 4.1.2 or 3.7.18).
 
-    python schemas/generate.py v4      # with hera==7.1.0 (Argo 4.0.5)
-    python schemas/generate.py v3.7    # with hera==6.0.0 (Argo 3.7.3)
+Usage::
+
+    python schemas/generate.py v4   [--upstream DIR] [--out DIR]   # Argo 4.1.2
+    python schemas/generate.py v3.7 [--upstream DIR] [--out DIR]   # Argo 3.7.18
+
+`--upstream` defaults to `../shared/upstream/argo-workflows-v<version>` beside the repository;
+`--out` to `schemas/<label>`. `schemas/regenerate.sh` runs both.
 """
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
-import re
 import sys
-from importlib import metadata
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
-EXPECTED = {"v4": ("7.1.0", "4.0.5"), "v3.7": ("6.0.0", "3.7.3")}
-DROP = {"title", "description", "default", "readOnly", "examples"}
-ANY_SCALAR = {"type": ["string", "number", "boolean"]}
+CRD_FILES = {kind: f"argoproj.io_{kind.lower()}s.yaml" for kind in KINDS}
+RELEASES = {"v4": "4.1.2", "v3.7": "3.7.18"}
+ARGO = "io.argoproj.workflow.v1alpha1."
+
+# JSON Schema keywords the generated schemas keep; wfctl/schema/fastcheck.py compiles exactly these.
+KEEP = {"type", "properties", "additionalProperties", "required", "items", "$ref", "enum", "const"}
+COMBINERS = {"anyOf", "oneOf", "allOf"}
+# Keywords that only describe (or that wfctl does not check): dropped wherever they are keywords.
+ANNOTATIONS = {"description", "title", "default", "format", "readOnly", "writeOnly", "examples", "deprecated"}
+
+ANY_SCALAR = {"type": ["boolean", "number", "string"]}
+
+# Where Argo (or Kubernetes) accepts more than its published schema and CRD say. Each entry:
+# (definition, field or None for the whole definition, replacement schema, reason).
+ARGO_LENIENCY: list[tuple[str, str | None, dict[str, Any], str]] = [
+    ("Parameter", "value", ANY_SCALAR, "AnyString: Argo reads numbers and booleans as strings"),
+    ("Parameter", "default", ANY_SCALAR, "AnyString"),
+    ("Parameter", "enum", {"type": "array", "items": ANY_SCALAR}, "AnyString"),
+    ("ValueFrom", "default", ANY_SCALAR, "AnyString"),
+    ("Quantity", None, {"type": ["number", "string"]}, "resource.Quantity reads numbers (cpu: 0.5)"),
+]
+# Fields never required although the published schema requires them: `templateDefaults` may supply them.
+NOT_REQUIRED = {"Container": {"image"}, "ScriptTemplate": {"image", "source"}}
 
 
-def _short(name: str) -> str:
-    """Pydantic disambiguates clashing class names with their module path; keep it readable."""
-    if "__" not in name:
-        return name
-    parts = name.split("__")
-    group = "argo" if "argoproj" in parts else parts[-2]
-    return f"{parts[-1]}_{group}"
+class GenerateError(Exception):
+    """The inputs are not what the generator understands; nothing is written."""
 
 
-def _clean(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_clean(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _clean(v) for k, v in node.items() if k not in DROP}
-    if "$ref" in out:
-        out["$ref"] = "#/$defs/" + _short(out["$ref"].rsplit("/", 1)[1])
-    any_of = out.get("anyOf")
-    if isinstance(any_of, list):
-        rest = [x for x in any_of if x != {"type": "null"}]
-        if len(rest) != len(any_of):
-            del out["anyOf"]
-            if len(rest) == 1:
-                out.update(rest[0])
+# --------------------------------------------------------------------------------------------- inputs
+
+
+def read_upstream(upstream: Path) -> dict[str, Any]:
+    """schema.json definitions, the four CRDs' openAPIV3Schema, and provenance, from one release directory."""
+    from ruamel.yaml import YAML
+
+    files = ["schema.json", "LICENSE", "PROVENANCE", *(f"crds/{name}" for name in CRD_FILES.values())]
+    missing = [f for f in files if not (upstream / f).is_file()]
+    if missing:
+        raise GenerateError(f"{upstream}: missing {', '.join(missing)}")
+    digests = {f: hashlib.sha256((upstream / f).read_bytes()).hexdigest() for f in files}
+    definitions = json.loads((upstream / "schema.json").read_text(encoding="utf-8"))["definitions"]
+    yaml = YAML(typ="safe")
+    crds = {}
+    for kind, name in CRD_FILES.items():
+        crd = yaml.load((upstream / "crds" / name).read_text(encoding="utf-8"))
+        if crd.get("spec", {}).get("names", {}).get("kind") != kind:
+            raise GenerateError(f"crds/{name} is not the CRD of {kind}")
+        versions = [v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1"]
+        crds[kind] = versions[0]["schema"]["openAPIV3Schema"]
+    tag, commit = (upstream / "PROVENANCE").read_text(encoding="utf-8").split()[:2]
+    license_text = (upstream / "LICENSE").read_text(encoding="utf-8")
+    if "Apache License" not in license_text or "Version 2.0" not in license_text:
+        raise GenerateError(f"{upstream}/LICENSE is not the Apache License 2.0")
+    return {"definitions": definitions, "crds": crds, "tag": tag, "commit": commit, "digests": digests}
+
+
+# ---------------------------------------------------------------------------------- schema.json → ours
+
+
+def short_names(full_names: list[str]) -> dict[str, str]:
+    """`io.k8s.api.core.v1.VolumeMount` → `VolumeMount`; clashing names get `_argo` / `_<api version>`."""
+    by_short: dict[str, list[str]] = defaultdict(list)
+    for full in full_names:
+        by_short[full.rsplit(".", 1)[1]].append(full)
+    names = {}
+    for short, fulls in by_short.items():
+        for full in fulls:
+            if len(fulls) == 1:
+                names[full] = short
             else:
-                out["anyOf"] = rest
-    if out.get("properties"):
-        out.setdefault("additionalProperties", False)
+                names[full] = f"{short}_argo" if full.startswith(ARGO) else f"{short}_{full.split('.')[-2]}"
+    return names
+
+
+class Converter:
+    """Rewrites schema.json definitions into wfctl's form: kept keywords only, short `$ref`s, closed objects."""
+
+    def __init__(self, definitions: dict[str, Any]) -> None:
+        self.definitions = definitions
+        self.names: dict[str, str] = {}
+
+    def reachable(self, roots: list[str]) -> list[str]:
+        seen: set[str] = set()
+        todo = list(roots)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            if name not in self.definitions:
+                raise GenerateError(f"schema.json: definition {name!r} is referenced but missing")
+            seen.add(name)
+            todo.extend(_refs(self.definitions[name]))
+        return sorted(seen)
+
+    def convert(self, node: Any, where: str) -> Any:
+        if isinstance(node, bool):
+            return node
+        if not isinstance(node, dict):
+            raise GenerateError(f"{where}: expected a schema, found {node!r}")
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ANNOTATIONS or key.startswith("x-"):
+                continue
+            if key == "$ref":
+                out["$ref"] = "#/$defs/" + self.names[value.rsplit("/", 1)[1]]
+            elif key == "properties":
+                # Field names, never keywords: every one is kept, whatever it is called.
+                out["properties"] = {name: self.convert(sub, f"{where}.{name}") for name, sub in value.items()}
+            elif key in ("items", "additionalProperties"):
+                out[key] = self.convert(value, f"{where}[{key}]")
+            elif key in COMBINERS:
+                out[key] = [self.convert(sub, f"{where}[{key}]") for sub in value]
+            elif key in KEEP:
+                out[key] = value
+            else:
+                raise GenerateError(f"{where}: keyword {key!r} is not understood by the generator")
+        if out.get("properties"):
+            out["type"] = "object"
+            out.setdefault("additionalProperties", False)
+        elif "properties" in out:
+            del out["properties"]
+        return out
+
+
+def _refs(node: Any) -> list[str]:
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                found.append(value.rsplit("/", 1)[1])
+            else:
+                found.extend(_refs(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_refs(value))
+    return found
+
+
+# ------------------------------------------------------------------------------- the CRD, side by side
+
+
+class CrdWalk:
+    """Walks a kind's CRD and the converted schema together, recording what the CRD says at each place.
+
+    A place is (owner, field): the definition (or the inline schema path) holding a field, so that a
+    requirement that holds at one place only is written at that place.
+    """
+
+    def __init__(self, defs: dict[str, Any]) -> None:
+        self.defs = defs
+        # definition → list of (place, CRD `required` there)
+        self.required: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        self.preserve: set[str] = set()  # definitions the CRD leaves open somewhere
+        self.plain_object: set[str] = set()  # definitions the CRD describes as a bare `type: object`
+        self.int_or_string: set[str] = set()
+        self.added: list[str] = []  # CRD fields schema.json lacked, added from the CRD
+
+    def _target(self, schema: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[1]
+            return name, self.defs[name]
+        return None, schema
+
+    def walk(self, crd: dict[str, Any], schema: dict[str, Any], path: str, place: str) -> None:
+        name, target = self._target(schema)
+        if crd.get("x-kubernetes-int-or-string"):
+            if name is None:
+                raise GenerateError(f"{path}: int-or-string field without a definition")
+            self.int_or_string.add(name)
+            return
+        if crd.get("x-kubernetes-preserve-unknown-fields") and name is not None:
+            self.preserve.add(name)
+        _check_type(crd, target, path)
+        if "properties" in crd:
+            props = target.setdefault("properties", {})
+            if name is not None:
+                self.required[name].append((place, frozenset(crd.get("required", ()))))
+            elif set(target.get("required", ())) != set(crd.get("required", ())):
+                # schema.json has no inline objects today; say so rather than guess if one appears
+                raise GenerateError(f"{path}: an inline object whose `required` differs from the CRD's")
+            for field, sub in crd["properties"].items():
+                if field not in props:
+                    props[field] = from_crd(sub)
+                    target["type"] = "object"
+                    target.setdefault("additionalProperties", False)
+                    self.added.append(f"{path}.{field}")
+                    continue
+                self.walk(sub, props[field], f"{path}.{field}", f"{name or path}.{field}")
+        elif (
+            crd.get("type") == "object"
+            and name is not None
+            and not crd.get("x-kubernetes-preserve-unknown-fields")
+            and not isinstance(crd.get("additionalProperties"), dict)
+        ):
+            self.plain_object.add(name)
+        if isinstance(crd.get("items"), dict):
+            self.walk(crd["items"], target.get("items", {}), f"{path}[]", f"{name or path}[]")
+        if isinstance(crd.get("additionalProperties"), dict) and isinstance(target.get("additionalProperties"), dict):
+            self.walk(crd["additionalProperties"], target["additionalProperties"], f"{path}{{}}", f"{name or path}{{}}")
+
+
+def _check_type(crd: dict[str, Any], ours: dict[str, Any], path: str) -> None:
+    """The CRD's type must be one the schema.json definition has too (else the sources disagree)."""
+    crd_type, our_type = crd.get("type"), ours.get("type")
+    if crd_type is None or our_type is None:
+        return
+    ours_list = our_type if isinstance(our_type, list) else [our_type]
+    if crd_type not in ours_list and not (crd_type == "integer" and "number" in ours_list):
+        raise GenerateError(f"{path}: the CRD says {crd_type}, schema.json says {our_type}")
+
+
+def from_crd(node: dict[str, Any]) -> dict[str, Any]:
+    """A CRD subschema (inline, no refs) in wfctl's form, for a field schema.json does not have."""
+    if node.get("x-kubernetes-int-or-string"):
+        return {"type": ["integer", "string"]}
+    out: dict[str, Any] = {}
+    for key in ("type", "enum", "required"):
+        if key in node:
+            out[key] = node[key]
+    if "properties" in node:
+        out["properties"] = {k: from_crd(v) for k, v in node["properties"].items()}
         out["type"] = "object"
-    elif "properties" in out:
-        # A model without declared fields is a free-form object in Argo (Plugin, FieldsV1, ...).
-        del out["properties"]
-        out.pop("additionalProperties", None)
+        out["additionalProperties"] = bool(node.get("x-kubernetes-preserve-unknown-fields"))
+    elif isinstance(node.get("additionalProperties"), dict):
+        out["additionalProperties"] = from_crd(node["additionalProperties"])
+    if isinstance(node.get("items"), dict):
+        out["items"] = from_crd(node["items"])
     return out
 
 
-def _relax(defs: dict[str, Any]) -> None:
-    param = defs["Parameter"]["properties"]
-    param["value"] = dict(ANY_SCALAR)
-    param["default"] = dict(ANY_SCALAR)
-    param["enum"] = {"type": "array", "items": dict(ANY_SCALAR)}
-    defs["ValueFrom"]["properties"]["default"] = dict(ANY_SCALAR)
-    defs["Quantity"] = {"type": ["string", "number"]}
-    defs["Item"] = {}
-    # `templateDefaults` may supply a template's image and a script's source: Argo does not require them.
-    for name, fields in (("Container", {"image"}), ("ScriptTemplate", {"image", "source"})):
-        required = [r for r in defs[name].get("required", []) if r not in fields]
-        if required:
-            defs[name]["required"] = required
+# ------------------------------------------------------------------------------------------- building
+
+
+def build(upstream: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The schema of each kind, and the provenance record, from one release directory."""
+    source = read_upstream(upstream)
+    definitions = source["definitions"]
+    roots = [ARGO + kind for kind in KINDS]
+    converter = Converter(definitions)
+    reachable = converter.reachable(roots)
+    converter.names = short_names(reachable)
+    defs = {converter.names[full]: converter.convert(definitions[full], full) for full in reachable}
+
+    walk = CrdWalk(defs)
+    for kind in KINDS:
+        walk.walk(source["crds"][kind], {"$ref": f"#/$defs/{kind}"}, kind, kind)
+    _apply_required(defs, walk)
+    for name in walk.int_or_string:
+        defs[name] = {"type": ["integer", "string"]}
+    for name in walk.plain_object - walk.preserve:
+        if not defs[name].get("properties") and defs[name].get("type") == "object":
+            defs[name]["additionalProperties"] = False
+    for name in walk.preserve:
+        if not defs[name].get("properties"):
+            defs[name] = {"type": "object"}
+    for def_name, field, replacement, _ in ARGO_LENIENCY:
+        if field is None:
+            defs[def_name] = json.loads(json.dumps(replacement))
+        else:
+            defs[def_name]["properties"][field] = json.loads(json.dumps(replacement))
+    for def_name, fields in NOT_REQUIRED.items():
+        kept = [r for r in defs[def_name].get("required", []) if r not in fields]
+        if kept:
+            defs[def_name]["required"] = kept
+        else:
+            defs[def_name].pop("required", None)
+
+    schemas = {}
+    for kind in KINDS:
+        root = json.loads(json.dumps(defs[kind]))
+        schemas[kind] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$comment": (
+                f"generated by schemas/generate.py from Argo Workflows {source['tag']} ({source['commit']}): "
+                "schema.json for structure, the full CRDs for required fields"
+            ),
+            **root,
+            "$defs": {name: defs[name] for name in sorted(_reachable_from(root, defs))},
+        }
+    provenance = {
+        "project": "Argo Workflows",
+        "repository": "https://github.com/argoproj/argo-workflows",
+        "version": source["tag"].removeprefix("v"),
+        "tag": source["tag"],
+        "commit": source["commit"],
+        "license": "Apache-2.0",
+        "copyright": "The Argo Authors",
+        "inputs": source["digests"],
+        "generator": "schemas/generate.py",
+        "added_from_crds": sorted(walk.added),
+        "argo_leniency": [f"{d}.{f}: {reason}" if f else f"{d}: {reason}" for d, f, _, reason in ARGO_LENIENCY]
+        + [
+            f"{d}.{f}: not required (templateDefaults may supply it)"
+            for d, fs in NOT_REQUIRED.items()
+            for f in sorted(fs)
+        ],
+    }
+    return schemas, provenance
+
+
+def _apply_required(defs: dict[str, Any], walk: CrdWalk) -> None:
+    """`required` from the CRDs: what every place requires on the definition, the rest at its place."""
+    for name, places in walk.required.items():
+        everywhere = frozenset.intersection(*(req for _, req in places))
+        if everywhere:
+            defs[name]["required"] = sorted(everywhere)
         else:
             defs[name].pop("required", None)
+        by_place: dict[str, frozenset[str]] = {}
+        for place, req in places:
+            by_place[place] = by_place[place] & req if place in by_place else req
+        for place, req in sorted(by_place.items()):
+            extra = req - everywhere
+            if not extra:
+                continue
+            owner, field = place.rsplit(".", 1)
+            if owner not in defs or "[" in field or "{" in field:
+                raise GenerateError(f"{place}: a place-specific requirement the generator cannot place")
+            defs[owner]["properties"][field]["required"] = sorted(extra)
 
 
-# Fields that Argo 4.1 added after the release hera 7.1.0 was generated from (Argo 4.0.5).
-# Written here from Argo's 4.1 field list (docs/fields.md), so that the v4 schemas cover 4.1.
-ARGO_4_1_OVERLAY = {
-    "PodResourceClaim": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["name"],
-        "properties": {
-            "name": {"type": "string"},
-            "resourceClaimName": {"type": "string"},
-            "resourceClaimTemplateName": {"type": "string"},
-        },
-    },
-    "ExecutorPlugin": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["metadata", "spec"],
-        "properties": {
-            "metadata": {"$ref": "#/$defs/ObjectMeta"},
-            "spec": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {"sidecar": {"type": "object"}},
-            },
-        },
-    },
-}
-
-
-def _overlay_4_1(defs: dict[str, Any]) -> None:
-    defs.update(ARGO_4_1_OVERLAY)
-    claims = {"type": "array", "items": {"$ref": "#/$defs/PodResourceClaim"}}
-    resources = {"$ref": "#/$defs/ResourceRequirements"}
-    for owner in ("WorkflowSpec", "Template"):
-        defs[owner]["properties"]["podResources"] = resources
-        defs[owner]["properties"]["resourceClaims"] = claims
-    defs["WorkflowSpec"]["properties"]["executorPlugins"] = {
-        "type": "array",
-        "items": {"$ref": "#/$defs/ExecutorPlugin"},
-    }
-    defs["Template"]["properties"]["pendingTimeout"] = {"type": "string"}
-    defs["Parameter"]["properties"]["description"] = {"type": "string"}
-
-
-def _reachable(root: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    todo = [root]
+def _reachable_from(root: dict[str, Any], defs: dict[str, Any]) -> set[str]:
+    seen: set[str] = set()
+    todo = _refs(root)
     while todo:
-        node = todo.pop()
-        text = json.dumps(node)
-        for ref in re.findall(r'"#/\$defs/([^"]+)"', text):
-            if ref not in seen:
-                seen[ref] = defs[ref]
-                todo.append(defs[ref])
-    return dict(sorted(seen.items()))
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_refs(defs[name]))
+    return seen
 
 
-def generate(label: str) -> None:
-    from hera.workflows import models
+def dump(value: Any, *, pretty: bool = False) -> str:
+    if pretty:
+        return json.dumps(value, indent=2, sort_keys=True) + "\n"
+    return json.dumps(value, sort_keys=True, separators=(",", ":")) + "\n"
 
-    hera_version = metadata.version("hera")
-    want_hera, argo_version = EXPECTED[label]
-    if hera_version != want_hera:
-        sys.exit(f"{label} is generated from hera=={want_hera}; this environment has {hera_version}")
-    out_dir = HERE / label
-    out_dir.mkdir(exist_ok=True)
-    for kind in KINDS:
-        raw = getattr(models, kind).model_json_schema(by_alias=True)
-        defs = {_short(k): _clean(v) for k, v in raw.pop("$defs").items()}
-        _relax(defs)
-        if label == "v4":
-            _overlay_4_1(defs)
-        root = _clean(raw)
-        root["properties"]["apiVersion"] = {"type": "string"}
-        root["properties"]["kind"] = {"const": kind}
-        root["required"] = sorted(set(root.get("required", [])) | {"apiVersion", "kind", "metadata", "spec"})
-        schema = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$comment": f"generated by schemas/generate.py from hera=={hera_version} (Argo Workflows v{argo_version})",
-            **root,
-            "$defs": _reachable(root, defs),
-        }
-        (out_dir / f"{kind.lower()}.json").write_text(json.dumps(schema, sort_keys=True, separators=(",", ":")) + "\n")
-    (out_dir / "SOURCE.json").write_text(
-        json.dumps(
-            {
-                "package": "hera",
-                "package_version": hera_version,
-                "package_license": "Apache-2.0",
-                "argo_workflows_version": argo_version,
-                "generator": "schemas/generate.py",
-                "overlay": (
-                    "Argo 4.1 fields added by hand (ARGO_4_1_OVERLAY in generate.py): podResources, "
-                    "resourceClaims, executorPlugins, template pendingTimeout, parameter description"
-                    if label == "v4"
-                    else None
-                ),
-            },
-            indent=2,
-        )
-        + "\n"
-    )
-    print(f"wrote {out_dir} (hera {hera_version}, Argo {argo_version})")
+
+def write(upstream: Path, out_dir: Path) -> None:
+    schemas, provenance = build(upstream)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for kind, schema in schemas.items():
+        (out_dir / f"{kind.lower()}.json").write_text(dump(schema), encoding="utf-8")
+    (out_dir / "SOURCE.json").write_text(dump(provenance, pretty=True), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("label", choices=sorted(RELEASES), help="which schema directory to build")
+    parser.add_argument("--upstream", type=Path, help="the Argo release directory (schema.json, crds/, ...)")
+    parser.add_argument("--out", type=Path, help="where to write (default schemas/<label>)")
+    args = parser.parse_args(argv)
+    upstream = args.upstream or HERE.parent.parent / "shared" / "upstream" / f"argo-workflows-v{RELEASES[args.label]}"
+    out_dir = args.out or HERE / args.label
+    try:
+        write(upstream, out_dir)
+    except GenerateError as exc:
+        print(f"generate.py: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out_dir} from {upstream}")
+    return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in EXPECTED:
-        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(EXPECTED)}}}")
-    generate(sys.argv[1])
+    sys.exit(main())

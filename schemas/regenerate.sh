@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Regenerate schemas/v4 and schemas/v3.7 from the hera releases that carry Argo's models.
-# Needs only Python and access to PyPI; the virtualenvs are temporary.
+# Regenerate schemas/v4 (Argo Workflows 4.1.2) and schemas/v3.7 (3.7.18) from Argo's own release files:
+# each release's published schema.json, full CRDs, LICENSE and PROVENANCE.
+#
+# Usage: schemas/regenerate.sh [UPSTREAM_ROOT [OUT_ROOT]]
+#   UPSTREAM_ROOT  holds argo-workflows-v4.1.2/ and argo-workflows-v3.7.18/ (default: ../shared/upstream
+#                  beside the repository)
+#   OUT_ROOT       receives v4/ and v3.7/ (default: schemas/)
+# Needs Python with ruamel.yaml (a wfctl dependency); set PYTHON to choose the interpreter.
+# The output depends only on the input files: regenerating from the same release gives identical files.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-for pair in "v4 7.1.0" "v3.7 6.0.0"; do
+upstream=${1:-$here/../../shared/upstream}
+out=${2:-$here}
+python=${PYTHON:-python3}
+for pair in "v4 4.1.2" "v3.7 3.7.18"; do
   set -- $pair
-  python3 -m venv "$tmp/$1"
-  "$tmp/$1/bin/pip" install -q "hera==$2"
-  "$tmp/$1/bin/python" "$here/generate.py" "$1"
+  "$python" "$here/generate.py" "$1" --upstream "$upstream/argo-workflows-v$2" --out "$out/$1"
 done

@@ -4,15 +4,18 @@ It serves the four Argo kinds (get, list with label/field selectors, create, ser
 field managers and 409 conflicts, merge patch, delete, dryRun=All), chunked watch streams with
 resourceVersions (410 Gone for a compacted version), pods and their logs, and bearer-token auth
 (`nobody` gets 403). Faults on demand: cut a watch stream after N events, answer 410 to the next
-watch, fail the next requests with 5xx, slow every response. Tests play Argo's controller by writing
-a Workflow's status through `set_status`.
+watch, fail the next requests with 5xx, slow every response, a watch that sends its headers and then
+nothing (`stall_watch`), and `Blackhole`: a listener that accepts connections and never answers.
+Tests play Argo's controller by writing a Workflow's status through `set_status`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -66,6 +69,8 @@ class State:
         self.delay = 0.0
         self.requests: list[tuple[str, str]] = []
         self.watch_timeout_cap: float | None = None
+        self.stall_watch = False  # watches answer 200 and then never send a byte
+        self.closing = threading.Event()
 
     def bump(self) -> str:
         self.rv += 1
@@ -74,6 +79,58 @@ class State:
     def record(self, kind: str, obj: dict[str, Any]) -> None:
         self.events.append((int(obj["metadata"]["resourceVersion"]), kind, copy.deepcopy(obj)))
         self.lock.notify_all()
+
+
+def kubeconfig_text(url: str, namespace: str = "argo", admin: str = "token: admin-token") -> str:
+    """A kubeconfig for `url`: context `test` (user admin, whose credentials are `admin`) and
+    `test-nobody` (every request is 403)."""
+    return f"""apiVersion: v1
+kind: Config
+clusters:
+  - name: test
+    cluster: {{server: "{url}"}}
+users:
+  - name: admin
+    user: {{{admin}}}
+  - name: nobody
+    user: {{token: nobody-token}}
+contexts:
+  - name: test
+    context: {{cluster: test, user: admin, namespace: {namespace}}}
+  - name: test-nobody
+    context: {{cluster: test, user: nobody, namespace: {namespace}}}
+current-context: test
+"""
+
+
+class Blackhole:
+    """A listener that accepts connections and never answers: an API server that hangs."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.accepted = 0
+        self.conns: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            self.conns.append(conn)
+
+    def url(self, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def stop(self) -> None:
+        for conn in [self.sock, *self.conns]:
+            with contextlib.suppress(OSError):
+                conn.close()
 
 
 class KubeServer:
@@ -95,30 +152,14 @@ class KubeServer:
         return self
 
     def stop(self) -> None:
+        self.state.closing.set()
         with self.state.lock:
             self.state.lock.notify_all()
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def kubeconfig(self, path: Any, namespace: str = "argo") -> str:
-        text = f"""apiVersion: v1
-kind: Config
-clusters:
-  - name: test
-    cluster: {{server: "{self.url}"}}
-users:
-  - name: admin
-    user: {{token: admin-token}}
-  - name: nobody
-    user: {{token: nobody}}
-contexts:
-  - name: test
-    context: {{cluster: test, user: admin, namespace: {namespace}}}
-  - name: test-nobody
-    context: {{cluster: test, user: nobody, namespace: {namespace}}}
-current-context: test
-"""
-        path.write_text(text)
+    def kubeconfig(self, path: Any, namespace: str = "argo", admin: str = "token: admin-token") -> str:
+        path.write_text(kubeconfig_text(self.url, namespace, admin))
         return str(path)
 
     # -------------------------------------------------------------- helpers for tests
@@ -203,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
         st.requests.append((self.command, self.path))
         if st.delay:
             time.sleep(st.delay)
-        if self.headers.get("Authorization") == "Bearer nobody":
+        if self.headers.get("Authorization") == "Bearer nobody-token":
             url = urlparse(self.path)
             self._send(
                 403,
@@ -297,6 +338,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
 
         try:
+            if st.stall_watch:  # headers sent; then silence, whatever timeoutSeconds said
+                st.closing.wait(timeout=600)
+                self.close_connection = True
+                return
             if st.gone_next_watch or (since and since < st.oldest_rv):
                 st.gone_next_watch = False
                 chunk({"type": "ERROR", "object": status(410, "Expired", f"too old resource version: {since}")})

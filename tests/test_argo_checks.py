@@ -386,3 +386,273 @@ def test_label_syntax():
     assert label_key_problem("app.kubernetes.io/name") is None
     assert label_key_problem("Bad_Prefix/x") is not None
     assert label_value_problem("ends-") is not None and label_value_problem("") is None
+
+
+# ---------------------------------------------------------------- issue 12: false alarms and misses
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("1", True),
+        ("500m", True),
+        ("1.5Gi", True),
+        (".5", True),
+        ("1.", True),
+        ("+1", True),
+        ("-1", True),
+        ("1e3", True),
+        ("1E-3", True),
+        ("1e+3", True),
+        ("2Ki", True),
+        ("100n", True),
+        ("3u", True),
+        ("1E", True),
+        ("4GB", False),
+        ("1 core", False),
+        ("1x", False),
+        ("abc", False),
+        ("", False),
+        ("1e", False),
+        ("1e1.5", False),
+        (" 1", False),
+        ("1Gi ", False),
+        ("1K", False),
+        (".", False),
+        ("Gi", False),
+        ("1.5.5", False),
+        ("1mi", False),
+    ],
+)
+def test_quantity_grammar(text, ok):
+    from wfctl.argo.quantity import quantity_problem
+
+    assert (quantity_problem(text) is None) == ok, quantity_problem(text)
+
+
+def test_quantity_hint_for_decimal_units():
+    from wfctl.argo.quantity import quantity_problem
+
+    assert "did you mean Gi or G" in (quantity_problem("4GB") or "")
+
+
+def test_nested_tags_and_blanking():
+    from wfctl.argo.expr import blank_tags, split_reference, tags
+
+    found = tags("{{steps.run-{{inputs.parameters.date}}.status}} != {{x}}")
+    assert [t.text for t in found] == ["steps.run-{{inputs.parameters.date}}.status", "x", "inputs.parameters.date"]
+    assert blank_tags("{{steps.run-{{inputs.parameters.date}}.status}} != Succeeded") == "x != Succeeded"
+    assert blank_tags("a {{ unclosed") == "a {{ unclosed"
+    assert split_reference("steps.run-{{inputs.parameters.d}}.outputs.result") == [
+        "steps",
+        "run-{{inputs.parameters.d}}",
+        "outputs",
+        "result",
+    ]
+
+
+NESTED = (
+    HEAD
+    + """\
+    - name: main
+      inputs: {parameters: [{name: date, value: "2024"}]}
+      steps:
+        - - name: run-{{inputs.parameters.date}}
+            template: echo
+        - - name: check
+            template: echo
+            when: "{{steps.@REF@.status}} != Succeeded"
+"""
+    + LEAF
+)
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("run-{{inputs.parameters.date}}", []),
+        ("run-{{inputs.parameters.day}}", ["WF115"]),  # the inner tag is still resolved
+        ("walk-{{inputs.parameters.date}}", []),  # a computed name cannot be known offline
+        ("nope", ["WF115"]),
+    ],
+)
+def test_nested_expressions_in_step_references(tmp_path, ref, expected):
+    found = lint(tmp_path, NESTED.replace("@REF@", ref))
+    assert sorted(r for r, _ in found) == expected, found
+
+
+EXIT = """\
+apiVersion: argoproj.io/v1alpha1
+kind: {kind}
+metadata: {{name: exits}}
+spec:
+  entrypoint: main
+{on_exit}  templates:
+    - name: main
+      steps:
+        - - name: a
+            template: echo
+            hooks:
+              running: {{expression: "true", template: hooked}}
+    - name: echo
+      container: {{image: "busybox:1.36", args: ["{var} @MAIN@"]}}
+    - name: bye
+      steps: [[{{name: n, template: notify}}]]
+    - name: notify
+      container: {{image: "busybox:1.36", args: ["{var}"]}}
+    - name: hooked
+      container: {{image: "busybox:1.36", args: ["{var}"]}}
+    - name: library
+      container: {{image: "busybox:1.36", args: ["{var}"]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "on_exit", "var", "expected"),
+    [
+        # with an exit handler: only the main path (main, echo) may not read workflow.failures
+        ("Workflow", "  onExit: bye\n", "{{workflow.failures}}", [("WF115", 15)]),
+        # a hook (exit or lifecycle) counts as an exit handler; other uncalled templates are not judged
+        ("Workflow", "", "{{workflow.failures}}", [("WF115", 14)]),
+        # no exit handler and no hook at all: nowhere in a Workflow
+        ("Workflow", "no-hooks", "{{workflow.failures}}", [("WF115", 12), ("WF115", 16), ("WF115", 18), ("WF115", 20)]),
+        # a WorkflowTemplate's uncalled templates may be exit handlers of other workflows
+        ("WorkflowTemplate", "no-hooks", "{{workflow.failures}}", [("WF115", 12)]),
+        # workflow.status resolves everywhere (Argo accepts it) but is a warning outside exit handlers
+        ("Workflow", "  onExit: bye\n", "{{workflow.status}}", [("WF131", 15)]),
+        ("Workflow", "  onExit: bye\n", "{{workflow.name}}", []),
+    ],
+)
+def test_exit_handler_variables(tmp_path, kind, on_exit, var, expected):
+    text = EXIT.format(kind=kind, on_exit="" if on_exit == "no-hooks" else on_exit, var=var).replace(" @MAIN@", "")
+    if on_exit == "no-hooks":
+        text = text.replace('            hooks:\n              running: {expression: "true", template: hooked}\n', "")
+    f = tmp_path / "wf.yaml"
+    f.write_text(text)
+    _, payload = run_json("validate", str(f))
+    got = sorted((x["rule"], x["line"]) for x in payload["findings"] if x["rule"] in ("WF115", "WF131"))
+    assert got == expected, payload["findings"]
+
+
+def test_exit_context_unit():
+    from wfctl.argo.reach import exit_context
+    from wfctl.loader.documents import classify
+    from wfctl.loader.yaml import parse
+
+    text = EXIT.format(kind="Workflow", on_exit="  onExit: bye\n", var="x").replace(" @MAIN@", "")
+    docs, _, _ = classify("wf.yaml", parse(text).documents[0])
+    ctx = exit_context(docs[0])
+    assert ctx is not None
+    assert ctx.main == {"main", "echo"} and ctx.exits == {"bye", "notify", "hooked"}
+    assert ctx.in_exit_handler("notify", "Workflow") is True
+    assert ctx.in_exit_handler("echo", "Workflow") is False
+    assert ctx.in_exit_handler("library", "Workflow") is None
+
+
+@pytest.mark.parametrize("kind", ["Workflow", "WorkflowTemplate"])
+def test_unset_labels_warn_in_every_kind(tmp_path, kind):
+    text = (
+        f"apiVersion: argoproj.io/v1alpha1\nkind: {kind}\nmetadata:\n  name: l\n  labels: {{team: a}}\nspec:\n"
+        "  entrypoint: main\n  templates:\n    - name: main\n      container:\n        image: busybox:1.36\n"
+        "        args: ['{{workflow.labels.team}} {{workflow.labels.owner}}"
+        " {{workflow.labels.workflows.argoproj.io/creator}}']\n"
+    )
+    f = tmp_path / "wf.yaml"
+    f.write_text(text)
+    code, payload = run_json("validate", str(f))
+    assert code == 0
+    assert [(x["rule"], x["severity"]) for x in payload["findings"]] == [("WF130", "warning")]
+    assert "'owner'" in payload["findings"][0]["message"]
+
+
+@pytest.mark.parametrize("kind", ["WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"])
+def test_generate_name_on_every_kind(tmp_path, kind):
+    spec = "  entrypoint: main\n  templates:\n    - name: main\n      container: {image: 'busybox:1.36'}\n"
+    if kind == "CronWorkflow":
+        spec = "  schedules: ['0 3 * * *']\n  workflowSpec:\n" + "\n".join("  " + line for line in spec.splitlines())
+        spec += "\n"
+    meta = "  generateName: gen-\n"
+    f = tmp_path / "wf.yaml"
+    f.write_text(f"apiVersion: argoproj.io/v1alpha1\nkind: {kind}\nmetadata:\n{meta}spec:\n{spec}")
+    code, payload = run_json("validate", str(f))
+    assert code == 0 and payload["findings"] == []
+    # with both, name wins: its syntax is still checked
+    f.write_text(f"apiVersion: argoproj.io/v1alpha1\nkind: {kind}\nmetadata:\n{meta}  name: Bad_Name\nspec:\n{spec}")
+    code, payload = run_json("validate", str(f))
+    assert code == 1 and [x["rule"] for x in payload["findings"]] == ["WF104"]
+    # neither: an error
+    f.write_text(f"apiVersion: argoproj.io/v1alpha1\nkind: {kind}\nmetadata: {{labels: {{a: b}}}}\nspec:\n{spec}")
+    _, payload = run_json("validate", str(f))
+    assert [x["rule"] for x in payload["findings"]] == ["WF104"]
+
+
+MISSES = HEAD + (
+    "    - name: main\n"
+    "      steps: [[{name: a, template: wait, arguments: {artifacts: [{name: a, raw: {data: x}}]}}]]\n"
+    "    - name: wait\n"
+    "      inputs: {artifacts: [{name: a@PATH@}]}\n"
+    "      suspend: {}\n"
+    "    - name: work\n"
+    "      outputs: {artifacts: [{name: out@OUT@}]}\n"
+    "      container:\n"
+    "        image: busybox:1.36\n"
+    "        resources: {requests: {memory: @MEM@}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "out", "mem", "expected"),
+    [
+        ("", ", path: /tmp/out", "1Gi", []),
+        (", path: /tmp/a", ", path: /tmp/out", "1Gi", [("WF119", "path is only valid")]),
+        ("", "", "1Gi", [("WF119", "did not specify a path")]),
+        ("", ", path: /tmp/out", "4GB", [("WF129", "not a Kubernetes quantity")]),
+        ("", ", path: /tmp/out", "'1 core'", [("WF129", "contains spaces")]),
+    ],
+)
+def test_argo_misses(tmp_path, path, out, mem, expected):
+    text = MISSES.replace("@PATH@", path).replace("@OUT@", out).replace("@MEM@", mem)
+    found = lint(tmp_path, text)
+    assert len(found) == len(expected), found
+    for (rule, message), (want_rule, want_text) in zip(found, expected, strict=True):
+        assert rule == want_rule and want_text in message
+
+
+@pytest.mark.parametrize(
+    ("selector", "problem"),
+    [
+        ("{matchExpressions: [{key: a, operator: In, values: [x]}]}", None),
+        ("{matchExpressions: [{key: a, operator: Exists}]}", None),
+        ("{matchExpressions: [{key: a, operator: Equals, values: [x]}]}", "not one of In, NotIn"),
+        ("{matchExpressions: [{key: a, operator: notin, values: [x]}]}", "did you mean 'NotIn'"),
+        ("{matchExpressions: [{key: a, operator: NotIn}]}", "needs at least one value"),
+        ("{matchExpressions: [{key: a, operator: Exists, values: [x]}]}", "takes no values"),
+        ("{matchLabels: {'bad key!': x}}", "key 'bad key!'"),
+    ],
+)
+def test_pod_gc_label_selector(tmp_path, selector, problem):
+    text = HEAD.replace("  entrypoint: main\n", f"  entrypoint: main\n  podGC:\n    labelSelector: {selector}\n") + LEAF
+    text = text.replace("- name: echo", "- name: main")
+    found = [m for r, m in lint(tmp_path, text) if r == "WF122"]
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and problem in found[0], found
+
+
+@pytest.mark.parametrize(
+    ("where", "rule"),
+    [
+        ("spec:\n  arguments: {parameters: [{name: '', value: x}]}\n", "WF106"),
+        ("inputs: {parameters: [{name: '', value: x}]}", "WF118"),
+        ("outputs: {parameters: [{name: '', valueFrom: {path: /tmp/x}}]}", "WF118"),
+        ("outputs: {artifacts: [{name: '', path: /tmp/x}]}", "WF119"),
+    ],
+)
+def test_empty_names(tmp_path, where, rule):
+    if where.startswith("spec:"):
+        text = HEAD.replace("spec:\n", where) + LEAF.replace("- name: echo", "- name: main")
+    else:
+        text = HEAD + "    - name: main\n      " + where + "\n      container: {image: 'busybox:1.36'}\n"
+    found = lint(tmp_path, text)
+    assert [r for r, _ in found] == [rule] and "name is empty" in found[0][1], found

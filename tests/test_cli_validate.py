@@ -127,10 +127,11 @@ def test_kind_list_is_unpacked(tmp_path):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "WF013"),
         (b"kind: Workflow\nname: caf\xe9\n", "WF012"),
-        (b"just a string\n", "WF016"),
-        (b"- a\n- b\n", "WF016"),
-        (b"a: [1\n", "WF010"),
-        (b"a:\n\tb: 1\n", "WF010"),
+        # (a file that fails to parse is an error when it looks like an Argo manifest, else skipped)
+        (b"apiVersion argoproj.io/v1alpha1\n", "WF016"),
+        (b"- kind: Workflow\n- b\n", "WF016"),
+        (b"kind: Workflow\na: [1\n", "WF010"),
+        (b"kind: Workflow\na:\n\tb: 1\n", "WF010"),
         (b"a: 1\na: 2\n", None),  # a duplicate key in a non-Argo document: skipped, not reported
     ],
 )
@@ -230,3 +231,52 @@ def test_validate_does_not_import_heavy_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_config_applies_to_validate_and_apply_alike(tmp_path, monkeypatch):
+    """One place turns .wfctl.yaml into settings: `ignore: [WF104]` holds for validate and for apply."""
+    (tmp_path / ".git").mkdir()
+    manifest = tmp_path / "bad-name.yaml"
+    manifest.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: Bad_Name\nspec:\n"
+        "  entrypoint: main\n  templates:\n    - name: main\n      container: {image: busybox:1.36}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WFCTL_CONFIG", raising=False)
+    before_v = run("validate", "--no-cache", str(manifest))
+    before_a = run("apply", "-f", str(manifest), "--dry-run=client")
+    assert before_v.exit_code == 1 and "WF104" in before_v.stdout
+    assert before_a.exit_code == 2 and "WF104" in before_a.stderr
+    (tmp_path / ".wfctl.yaml").write_text("ignore: [WF104]\n")
+    after_v = run("validate", "--no-cache", str(manifest))
+    after_a = run("apply", "-f", str(manifest), "--dry-run=client")
+    assert after_v.exit_code == 0, after_v.stdout
+    # validation no longer refuses (the Kubernetes client's own name check may still say no)
+    assert "WF104" not in after_a.stderr and "validation failed" not in after_a.stderr, after_a.stderr
+    # a finding only wfctl knows about: ignored in the config, apply goes through
+    manifest.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: needs-arg\nspec:\n"
+        "  entrypoint: main\n  templates:\n    - name: main\n      inputs: {parameters: [{name: msg}]}\n"
+        "      container: {image: busybox:1.36}\n"
+    )
+    assert run("apply", "-f", str(manifest), "--dry-run=client").exit_code == 2
+    (tmp_path / ".wfctl.yaml").write_text("ignore: [WF104, WF120]\n")
+    applied = run("apply", "-f", str(manifest), "--dry-run=client")
+    assert applied.exit_code == 0, applied.stderr
+    assert "needs-arg" in applied.stdout + applied.stderr
+
+
+def test_settings_from_flags_win_over_the_config(tmp_path):
+    from wfctl.engine import settings_from
+    from wfctl.errors import ConfigError
+
+    config = tmp_path / "c.yaml"
+    config.write_text("argo-version: '3.7'\nignore: [WF104]\nstrict-refs: true\nmax-file-size: 1k\n")
+    settings, cfg = settings_from(config=str(config), argo_version="4", ignore=["WF105"])
+    assert cfg.path == config
+    assert settings.argo_version == "4" and settings.ignore == {"WF104", "WF105"}
+    assert settings.strict_refs and settings.max_bytes == 1024
+    assert settings_from(config=str(config))[0].argo_version == "3.7"
+    assert settings_from(config=str(config), isolated=True)[0].ignore == set()
+    with pytest.raises(ConfigError, match="unknown rule"):
+        settings_from(isolated=True, select=["WF999x"])

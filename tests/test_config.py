@@ -173,3 +173,46 @@ def test_config_argo_version(project):
     assert payload["findings"] == []
     _, payload = run_json("lint", "cron.yaml")
     assert "WF209" in codes(payload)  # deprecated in 3.7
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("rules: {WF201: {alow: [x]}}\n", "unknown option 'alow' for WF201: did you mean 'allow'?", 1),
+        ("rules:\n  WF201:\n    allow: alpine\n", "option 'allow' of WF201 must be a list of strings, not string", 3),
+        ("rules:\n  unbounded-fanout: {max-items: many}\n", "option 'max-items' of WF205 must be an integer", 2),
+        ("rules:\n  WF205: {max-items: -1}\n", "must be an integer >= 0", 2),
+        ("rules:\n  WF305: {allow: [1, 2]}\n", "must be a list of strings", 2),
+        ("rules:\n  WF203: {allow: [x]}\n", "unknown option 'allow' for WF203 (options: level)", 2),
+        ("rules:\n  WF201: {allow: [x], levle: info}\n", "did you mean 'level'?", 2),
+    ],
+)
+def test_rule_options_are_validated(project, text, message, line):
+    (project / ".wfctl.yaml").write_text(text)
+    result = run("lint", "wf.yaml")
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr and f".wfctl.yaml:{line}:" in result.stderr, result.stderr
+
+
+def test_rule_options_in_pyproject_are_validated(project):
+    (project / "pyproject.toml").write_text('[tool.wfctl.rules.WF201]\nallow = "alpine"\n')
+    result = run("lint", "wf.yaml")
+    assert result.exit_code == 2 and "must be a list of strings" in result.stderr
+
+
+def test_rule_option_problems_unit():
+    problems = config_mod.rule_option_problems(
+        {"WF201": {"level": "error", "allow": ["a/"]}, "WF2": {"max-items": 3, "allow": []}, "nope": {"x": 1}}
+    )
+    assert problems == []  # a prefix takes the options of any of its rules; unknown rules are reported elsewhere
+    problems = config_mod.rule_option_problems({"WF201": {"alow": []}, "WF208": {"max-bytes": True}})
+    assert [p[0] for p in problems] == [("rules", "WF201", "alow"), ("rules", "WF208", "max-bytes")]
+    assert "not boolean True" in problems[1][1]
+
+
+def test_every_declared_option_has_a_type():
+    for cls in rules.load_all().values():
+        for key, schema in cls.options.items():
+            assert schema.get("type") in ("array", "string", "integer", "number", "boolean"), (cls.code, key)
+            if schema["type"] == "array":
+                assert schema.get("items", {}).get("type"), (cls.code, key)

@@ -1,14 +1,21 @@
-"""`wfctl dedupe`: merges, fixed points, near-duplicates, layout kept, safety, cross-file extraction."""
+"""`wfctl dedupe`: merges, fixed points, near-duplicates, layout kept, safety, cross-file extraction,
+safe rewrites (special files, links, owners, concurrent edits, all-or-nothing, signals, encodings)."""
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 
 import pytest
 
-from tests.conftest import FIXTURES, run
+from tests.conftest import FIXTURES, ROOT, run
 from wfctl.dedupe.find import merge_plan
 from wfctl.dedupe.plan import dedupe_text
 from wfctl.loader.yaml import parse
@@ -225,3 +232,229 @@ def test_crlf_line_endings_are_kept(tmp_path):
     assert run("dedupe", "--write", str(f)).exit_code == 0
     data = f.read_bytes()
     assert b"name: two" not in data and b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+
+
+# --- safe rewrites (wfctl.writer through the CLI) ---------------------------------------------------------
+
+DUPES = HEAD + ONE + ONE.replace("name: one", "name: two")
+
+
+def run_wfctl(*args, input=None, timeout=120):
+    """wfctl in a subprocess (for stdin, FIFOs and signals), bounded so a hang fails instead of blocking."""
+    return subprocess.run(
+        [sys.executable, "-m", "wfctl", *map(str, args)],
+        cwd=ROOT,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def leftovers(*dirs):
+    return [p for d in dirs for p in d.iterdir() if p.name.endswith(".wfctl-tmp")]
+
+
+def test_write_refuses_a_fifo(tmp_path):
+    fifo = tmp_path / "wf.yaml"
+    os.mkfifo(fifo)
+    result = run_wfctl("dedupe", "--write", fifo)  # the old code blocked here reading the FIFO
+    assert result.returncode == 2
+    assert f"{fifo}: a FIFO" in result.stderr  # refused by the loader or by the writer, never opened
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and "internal error" not in result.stderr
+
+
+def test_write_refuses_dev_stdin_and_reads_dash(tmp_path):
+    result = run_wfctl("dedupe", "--write", "/dev/stdin", input=DUPES)
+    assert result.returncode == 2 and "/dev/stdin: " in result.stderr and "regular file" in result.stderr
+    assert os.path.islink("/dev/stdin") or not os.path.isfile("/dev/stdin")
+    result = run("dedupe", "--write", "-", input=DUPES)
+    assert result.exit_code == 2 and "standard input cannot be rewritten" in result.stderr
+    result = run("dedupe", "-", input=DUPES)  # the preview works on stdin
+    assert result.exit_code == 0 and "-            template: two\n+            template: one" in result.stdout
+
+
+def test_write_keeps_symlink_mode_owner_and_setuid(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    real = write(tmp_path, DUPES, "real.yaml")
+    os.chown(real, 1234, 2345)
+    os.chmod(real, 0o6750)
+    link = tmp_path / "wf.yaml"
+    link.symlink_to("real.yaml")
+    result = run("dedupe", "--write", str(link))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and os.readlink(link) == "real.yaml"
+    st = real.stat()
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (1234, 2345, 0o6750)
+    assert "name: two" not in real.read_text() and not leftovers(tmp_path)
+
+
+def test_write_refuses_a_read_only_file(tmp_path):
+    f = write(tmp_path, DUPES)
+    os.chmod(f, 0o444)
+    result = run("dedupe", "--write", str(f))
+    assert result.exit_code == 2 and f"{f}: read-only file (mode 0444)" in result.stderr
+    assert f.read_text() == DUPES and stat.S_IMODE(f.stat().st_mode) == 0o444
+    assert run("dedupe", "--check", str(f)).exit_code == 1  # reading it is fine
+    # a read-only file that does not change does not stop the others
+    os.chmod(f, 0o644)
+    other = write(tmp_path, HEAD + ONE + ONE.replace("name: one", "name: two").replace("hi", "bye"), "ro.yaml")
+    os.chmod(other, 0o444)
+    assert run("dedupe", "--write", str(tmp_path)).exit_code == 0 and "name: two" not in f.read_text()
+
+
+def test_write_keeps_an_edit_made_meanwhile(tmp_path, monkeypatch):
+    from wfctl import writer
+
+    f = write(tmp_path, DUPES)
+    edited = DUPES + "# added by a colleague\n"
+
+    def edit(stage, _path):
+        if stage == "prepared":
+            f.write_text(edited)
+
+    monkeypatch.setattr(writer, "_test_hook", edit)
+    result = run("dedupe", "--write", str(f))
+    assert result.exit_code == 2 and f"{f}: changed on disk since wfctl read it" in result.stderr
+    assert f.read_text() == edited and not leftovers(tmp_path)
+
+
+def _extract_setup(tmp_path):
+    shared = "    - name: hello\n      container:\n        image: busybox:1.36\n        command: [echo, hello]\n"
+    files = []
+    for n in ("a", "b"):
+        d = tmp_path / n
+        d.mkdir()
+        text = HEAD.replace("template: one", "template: hello").replace("template: two", "template: hello")
+        files.append(write(d, text.replace("d-", f"{n}-") + shared, f"{n}.yaml"))
+    return files
+
+
+def test_extract_is_all_or_nothing(tmp_path, monkeypatch):
+    a, b = _extract_setup(tmp_path)
+    before = [a.read_text(), b.read_text()]
+    out = tmp_path / "common.yaml"
+    real_open = os.open
+
+    def refuse_in_b(path, flags, *args, **kwargs):
+        if os.path.dirname(path) == str(b.parent) and flags & os.O_CREAT:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_in_b)
+    result = run("dedupe", "--write", "--extract-to", str(out), "--name", "common", str(a), str(b))
+    monkeypatch.undo()
+    assert (
+        result.exit_code == 2
+        and f"{b}: cannot create a file in" in result.stderr
+        and "permission denied" in result.stderr
+    )
+    assert [a.read_text(), b.read_text()] == before and not out.exists()
+    assert not leftovers(tmp_path, a.parent, b.parent)
+    # and with nothing in the way, all three files are written
+    result = run("dedupe", "--write", "--extract-to", str(out), "--name", "common", str(a), str(b))
+    assert result.exit_code == 0 and out.exists() and "templateRef" in a.read_text() and "templateRef" in b.read_text()
+
+
+def test_extract_to_a_missing_directory(tmp_path):
+    a, b = _extract_setup(tmp_path)
+    for args in (["--write"], []):
+        result = run("dedupe", *args, "--extract-to", str(tmp_path / "nodir" / "x.yaml"), "--name", "c", str(a), str(b))
+        assert (
+            result.exit_code == 2 and "nodir does not exist" in result.stderr and "internal error" not in result.stderr
+        )
+    assert "templateRef" not in a.read_text()
+
+
+def test_cr_only_line_endings(tmp_path):
+    f = tmp_path / "wf.yaml"
+    f.write_bytes(DUPES.replace("\n", "\r").encode())
+    result = run("dedupe", "--write", str(f))  # the old code: internal error: IndexError
+    assert result.exit_code == 0, result.stderr
+    data = f.read_bytes()
+    assert b"name: two" not in data and b"\n" not in data and b"template: one\r" in data
+    assert data.decode().replace("\r", "\n") == dedupe_text("wf.yaml", DUPES).after_text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_bom_encodings_are_read_and_kept(tmp_path, encoding):
+    f = tmp_path / "wf.yaml"
+    f.write_bytes(DUPES.encode(encoding) if encoding != "utf-16-be" else codecs.BOM_UTF16_BE + DUPES.encode(encoding))
+    bom = f.read_bytes()[:2]
+    code, payload, result = dedupe_json("--write", f)
+    assert code == 0, result.stderr
+    assert payload["files"][0]["bytes_before"] == len(DUPES.encode(encoding)) + (2 if encoding == "utf-16-be" else 0)
+    data = f.read_bytes()
+    assert data[:2] == bom
+    text = data.decode("utf-16" if encoding.startswith("utf-16") else encoding)
+    assert text == dedupe_text("wf.yaml", DUPES).after_text
+
+
+def test_undecodable_and_over_size_files_are_clean_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(codecs.BOM_UTF16_LE + b"a\x00\x00\xd8")  # a lone surrogate
+    good = write(tmp_path, DUPES)
+    result = run("dedupe", str(bad), str(good))
+    assert result.exit_code == 2 and f"{bad}: cannot read: file is not valid UTF-16-LE" in result.stderr
+    assert "good" not in result.stderr and "Workflow/d-: two -> one" in result.stdout  # the other file is reported
+    result = run("dedupe", "--max-file-size", "100", str(good))
+    assert result.exit_code == 2 and "over the 100-byte limit (--max-file-size)" in result.stderr
+    assert run("dedupe", "--max-file-size", "lots", str(good)).exit_code == 2
+
+
+SIGNAL_RUN = """
+import sys, time
+from pathlib import Path
+from wfctl import writer
+from wfctl.cli import main
+
+marker = Path(sys.argv[1])
+def block(stage, path):
+    if stage == "prepared":
+        marker.write_text("ready")
+        time.sleep(120)
+writer._test_hook = block
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signals_during_write_leave_no_temp_files(tmp_path, signum):
+    a, b = _extract_setup(tmp_path)
+    before = [a.read_text(), b.read_text()]
+    marker, out = tmp_path / "ready", tmp_path / "common.yaml"
+    args = ["dedupe", "--write", "--extract-to", out, "--name", "common", a, b]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SIGNAL_RUN, marker, *args], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        assert len(leftovers(tmp_path, a.parent, b.parent)) == 3
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    if signum == signal.SIGINT:
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    else:
+        assert proc.returncode == -signal.SIGTERM
+    assert not leftovers(tmp_path, a.parent, b.parent)
+    assert [a.read_text(), b.read_text()] == before and not out.exists()
+
+
+def test_immutable_file_stops_the_whole_write(tmp_path):
+    a = write(tmp_path, DUPES, "a.yaml")
+    b = write(tmp_path, DUPES, "b.yaml")
+    if subprocess.run(["chattr", "+i", str(b)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        result = run("dedupe", "--write", str(a), str(b))
+    finally:
+        subprocess.run(["chattr", "-i", str(b)], check=True)
+    assert result.exit_code == 2 and f"{b}: immutable file (chattr +i)" in result.stderr
+    assert a.read_text() == DUPES and b.read_text() == DUPES and not leftovers(tmp_path)

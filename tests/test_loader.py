@@ -1,15 +1,16 @@
-"""Unit tests of the loader: YAML 1.1 scalars, positions, duplicate keys, aliases, bad bytes."""
+"""The loader: YAML 1.1 scalars, positions, duplicate keys, aliases, bad bytes, hostile nesting (unit and CLI)."""
 
 from __future__ import annotations
 
 import codecs
+import json
 
 import pytest
 
 from wfctl.loader import discovery
 from wfctl.loader.documents import classify
 from wfctl.loader.locate import locate
-from wfctl.loader.yaml import decode, parse
+from wfctl.loader.yaml import MAX_ALIAS_EXPANSION, MAX_DEPTH, decode, parse
 
 
 def data(text: str):
@@ -25,7 +26,7 @@ def data(text: str):
         ("x: 0b101", 5),
         ("x: 0x1f", 31),
         ("x: 1_000", 1000),
-        ("x: 190:20:30", 685230),
+        ("x: 190:20:30", "190:20:30"),  # go-yaml v2 has no base-60 numbers
         ("x: yes", True),
         ("x: Off", False),
         ("x: ~", None),
@@ -39,8 +40,9 @@ def test_yaml_1_1_scalars(text, expected):
     assert data(text)["mode" if text.startswith("mode") else "x"] == expected
 
 
-def test_keys_stay_as_written():
-    assert data("on: 1\ny: 2\n") == {"on": 1, "y": 2}
+def test_keys_read_as_kubernetes_reads_them():
+    # go-yaml resolves keys like values; sigs.k8s.io/yaml then writes them as JSON strings
+    assert data("on: 1\nn: 2\n0755: 3\nname: 4\n") == {"true": 1, "false": 2, "493": 3, "name": 4}
 
 
 def test_merge_keys_and_aliases():
@@ -140,3 +142,155 @@ def test_discovery_walks_directories(tmp_path):
     names = sorted(s.path.name for s in sources)
     assert names == ["a.yaml", "d.yml", "e.json"]
     assert errors and "no such file" in errors[0]
+
+
+# --- hostile input: nesting, aliases (unit level, then every command through the CLI) ---
+
+HEAD = (
+    "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: deep\nspec:\n  entrypoint: main\n"
+    "  templates:\n  - name: main\n    container:\n      image: alpine:3.20\n"
+)
+
+
+def flow_nest(levels: int) -> str:
+    return HEAD + "  x: " + "[" * levels + "]" * levels + "\n"
+
+
+def block_nest(levels: int) -> str:
+    return (
+        HEAD
+        + "  x:\n"
+        + "".join("    " + "  " * i + f"k{i}:\n" for i in range(levels))
+        + "    "
+        + "  " * levels
+        + "v: 1\n"
+    )
+
+
+def alias_bomb(width: int = 80, fan: int = 10, levels: int = 4) -> str:
+    """A small file whose aliases add about width * fan**levels nodes (900,000 by default: under the old
+    1,000,000 limit, which let `wfctl diff F F` spend 89 s on such a file)."""
+    lines = [HEAD.rstrip("\n"), "  x0: &x0 [" + ",".join(["lol"] * width) + "]"]
+    for i in range(1, levels + 1):
+        lines.append(f"  x{i}: &x{i} [" + ",".join([f"*x{i - 1}"] * fan) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [500, 900, 100_000])
+def test_deep_flow_nesting_is_a_finding(levels):
+    problem = parse(flow_nest(levels)).problem
+    assert problem is not None and problem.rule == "WF010"
+    assert f"nesting deeper than {MAX_DEPTH} levels" in problem.message
+    assert problem.line == 11
+
+
+@pytest.mark.parametrize("levels", [500, 900])
+def test_deep_block_nesting_is_a_finding(levels):
+    problem = parse(block_nest(levels)).problem
+    assert problem is not None and problem.rule == "WF010" and "nesting deeper" in problem.message
+    # the root is level 1, spec 2, the mapping of `k0` (line 12) 3: level MAX_DEPTH + 1 starts on this line
+    assert problem.line == 12 + (MAX_DEPTH + 1 - 3)
+
+
+def test_compact_sequences_100k_deep():
+    problem = parse("a:\n" + "- " * 100_000 + "x\n").problem
+    assert problem is not None and problem.rule == "WF010" and problem.line == 2
+
+
+def test_nesting_at_the_limit_is_read():
+    doc = parse("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n").documents[0]
+    assert not doc.problems
+    depth, node = 0, doc.data
+    while isinstance(node, (list, dict)):
+        node = node["a"] if isinstance(node, dict) else (node[0] if node else None)
+        depth += 1
+    assert depth == MAX_DEPTH
+
+
+def test_nesting_through_aliases_counts():
+    inner = "[" * 150 + "]" * 150
+    text = f"a: &a {inner}\nb: " + "[" * 60 + "*a" + "]" * 60 + "\n"
+    doc = parse(text).documents[0]
+    assert [(p.rule, p.line) for p in doc.problems] == [("WF010", 1)]  # at the anchored node
+    assert "through aliases" in doc.problems[0].message
+
+
+def test_a_deep_document_keeps_the_ones_before_it():
+    result = parse("a: 1\n---\n" + "b: " + "[" * 300 + "]" * 300 + "\n")
+    assert result.documents[0].data == {"a": 1}
+    assert result.problem is not None and result.problem.line == 3
+
+
+def test_alias_limit_is_per_document():
+    # 60,000 alias-added nodes per document: under the limit, even with two such documents in a file
+    half = alias_bomb(width=60, fan=10, levels=3)
+    result = parse(half + "---\n" + half)
+    assert result.problem is None
+    assert [d.problems for d in result.documents] == [[], []]
+    assert len(result.documents[1].data["spec"]["x3"]) == 10
+
+
+def test_alias_bomb_900k_refused_quickly():
+    import time
+
+    start = time.perf_counter()
+    doc = parse(alias_bomb()).documents[0]
+    assert time.perf_counter() - start < 5
+    assert [p.rule for p in doc.problems] == ["WF015"] and doc.data is None
+    assert f"{MAX_ALIAS_EXPANSION:,}" in doc.problems[0].message
+
+
+def _cli_cases(path: str, other: str) -> list[tuple[str, ...]]:
+    return [
+        ("validate", path, other),
+        ("lint", path, other),
+        ("diff", path, path),
+        ("dedupe", path),
+        ("apply", "--dry-run=client", "-f", path),
+    ]
+
+
+@pytest.mark.parametrize("levels", [500, 900, 100_000])
+def test_every_command_reports_deep_nesting(tmp_path, levels):
+    from tests.conftest import run
+
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(flow_nest(levels))
+    other = tmp_path / "other.yaml"
+    other.write_text(HEAD.replace("image: alpine:3.20", "image: alpine:3.20\n      bogus: 1"))
+    for args in _cli_cases(str(deep), str(other)):
+        result = run(*args)  # exceptions propagate: a RecursionError fails the test
+        output = result.stdout + (result.stderr or "")
+        assert "nesting deeper than 200 levels" in output, (args, output)
+        assert "internal error" not in output and result.exit_code in (1, 2), (args, result.exit_code)
+        if args[0] in ("validate", "lint"):  # the run goes on: the other file's finding is there
+            assert "WF001" in output and "other.yaml" in output
+
+
+def test_every_command_stops_an_alias_bomb(tmp_path):
+    import time
+
+    from tests.conftest import run
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(alias_bomb())
+    assert bomb.stat().st_size < 11_000
+    for args in _cli_cases(str(bomb), str(bomb)):
+        start = time.perf_counter()
+        result = run(*args)
+        elapsed = time.perf_counter() - start
+        output = result.stdout + (result.stderr or "")
+        assert "aliases expand to more than" in output, (args, output)
+        assert result.exit_code in (1, 2) and elapsed < 5, (args, result.exit_code, elapsed)
+
+
+def test_cr_only_file_findings_have_the_right_line(tmp_path):
+    from tests.conftest import run
+
+    path = tmp_path / "mac.yaml"
+    path.write_bytes(
+        HEAD.replace("image: alpine:3.20", "image: alpine:3.20\n      bogus: 1").replace("\n", "\r").encode()
+    )
+    result = run("validate", str(path), "-o", "json")
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("WF001", 11, 7)]

@@ -114,12 +114,35 @@ def test_without_hera_installed_says_how(monkeypatch):
     assert result.exit_code == 2 and "pip install 'wfctl[hera]'" in result.stderr
 
 
+def _render_with_user_store(monkeypatch, *args: str):
+    """`wfctl render --metaflow` with a user's own Metaflow configuration: an S3 store (a local stand-in)."""
+    from wfctl.python.metaflow import null_s3
+
+    with null_s3() as endpoint:
+        for key, value in {
+            "METAFLOW_DEFAULT_DATASTORE": "s3",
+            "METAFLOW_DATASTORE_SYSROOT_S3": "s3://team-bucket/flows",
+            "USER": "team",
+            "METAFLOW_S3_ENDPOINT_URL": endpoint,
+            "METAFLOW_S3_RETRY_COUNT": "0",
+            "AWS_ACCESS_KEY_ID": "team",
+            "AWS_SECRET_ACCESS_KEY": "team",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }.items():
+            monkeypatch.setenv(key, value)
+        result = run("render", "--metaflow", str(PY / "hello_metaflow.py"), *args)
+    assert result.exit_code == 0, result.stderr
+    assert "s3://team-bucket/flows" in result.stdout and endpoint in result.stdout  # the user's own store
+    return result
+
+
 @needs_metaflow
-def test_metaflow_hello_world(tmp_path):
+def test_metaflow_hello_world(tmp_path, monkeypatch):
     code, payload = run_json("validate", "--metaflow", str(PY / "hello_metaflow.py"))
     assert code == 0, payload
     assert payload["summary"]["documents"] == 1
-    out = run("render", "--metaflow", str(PY / "hello_metaflow.py"), "-o", "json").stdout
+    out = _render_with_user_store(monkeypatch, "-o", "json").stdout
     template = json.loads(out)
     assert template["kind"] == "WorkflowTemplate"
     names = {t["name"] for t in template["spec"]["templates"]}
@@ -144,3 +167,54 @@ def test_metaflow_failure_is_exit_2(tmp_path):
     flow.write_text("raise SystemExit('no flow here')\n")
     result = run("validate", "--metaflow", str(flow), "--metaflow-timeout", "60")
     assert result.exit_code == 2 and "Metaflow failed" in result.stderr
+
+
+@needs_hera
+def test_hera_without_the_private_hook_still_validates(monkeypatch):
+    """A Hera version without the private hook: findings stay in the rendered document."""
+    import wfctl.python.hera as hera_input
+
+    monkeypatch.setattr(hera_input, "HOOK", "__hook_of_a_future_hera__")
+    code, payload = run_json("validate", "--hera", str(PY / "dag_cycle_hera.py"))
+    assert code == 1
+    (finding,) = payload["findings"]
+    assert finding["rule"] == "WF112" and "a -> b -> c -> a" in finding["message"]
+    assert finding["file"].endswith("dag_cycle_hera.py::w") and finding["line"] > 1
+
+
+@needs_metaflow
+def test_metaflow_render_without_a_configured_store_says_how(tmp_path, monkeypatch):
+    for key in ("METAFLOW_DEFAULT_DATASTORE", "METAFLOW_PROFILE", "METAFLOW_DATASTORE_SYSROOT_S3"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("METAFLOW_HOME", str(tmp_path / "mf"))
+    result = run("render", "--metaflow", str(PY / "hello_metaflow.py"))
+    assert result.exit_code == 2
+    assert "no datastore configured" in result.stderr and "metaflow configure aws" in result.stderr
+    assert result.stdout == ""
+    # a config file of the user's own is found
+    (tmp_path / "mf").mkdir()
+    (tmp_path / "mf" / "config.json").write_text('{"METAFLOW_DEFAULT_DATASTORE": "s3"}')
+    from wfctl.python.metaflow import user_datastore
+
+    assert user_datastore() == "s3"
+
+
+@needs_metaflow
+def test_metaflow_throwaway_store_never_appears_in_output(tmp_path):
+    from wfctl.python import metaflow as mf
+
+    flow = tmp_path / "flow.py"
+    flow.write_text((PY / "hello_metaflow.py").read_text())
+    outputs = [
+        run("lint", "--metaflow", str(flow), "-o", "json").stdout,
+        run("lint", "--metaflow", str(flow), "-o", "sarif").stdout,
+        run("validate", "--metaflow", str(flow), "-v").stdout,
+    ]
+    for out in outputs:
+        assert out, "no output"
+        assert mf.THROWAWAY_BUCKET not in out and "127.0.0.1" not in out
+    data = mf.compile_flow(str(flow))
+    text = json.dumps(data)
+    assert mf.THROWAWAY_BUCKET not in text and "127.0.0.1" not in text
+    assert f"s3://{mf.PLACEHOLDER_BUCKET}/metaflow" in text

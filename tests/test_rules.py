@@ -114,3 +114,108 @@ def test_ignoring_a_schema_rule_drops_its_findings():
     _, payload = run_json("validate", "--ignore", "unknown-field", path)
     rules = {f["rule"] for f in payload["findings"]}
     assert "WF001" not in rules and "WF002" in rules
+
+
+# ---------------------------------------------------------------- the README's rule table
+
+
+def _readme_rule_rows() -> list[tuple[str, ...]]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = []
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| WF") and len(cells) == 5:
+            rows.append(tuple(cells))
+    return rows
+
+
+def test_readme_rule_table_matches_wfctl_rules():
+    """The README's table is `wfctl rules -o json`: same codes in the same order, names, default
+    severities, stages and one-line summaries."""
+    import json
+
+    result = run("rules", "-o", "json")
+    listed = [(r["id"], r["name"], r["severity"], r["stage"], r["summary"]) for r in json.loads(result.stdout)]
+    assert _readme_rule_rows() == listed
+
+
+def test_readme_mentions_only_existing_rules_and_every_option():
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    mentioned = set(re.findall(r"\bWF\d{3}\b", readme))
+    assert mentioned - set(REGISTRY) == set()
+    for code, cls in REGISTRY.items():
+        for key in cls.options:
+            assert re.search(rf"- {code} `{re.escape(key)}`", readme), (code, key)
+
+
+# ---------------------------------------------------------------- WF305: the value counts too
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fires"),
+    [
+        ("TOKENIZERS_PARALLELISM", "false", False),
+        ("MAX_TOKENS", "4096", False),
+        ("SECRET_NAME", "s3-creds", False),
+        ("GOOGLE_APPLICATION_CREDENTIALS", "/secret/key.json", False),
+        ("PASSWORD_FILE", "/var/run/secrets/db/password", False),
+        ("TOKEN_URL", "https://auth.example.com/token", False),
+        ("API_TOKEN", "$(FROM_SECRET)", False),
+        ("DB_PASSWORD", "{{inputs.parameters.pw}}", False),
+        ("AUTH_TOKEN", "__PROD_TOKEN__", False),
+        ("DB_PASSWORD", "true", False),
+        ("DB_PASSWORD", "hunter2xyz", True),
+        ("dbPassword", "hunter2xyz", True),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIK7MDENG", True),
+        ("GITHUB_TOKEN", "ghp_0123456789abcdef", True),
+        ("DATABASE_URL", "postgres://app:s3cr3t@db:5432/app", True),
+        ("DATABASE_URL", "postgres://db:5432/app", False),
+        ("GREETING", "hello world", False),
+    ],
+)
+def test_plaintext_secret_judges_name_and_value(tmp_path, name, value, fires):
+    text = (FIXTURES / "rules" / "WF305" / "pass.yaml").read_text()
+    text = text.replace(
+        'name: TOKENIZERS_PARALLELISM\n            value: "false"', f"name: {name}\n            value: '{value}'"
+    )
+    f = tmp_path / "wf.yaml"
+    f.write_text(text)
+    code, payload = run_json("lint", "--isolated", "--select", "WF305", str(f))
+    found = [x for x in payload["findings"] if x["rule"] == "WF305"]
+    # CI_JOB_TOKEN in the fixture is only allowed through its config: isolated, it fires too
+    assert [x for x in found if "CI_JOB_TOKEN" not in x["message"]] == ([found[0]] if fires else []), found
+    assert all(x["severity"] == "warning" for x in found) and code == 0
+
+
+def test_plaintext_secret_allow_option(tmp_path):
+    f = tmp_path / "wf.yaml"
+    f.write_text((FIXTURES / "rules" / "WF305" / "fail.yaml").read_text())
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("rules: {WF305: {allow: [DB_PASSWORD, 'git*']}}\n")
+    _, payload = run_json("lint", "--config", str(cfg), "--select", "WF305", str(f))
+    assert [x["message"].split("'")[1] for x in payload["findings"]] == ["DATABASE_URL"]
+
+
+def test_plaintext_secret_unit():
+    from wfctl.rules.plaintext_secret import looks_like_secret, secret_name, url_credentials
+
+    assert secret_name("DB_PASSWORD") and secret_name("apiKey") and secret_name("PRIVATE_KEY")
+    assert not secret_name("TOKENIZERS_PARALLELISM") and not secret_name("SECRET_NAME")
+    assert not secret_name("PASSWORD_FILE") and not secret_name("AWS_ACCESS_KEY_ID")
+    assert url_credentials("https://u:p@h/x") and not url_credentials("https://u@h/x")
+    assert not looks_like_secret("1.5") and not looks_like_secret("off") and looks_like_secret("s3cr3t-value")
+
+
+# ---------------------------------------------------------------- WF018 follows selection
+
+
+def test_unknown_suppression_follows_selection(tmp_path):
+    f = tmp_path / "wf.yaml"
+    f.write_text("# wfctl: disable-file=WF2O1\n" + (FIXTURES / "rules" / "WF201" / "fail.yaml").read_text())
+    rules_of = lambda *args: {x["rule"] for x in run_json("lint", "--isolated", *args, str(f))[1]["findings"]}  # noqa: E731
+    assert "WF018" in rules_of()
+    assert rules_of("--select", "WF2") == {"WF201"}
+    assert "WF018" not in rules_of("--ignore", "WF018")
+    assert rules_of("--select", "WF018") == {"WF018"}

@@ -17,6 +17,7 @@ from typing import Any
 from wfctl.errors import ConfigError
 
 NAMES = (".wfctl.yaml", ".wfctl.yml")
+_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\.wfctl\s*[\].]", re.MULTILINE)  # [tool.wfctl] or [tool.wfctl.rules.X]
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -85,7 +86,7 @@ def _find(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
         pyproject = current / "pyproject.toml"
-        if pyproject.is_file() and "[tool.wfctl]" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        if pyproject.is_file() and _TOOL_TABLE.search(pyproject.read_text(encoding="utf-8", errors="replace")):
             return pyproject
         if (current / ".git").exists() or current == home or current.parent == current:
             return None
@@ -157,6 +158,83 @@ def load(explicit: str | None = None, *, isolated: bool = False) -> Config:
     return Config(path, data)
 
 
+_TYPE_NAMES = {
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+}
+
+
+def _describe(schema: dict[str, Any]) -> str:
+    """`{"type": "array", "items": {"type": "string"}}` → "a list of strings"."""
+    kind = schema.get("type")
+    if kind == "array" and isinstance(schema.get("items"), dict) and schema["items"].get("type"):
+        item = _TYPE_NAMES.get(schema["items"]["type"], schema["items"]["type"]).split(" ", 1)[-1]
+        return f"a list of {item}s"
+    text = _TYPE_NAMES.get(str(kind), str(kind))
+    if "minimum" in schema:
+        text += f" >= {schema['minimum']}"
+    return text
+
+
+def _yaml_type(value: Any) -> str:
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "list")):
+        if isinstance(value, kind):
+            return name
+    return "mapping" if isinstance(value, dict) else "null" if value is None else type(value).__name__
+
+
+def rule_option_problems(rules: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """Problems with `rules: {ID: {option: value}}`: options the rule does not declare (with "did you
+    mean") and values of the wrong type. `level` is every rule's option."""
+    import jsonschema  # noqa: PLC0415
+
+    from wfctl.rules import load_all, resolve  # noqa: PLC0415
+    from wfctl.schema.errors import suggest  # noqa: PLC0415
+
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    registry = load_all()
+    for ident, options in (rules or {}).items() if isinstance(rules, dict) else ():
+        try:
+            codes = resolve(str(ident))
+        except KeyError:
+            continue  # reported as an unknown rule
+        if not isinstance(options, dict):
+            continue  # reported by the schema
+        declared: dict[str, dict[str, Any]] = {}
+        for code in codes:
+            for key, schema in registry[code].options.items():
+                declared.setdefault(key, schema)
+        what = codes[0] if len(codes) == 1 else str(ident)
+        for key, value in options.items():
+            if key == "level":
+                continue
+            if key not in declared:
+                hint = suggest(str(key), [*declared, "level"])
+                known = ", ".join(["level", *sorted(declared)])
+                problems.append(
+                    (
+                        ("rules", ident, key),
+                        f"unknown option {key!r} for {what}"
+                        + (f": did you mean {hint!r}?" if hint else "")
+                        + f" (options: {known})",
+                    )
+                )
+                continue
+            schema = {k: v for k, v in declared[key].items() if k != "default"}
+            if not jsonschema.Draft202012Validator(schema).is_valid(value):
+                problems.append(
+                    (
+                        ("rules", ident, key),
+                        f"option {key!r} of {what} must be {_describe(schema)}, not {_yaml_type(value)} {value!r}",
+                    )
+                )
+    return problems
+
+
 def _validate(path: Path, data: dict[str, Any], node: Any) -> None:
     import jsonschema  # noqa: PLC0415 - only when a config file exists
 
@@ -190,6 +268,7 @@ def _validate(path: Path, data: dict[str, Any], node: Any) -> None:
                 resolve(str(ident))
             except KeyError:
                 problems.append(((key, ident), f"unknown rule {ident!r}"))
+    problems.extend(rule_option_problems(data.get("rules")))
     for pattern, idents in (data.get("per-file-ignores") or {}).items():
         for ident in idents if isinstance(idents, list) else []:
             try:

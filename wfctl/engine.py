@@ -1,26 +1,33 @@
-"""The pipeline: sources → YAML documents → Argo documents → findings, one FileResult per file.
+"""The pipeline: settings → sources → YAML documents → Argo documents → findings, one FileResult per file.
 
-Every file is read and parsed first (so that `templateRef`s can resolve against templates in any of
-them), then each file is checked and handed to the reporter as soon as it is done. Positions are
-looked up only for findings that survive selection and suppression.
+`settings_from` turns the configuration file and a command's flags into Settings (every command uses
+it). `run` first scans every file cheaply for the templates that `templateRef`s may resolve against
+(wfctl.scan), then checks one file at a time, in process or in worker processes, replaying cached
+results where nothing they depend on changed, and yields results in input order as they are done.
+Parsed files are dropped as soon as they are checked. Positions are looked up only for findings that
+survive selection and suppression.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfctl import config as config_mod
 from wfctl import rules as rule_registry
 from wfctl import suppress
 from wfctl.argo.index import TemplateIndex
+from wfctl.errors import ConfigError
 from wfctl.loader import discovery
-from wfctl.loader.documents import Document, Skipped, classify
+from wfctl.loader.documents import Document, Skipped, classify, not_argo_manifest
 from wfctl.loader.locate import locate
 from wfctl.loader.yaml import Problem, decode, parse
 from wfctl.model import FileResult, Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
+from wfctl.scan import LazyIndex, quick_templates
 from wfctl.schema.errors import validate as schema_validate
 
 
@@ -62,8 +69,7 @@ def load(source: discovery.Source, settings: Settings) -> LoadedFile:
         loaded.problems.append(
             Problem(
                 "WF014",
-                f"file is {read.too_large:,} bytes, over the {settings.max_bytes:,}-byte limit"
-                " (--max-file-size); not read",
+                f"file is {read.size_text}, over the {settings.max_bytes:,}-byte limit (--max-file-size); not read",
             )
         )
         return loaded
@@ -83,6 +89,8 @@ def load(source: discovery.Source, settings: Settings) -> LoadedFile:
         loaded.problems.extend(problems)
     if yaml_file.problem is not None:
         loaded.problems.append(yaml_file.problem)
+    if (not_argo := not_argo_manifest(text, loaded.problems, loaded.documents)) is not None:
+        loaded.problems, loaded.skipped = [], [not_argo]
     if not yaml_file.documents and yaml_file.problem is None:
         loaded.skipped.append(Skipped(0, "empty file"))
     return loaded
@@ -100,7 +108,7 @@ class Checker:
             cls
             for code, cls in registry.items()
             if cls.stage in settings.stages
-            and (settings.select is None or code in settings.select or cls.stage == "input")
+            and (settings.select is None or code in settings.select or (cls.stage == "input" and code != "WF018"))
             and code not in settings.ignore
         ]
         self.input_codes = {cls.code for cls in selected if cls.stage == "input"}
@@ -120,7 +128,7 @@ class Checker:
         supp = suppress.parse(loaded.text, rule_registry.resolve) if loaded.text else suppress.Suppressions()
         findings: list[Finding] = []
         findings.extend(self._problem(p) for p in loaded.problems if p.rule in self.input_codes)
-        for line, ident in supp.unknown:
+        for line, ident in supp.unknown if "WF018" in self.input_codes else ():  # selectable, unlike other input rules
             findings.append(
                 self._problem(Problem("WF018", f"unknown rule {ident!r} in a wfctl suppression comment", line, 1))
             )
@@ -176,19 +184,161 @@ class Checker:
         return out
 
 
+def settings_from(
+    *,
+    stages: tuple[str, ...] = ("input", "argo"),
+    config: str | None = None,
+    isolated: bool = False,
+    argo_version: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    max_file_size: str | int | None = None,
+    strict_refs: bool = False,
+) -> tuple[Settings, config_mod.Config]:
+    """Settings for a run, from the configuration file (found as `wfctl.config` says, unless `isolated`)
+    and the command's own flags, which win. Every command that checks manifests starts here."""
+    cfg = config_mod.load(config, isolated=isolated)
+    settings = Settings(stages=stages)
+    settings.argo_version = str(argo_version or cfg.get("argo-version") or "4")
+    size = max_file_size or cfg.get("max-file-size")
+    if size is not None:
+        try:
+            settings.max_bytes = config_mod.parse_size(size)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    chosen = list(select) or list(cfg.get("select") or [])
+    if chosen:
+        settings.select = _codes(chosen, "--select")
+    settings.ignore = _codes(list(cfg.get("ignore") or []) + list(ignore), "--ignore")
+    for ident, level in (cfg.get("severity") or {}).items():
+        for code in _codes([ident], "severity"):
+            settings.severity[code] = Severity.parse(level)
+    for ident, options in (cfg.get("rules") or {}).items():
+        options = dict(options or {})
+        level = options.pop("level", None)
+        for code in _codes([ident], "rules"):
+            if level:
+                settings.severity[code] = Severity.parse(level)
+            settings.rule_options[code] = options
+    for pattern, idents in (cfg.get("per-file-ignores") or {}).items():
+        settings.per_file_ignores.append((pattern, _codes(list(idents), "per-file-ignores")))
+    settings.strict_refs = bool(strict_refs or cfg.get("strict-refs"))
+    return settings, cfg
+
+
+def _codes(idents: list[str], where: str) -> set[str]:
+    try:
+        return rule_registry.resolve_many(idents)
+    except KeyError as exc:
+        raise ConfigError(f"{where}: unknown rule {exc.args[0]!r} (see `wfctl rules`)") from None
+
+
+def documents_of(settings: Settings, source: discovery.Source) -> list[Document]:
+    """The Argo documents of one source (how the template index materialises a referenced file)."""
+    return load(source, settings).documents
+
+
+class FileJob:
+    """Checks one source by number: what the in-process loop and every worker process run.
+
+    Holds only what cross-file references need (the light template index), never parsed files."""
+
+    def __init__(self, settings: Settings, sources: list[discovery.Source], index: LazyIndex, cache: Any) -> None:
+        self.settings = settings
+        self.sources = sources
+        self.index = index
+        self.cache = cache
+        self._checker: Checker | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_checker"] = None  # rebuilt in the worker
+        return state
+
+    def __call__(self, number: int) -> tuple[str | None, FileResult | None]:
+        """(input error, result) for one source; writes the cache entry when there is a cache."""
+        if self._checker is None:
+            self._checker = Checker(self.settings, self.index)
+        source = self.sources[number]
+        loaded = load(source, self.settings)
+        if loaded.error:
+            return loaded.error, None
+        self.index.deps = []
+        try:
+            result = self._checker.check(loaded)
+        finally:
+            deps, self.index.deps = self.index.deps, None
+        digest = self.index.fingerprints[number]
+        if self.cache is not None and digest and source.path is not None:
+            self.cache.put(source.display, digest, deps, result)
+        return None, result
+
+
+def scan(sources: list[discovery.Source], settings: Settings) -> LazyIndex:
+    """Read every source once: its content hash, and the templates it defines (cheaply)."""
+    from wfctl.cache import content_hash  # noqa: PLC0415
+
+    fingerprints = [""] * len(sources)
+    index = LazyIndex(sources, fingerprints, functools.partial(documents_of, settings))
+    for number, source in enumerate(sources):
+        raw = discovery.read(source, settings.max_bytes).raw
+        if raw is None:
+            continue
+        fingerprints[number] = content_hash(raw)
+        found = quick_templates(raw)
+        if found is None:
+            probe = discovery.Source(source.display, content=raw)
+            index.add_documents(load(probe, settings).documents, number)
+        else:
+            for kind, name, namespace in found:
+                index.add_entry(kind, name, namespace, number)
+    return index
+
+
+POOL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
+
+
 def run(
     sources: Iterable[discovery.Source],
     settings: Settings,
     *,
     template_sources: Iterable[discovery.Source] = (),
+    jobs: int = 1,
+    cache: Any = None,
 ) -> Iterator[tuple[LoadedFile, FileResult | None]]:
-    """Check every source; yields (loaded file, result) in input order (result None if unreadable)."""
-    loaded = [load(s, settings) for s in sources]
-    index = TemplateIndex()
-    for lf in loaded:
-        index.add(lf.documents)
-    for s in template_sources:
-        index.add(load(s, settings).documents)
-    checker = Checker(settings, index)
-    for lf in loaded:
-        yield lf, (None if lf.error else checker.check(lf))
+    """Check every source; yields (file, result) in input order (result None if unreadable, with
+    `file.error` saying why). `jobs` > 1 checks in that many processes; `cache` (a `wfctl.cache.Cache`)
+    replays the results of files whose content and referenced templates are unchanged."""
+    checked = list(sources)
+    everything = checked + list(template_sources)
+    index = scan(everything, settings)
+    job = FileJob(settings, everything, index, cache)
+    replayed: dict[int, FileResult] = {}
+    pending: list[int] = []
+    for number, source in enumerate(checked):
+        digest = index.fingerprints[number]
+        if cache is not None and digest and source.path is not None:
+            hit = cache.get(source.display, digest)
+            if hit is not None and index.still_valid(hit[0]):
+                replayed[number] = hit[1]
+                cache.hits += 1
+                continue
+        pending.append(number)
+    if jobs > 1 and len(pending) >= POOL_MIN_FILES:
+        from wfctl.parallel import ordered_map  # noqa: PLC0415
+
+        outcomes: Iterator[tuple[str | None, FileResult | None]] = ordered_map(job, pending, jobs)
+    else:
+        outcomes = map(job, pending)
+    try:
+        for number, source in enumerate(checked):
+            result = replayed.pop(number, None)
+            if result is not None:
+                yield LoadedFile(source), result
+                continue
+            error, result = next(outcomes)
+            yield LoadedFile(source, error=error), result
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()

@@ -89,8 +89,6 @@ def parse_depends(text: str) -> list[DependsRef]:
 
 # ---------------------------------------------------------------- {{...}} tags
 
-TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-
 
 @dataclass(frozen=True)
 class Tag:
@@ -98,15 +96,74 @@ class Tag:
     expression: bool
 
 
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def _spans(value: str) -> list[tuple[int, int, int]]:
+    """(start, end, depth) of every `{{...}}`, outermost first; nested tags (`{{a-{{b}}}}`) included.
+
+    An unclosed `{{` is literal text, as in Argo's template engine."""
+    out: list[tuple[int, int, int]] = []
+    stack: list[int] = []
+    for m in _BRACES.finditer(value):
+        if m.group() == "{{":
+            stack.append(m.start())
+        elif stack:
+            start = stack.pop()
+            out.append((start, m.end(), len(stack)))
+    out.sort(key=lambda s: (s[2], s[0]))
+    return out
+
+
 def tags(value: str) -> list[Tag]:
+    """Every `{{...}}` tag of a string: the outer ones and, for `{{steps.run-{{inputs.parameters.x}}.status}}`,
+    the inner ones too (each is resolved on its own)."""
     out = []
-    for m in TAG.finditer(value):
-        inner = m.group(1)
+    for start, end, _ in _spans(value):
+        inner = value[start + 2 : end - 2]
         if inner.lstrip().startswith("="):
             out.append(Tag(inner.lstrip()[1:].strip(), True))
         else:
             out.append(Tag(inner.strip(), False))
     return out
+
+
+def blank_tags(value: str, replacement: str = "x") -> str:
+    """`value` with every outermost `{{...}}` tag (nested ones included) replaced by `replacement`."""
+    outer = [(s, e) for s, e, depth in _spans(value) if depth == 0]
+    pieces, last = [], 0
+    for start, end in sorted(outer):
+        pieces.append(value[last:start])
+        pieces.append(replacement)
+        last = end
+    pieces.append(value[last:])
+    return "".join(pieces)
+
+
+def split_reference(name: str) -> list[str]:
+    """`steps.run-{{inputs.parameters.d}}.status` → ['steps', 'run-{{inputs.parameters.d}}', 'status']:
+    dots inside nested tags do not split."""
+    parts, depth, current, i = [], 0, [], 0
+    while i < len(name):
+        pair = name[i : i + 2]
+        if pair == "{{":
+            depth += 1
+            current.append(pair)
+            i += 2
+            continue
+        if pair == "}}" and depth:
+            depth -= 1
+            current.append(pair)
+            i += 2
+            continue
+        if name[i] == "." and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(name[i])
+        i += 1
+    parts.append("".join(current))
+    return parts
 
 
 # ---------------------------------------------------------------- expr-lang syntax check

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from wfctl.argo.expr import split_reference
 from wfctl.argo.refs import resolve_call
 from wfctl.argo.spec import (
     RESULT_TYPES,
@@ -46,6 +47,9 @@ KNOWN_ROOTS = (
 )
 NODE_FIELDS = ("id", "ip", "status", "exitCode", "startedAt", "finishedAt", "hostNodeName", "name", "message")
 _CONTROLLER_KEYS = ("workflows.argoproj.io/",)
+# `{{workflow.labels.X}}` for a label the file does not set: labels can be added at submission
+# (`argo submit -l`), so WF115 leaves these to the WF130 warning.
+LABEL_PREFIX = "workflow.labels."
 
 
 @dataclass
@@ -71,7 +75,6 @@ def build_globals(doc: Document, index: TemplateIndex) -> Globals:
             "serviceAccountName",
             "uid",
             "status",
-            "failures",
             "duration",
             "scheduledTime",
             "priority",
@@ -116,8 +119,8 @@ def build_globals(doc: Document, index: TemplateIndex) -> Globals:
     for key in _CONTROLLER_KEYS:
         g.prefixes |= {f"workflow.labels.{key}".rstrip("/"), f"workflow.annotations.{key}".rstrip("/")}
     if templated:
-        # the Workflow that runs this template supplies parameters, labels and annotations
-        g.prefixes |= {"workflow.parameters", "workflow.labels", "workflow.annotations"}
+        # the Workflow that runs this template supplies parameters and annotations (labels: see LABEL_PREFIX)
+        g.prefixes |= {"workflow.parameters", "workflow.annotations"}
     for _, tpl in iter_templates(doc):
         for p in output_parameters(tpl):
             name = p.get("globalName")
@@ -154,11 +157,23 @@ class Scope:
     current: str = ""
     item: str | None = None  # None (no loop), "scalar", "any"
     item_keys: set[str] = field(default_factory=set)
+    exit_handler: bool | None = None  # True: runs in an exit handler or hook; False: certainly not; None: unknown
 
     def resolve(self, name: str) -> str | None:
         """None if `{{name}}` resolves here; otherwise the reason it does not."""
         root = name.split(".", 1)[0]
+        if "{{" in name:
+            # a nested tag (`{{steps.run-{{inputs.parameters.d}}.status}}`): only step and task names
+            # can still be matched offline; the inner tags are resolved on their own
+            return self._nodes(root, name) if root in ("steps", "tasks") else None
         if root == "workflow":
+            if name == "workflow.failures":
+                if self.exit_handler is False:
+                    return (
+                        "workflow.failures is only defined in an exit handler (spec.onExit, a lifecycle hook,"
+                        " and the templates they call)"
+                    )
+                return None
             if self.globals.resolves(name):
                 return None
             if name.startswith("workflow.parameters."):
@@ -208,7 +223,7 @@ class Scope:
         return f"{name!r} is not an inputs variable (inputs.parameters.NAME, inputs.artifacts.NAME)"
 
     def _nodes(self, root: str, name: str) -> str | None:
-        parts = name.split(".")
+        parts = split_reference(name)
         if len(parts) < 2 or name in ("steps.name", "tasks.name"):
             return None
         what = "step" if root == "steps" else "task"
@@ -217,6 +232,8 @@ class Scope:
         node_name = parts[1]
         node = self.visible.get(node_name)
         if node is None:
+            if "{{" in node_name and node_name not in self.all_nodes:
+                return None  # a name computed at run time
             if node_name in self.all_nodes:
                 if root == "steps":
                     return f"step {node_name!r} does not run before this step (only earlier step groups are visible)"
@@ -281,9 +298,11 @@ def loop_item(call: dict[str, Any]) -> tuple[str | None, set[str]]:
 def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any, ...], str, Scope]]:
     """Every string of the document's templates that may hold `{{...}}`, with the scope it is read in."""
     from wfctl.argo.dag import ancestors, dependency_graph  # noqa: PLC0415
+    from wfctl.argo.reach import exit_context  # noqa: PLC0415
     from wfctl.argo.spec import iter_steps, iter_tasks, strings  # noqa: PLC0415
 
     g = build_globals(doc, index)
+    exits = exit_context(doc)
     out: list[tuple[tuple[Any, ...], str, Scope]] = []
     prefix, spec = workflow_spec(doc)
     workflow_scope = Scope(g, {})
@@ -292,7 +311,8 @@ def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any,
             if "{{" in text:
                 out.append((path, text, workflow_scope))
     for tpl_path, tpl in iter_templates(doc):
-        base = Scope(g, tpl)
+        in_exit = exits.in_exit_handler(tpl.get("name"), doc.kind) if exits is not None else None
+        base = Scope(g, tpl, exit_handler=in_exit)
         kind = template_type(tpl)
         if kind in ("steps", "dag"):
             root = "steps" if kind == "steps" else "tasks"
@@ -310,7 +330,7 @@ def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any,
                 else:
                     visible = {n: infos[n] for n in ancestors(graph, name) if n in infos}
                 item, keys = loop_item(call)
-                scope = Scope(g, tpl, root, visible, infos, name, item, keys)
+                scope = Scope(g, tpl, root, visible, infos, name, item, keys, in_exit)
                 hook_scope = Scope(g, tpl, root, {**visible, name: infos[name]}, infos, name, item, keys)
                 for key, value in call.items():
                     if key in ("inline",):
@@ -318,7 +338,7 @@ def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any,
                     for spath, text in strings(value, (*path, key)):
                         if "{{" in text:
                             out.append((spath, text, hook_scope if key in ("hooks", "onExit") else scope))
-            whole = Scope(g, tpl, root, dict(infos), infos, "", None, set())
+            whole = Scope(g, tpl, root, dict(infos), infos, "", None, set(), in_exit)
             for key, value in tpl.items():
                 if key in ("steps", "dag"):
                     if kind == "dag":

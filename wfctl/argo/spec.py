@@ -152,3 +152,11 @@ def named(items: Any) -> Iterator[tuple[int, dict[str, Any], str, bool]]:
         if isinstance(name, str) and name:
             yield i, item, name, name in seen
             seen.add(name)
+
+
+def empty_names(items: Any) -> Iterator[int]:
+    """Indices of the items of a list whose `name` is the empty string (Argo: "[i].name is required";
+    a missing name is the schema's WF003)."""
+    for i, item in enumerate(as_list(items)):
+        if isinstance(item, dict) and item.get("name") == "":
+            yield i

@@ -11,10 +11,13 @@ from wfctl.errors import EXIT_INPUT, EXIT_INTERRUPTED
 
 
 def main(argv: list[str] | None = None) -> None:
-    from wfctl.cli.root import cli  # noqa: PLC0415
+    from wfctl import interrupt  # noqa: PLC0415
 
     debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("WFCTL_DEBUG"))
     try:
+        interrupt.raise_on_interrupt()  # the command may clean up on Ctrl-C
+        from wfctl.cli.root import cli  # noqa: PLC0415
+
         code = cli.main(args=argv, prog_name="wfctl", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
@@ -35,4 +38,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"wfctl: internal error: {exc!r} (run with --debug for a traceback)", err=True)
         code = EXIT_INPUT
+    interrupt.exit_on_interrupt()  # done: a late Ctrl-C must not turn into a traceback at exit
+    if code == EXIT_INTERRUPTED and interrupt.is_cli():
+        interrupt.exit_interrupted()
     sys.exit(code if isinstance(code, int) else 0)

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from typing import Any
 
 import click
 
-from wfctl.errors import EXIT_INPUT, EXIT_OK, InputError
+from wfctl.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
 
-from .kubeopts import kube_options
+from .kubeopts import duration_seconds, kube_options
 from .options import color_option
-
-_DURATION = re.compile(r"^\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$")
 
 
 def parse_duration(text: str | None) -> float | None:
-    if text is None:
-        return None
-    m = _DURATION.match(text)
-    if not m or not any(m.groups()):
-        raise click.BadParameter(f"{text!r} is not a duration (e.g. 90, 30s, 5m, 1h30m)", param_hint="--timeout")
-    h, mnt, s = m.groups()
-    return int(h or 0) * 3600 + int(mnt or 0) * 60 + float(s or 0)
+    return None if text is None else duration_seconds(text, "--timeout")
 
 
 def _connect(kube: dict[str, Any]) -> Any:
@@ -33,7 +24,7 @@ def _connect(kube: dict[str, Any]) -> Any:
 
     return Kube(
         Connection(
-            kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"), kube.get("request_timeout") or 30.0
+            kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"), kube.get("request_timeout", 30.0)
         )
     )
 
@@ -56,6 +47,8 @@ def _watch_all(kube_client: Any, names: list[tuple[str, str]], opts: dict[str, A
             logs=bool(opts.get("logs")),
             stop_on_timeout=bool(opts.get("stop_on_timeout")),
         ).run()
+        if code == EXIT_INTERRUPTED:  # Ctrl-C stops watching altogether, not just this workflow
+            return code
         worst = max(worst, code)
     return worst
 
@@ -70,6 +63,23 @@ def watch_options(f: Any) -> Any:
     ):
         f = decorator(f)
     return f
+
+
+def _nothing_applied(problems: list[str]) -> str:
+    shown = "\n  ".join(problems[:20]) + (f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else "")
+    return f"nothing was applied:\n  {shown}"
+
+
+def _selector(text: str | None, prune: bool) -> Any:
+    """`-l` parsed before anything else; for --prune, only selectors that require their labels."""
+    from wfctl.kube.selector import SelectorError, parse, prune_selector  # noqa: PLC0415
+
+    if text is None:
+        return None
+    try:
+        return prune_selector(text) if prune else parse(text)
+    except SelectorError as exc:
+        raise click.BadParameter(f"{text!r}: {exc}", param_hint="-l/--selector") from None
 
 
 @click.command()
@@ -128,10 +138,10 @@ def apply(
     Errored; 2: usage or validation error; 3: cluster/API error; 4: --timeout reached.
     """
     from wfctl.argo.index import TemplateIndex  # noqa: PLC0415
-    from wfctl.engine import Checker, Settings, load  # noqa: PLC0415
-    from wfctl.kube.apply import apply_documents  # noqa: PLC0415
+    from wfctl.engine import Checker, load, settings_from  # noqa: PLC0415
+    from wfctl.kube import plan as planning  # noqa: PLC0415
+    from wfctl.kube.apply import apply_planned, prune_candidates  # noqa: PLC0415
     from wfctl.kube.apply import prune as do_prune  # noqa: PLC0415
-    from wfctl.loader import discovery  # noqa: PLC0415
     from wfctl.reporters.text import TextReporter  # noqa: PLC0415
 
     if prune and not selector:
@@ -140,18 +150,19 @@ def apply(
         raise click.UsageError("--watch cannot be combined with --dry-run")
     if not paths and not hera:
         raise click.UsageError("give -f PATH or --hera MODULE")
-    sources, errors = discovery.discover(paths)
-    if errors:
-        raise InputError(errors[0])
+    parsed_selector = _selector(selector, prune)
+    sources, walk_problems = planning.walk_inputs(paths)
+    if walk_problems:
+        raise InputError(_nothing_applied(walk_problems))
     if hera:
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
         sources += [ps.source for ps in python_sources(hera)]
-    settings = Settings(argo_version=argo_version)
+    settings, _ = settings_from(argo_version=argo_version)  # .wfctl.yaml applies here as in validate
     loaded = [load(s, settings) for s in sources]
-    for lf in loaded:
-        if lf.error:
-            raise InputError(lf.error)
+    read_problems = planning.input_problems(loaded)  # even with --no-validate: never apply half a tree
+    if read_problems:
+        raise InputError(_nothing_applied(read_problems))
     docs = [d for lf in loaded for d in lf.documents]
     index = TemplateIndex()
     index.add(docs)
@@ -169,18 +180,22 @@ def apply(
     if not docs:
         click.echo("wfctl: nothing to apply (no Argo documents)", err=True)
         sys.exit(EXIT_OK)
-    kube = None if dry_run == "client" and not prune else _connect(opts)
-    outcomes = apply_documents(
-        kube,
-        docs,
-        namespace_flag=opts.get("namespace"),
-        dry_run=dry_run,
-        force_conflicts=force_conflicts,
-        replace=replace,
-    )
-    if prune and kube is not None:
-        namespaces = {o.namespace for o in outcomes if o.namespace} or {kube.namespace}
-        outcomes += do_prune(kube, outcomes, str(selector), namespaces, dry_run=dry_run)
+    kube = None if dry_run == "client" else _connect(opts)  # a client dry run sends no request at all
+    default_ns = (kube.namespace if kube is not None else opts.get("namespace")) or "default"
+    plan = planning.plan_documents(docs, opts.get("namespace"), default_ns)
+    candidates = []
+    if prune and kube is not None:  # listed before the first change; deleted after the apply succeeded
+        namespaces = {p.namespace for p in plan if p.namespace} or {kube.namespace}
+        candidates = prune_candidates(kube, plan, parsed_selector, namespaces)
+    elif prune:
+        click.echo(
+            "wfctl: note: --dry-run=client sends no request, so what --prune would delete is not"
+            " known; use --dry-run=server to see it",
+            err=True,
+        )
+    outcomes = apply_planned(kube, plan, dry_run=dry_run, force_conflicts=force_conflicts, replace=replace)
+    if candidates and kube is not None:
+        outcomes += do_prune(kube, candidates, dry_run=dry_run)
     suffix = {"none": "", "client": " (dry run)", "server": " (server dry run)"}[dry_run]
     stream = sys.stdout
     if output in ("json", "yaml"):

@@ -2,67 +2,54 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from typing import Any
 
 import click
 
-from wfctl import config as config_mod
-from wfctl import rules as rule_registry
-from wfctl.engine import Settings, run
-from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError
+from wfctl import progress as progress_mod
+from wfctl.engine import run, settings_from
+from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from wfctl.loader import discovery
 from wfctl.model import Severity, Summary
 from wfctl.reporters import get_reporter
 from wfctl.term import use_color
 
-from .options import argo_version_option, color_option, output_option, split_ids
+from .options import argo_version_option, color_option, no_default_excludes_option, output_option, split_ids
 
 
-def _codes(idents: list[str], where: str) -> set[str]:
-    try:
-        return rule_registry.resolve_many(idents)
-    except KeyError as exc:
-        raise ConfigError(f"{where}: unknown rule {exc.args[0]!r} (see `wfctl rules`)") from None
-
-
-def build_settings(cfg: config_mod.Config, opts: dict[str, Any], stages: tuple[str, ...]) -> Settings:
-    settings = Settings(stages=stages)
-    settings.argo_version = str(opts.get("argo_version") or cfg.get("argo-version") or "4")
-    size = opts.get("max_file_size") or cfg.get("max-file-size")
-    if size is not None:
+def _jobs(value: int | None) -> int:
+    if value is None or value <= 0:
         try:
-            settings.max_bytes = config_mod.parse_size(size)
-        except ValueError as exc:
-            raise ConfigError(str(exc)) from None
-    select = split_ids(opts.get("select") or ()) or list(cfg.get("select") or [])
-    if select:
-        settings.select = _codes(select, "--select")
-    settings.ignore = _codes(list(cfg.get("ignore") or []) + split_ids(opts.get("ignore") or ()), "--ignore")
-    for ident, level in (cfg.get("severity") or {}).items():
-        for code in _codes([ident], "severity"):
-            settings.severity[code] = Severity.parse(level)
-    for ident, options in (cfg.get("rules") or {}).items():
-        options = dict(options or {})
-        level = options.pop("level", None)
-        for code in _codes([ident], "rules"):
-            if level:
-                settings.severity[code] = Severity.parse(level)
-            settings.rule_options[code] = options
-    for pattern, idents in (cfg.get("per-file-ignores") or {}).items():
-        settings.per_file_ignores.append((pattern, _codes(list(idents), "per-file-ignores")))
-    settings.strict_refs = bool(opts.get("strict_refs") or cfg.get("strict-refs"))
-    return settings
+            return len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            return os.cpu_count() or 1
+    return value
 
 
 def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, Any]) -> int:
-    cfg = config_mod.load(opts.get("config"), isolated=bool(opts.get("isolated")))
-    settings = build_settings(cfg, opts, stages)
+    settings, cfg = settings_from(
+        stages=stages,
+        config=opts.get("config"),
+        isolated=bool(opts.get("isolated")),
+        argo_version=opts.get("argo_version"),
+        select=split_ids(opts.get("select") or ()),
+        ignore=split_ids(opts.get("ignore") or ()),
+        max_file_size=opts.get("max_file_size"),
+        strict_refs=bool(opts.get("strict_refs")),
+    )
     exclude = tuple(opts.get("exclude") or ()) + tuple(cfg.get("exclude") or ())
     hera, metaflow = tuple(opts.get("hera") or ()), tuple(opts.get("metaflow") or ())
     if not paths and not hera and not metaflow:
         raise click.UsageError("give PATHS, --hera MODULE or --metaflow FLOW.py")
-    sources, errors = discovery.discover(paths, exclude=exclude, stdin_name=opts.get("stdin_filename") or "<stdin>")
+    sources, errors = discovery.discover(
+        paths,
+        exclude=exclude,
+        stdin_name=opts.get("stdin_filename") or "<stdin>",
+        default_excludes=not opts.get("no_default_excludes"),
+    )
     placers = {}
     if hera or metaflow:
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
@@ -73,23 +60,45 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
     template_paths = list(opts.get("templates") or ()) + [str(cfg.base / p) for p in (cfg.get("templates") or [])]
     template_sources, template_errors = discovery.discover(tuple(template_paths))
     errors.extend(f"--templates {e}" for e in template_errors)
+    cache = None
+    if not opts.get("no_cache") and any(s.path is not None for s in sources):
+        from wfctl import cache as cache_mod  # noqa: PLC0415
+
+        cache = cache_mod.Cache(cache_mod.default_dir(opts.get("cache_dir"), cfg.path), cache_mod.run_key(settings))
     stream = sys.stdout
-    verbosity = -1 if opts.get("quiet") else int(opts.get("verbose") or 0)
+    quiet = bool(opts.get("quiet"))
+    verbosity = -1 if quiet else int(opts.get("verbose") or 0)
     reporter = get_reporter(
         opts["output"], stream, color=use_color(opts.get("color", "auto"), stream), verbosity=verbosity
     )
+    shown = progress_mod.wanted(sys.stderr, quiet=quiet, output=opts["output"])
+    progress = progress_mod.Progress(len(sources), enabled=shown)
     summary = Summary()
-    for loaded, result in run(sources, settings, template_sources=template_sources):
-        if result is None:
-            errors.append(loaded.error or f"{loaded.source.display}: unreadable")
-            continue
-        place = placers.get(loaded.source.display)
-        if place is not None:
-            for finding in result.findings:
-                place(finding)
-            result.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
-        summary.add(result)
-        reporter.write(result)
+    # Objects made by imports live as long as the process; each file's parse makes many short-lived
+    # ones: collect less often than Python's default (measured: ~8% faster, a few MB more).
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        results = run(sources, settings, template_sources=template_sources, jobs=_jobs(opts.get("jobs")), cache=cache)
+        for loaded, result in results:
+            progress.advance()
+            if result is None:
+                errors.append(loaded.error or f"{loaded.source.display}: unreadable")
+                continue
+            place = placers.get(loaded.source.display)
+            if place is not None:
+                for finding in result.findings:
+                    place(finding)
+                result.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
+            summary.add(result)
+            if result.findings or verbosity > 0:
+                progress.clear()
+            reporter.write(result)
+    finally:
+        progress.finish()
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
     reporter.flush(summary)
     stream.flush()
     for message in errors:
@@ -131,6 +140,7 @@ def common_options(f: Any) -> Any:
         click.option(
             "--exclude", multiple=True, metavar="GLOB", help="Skip files or directories matching GLOB (repeatable)."
         ),
+        no_default_excludes_option,
         click.option(
             "--templates",
             multiple=True,
@@ -159,6 +169,21 @@ def common_options(f: Any) -> Any:
         click.option("--stdin-filename", metavar="NAME", help="Name to report for `-` (stdin)."),
         click.option("--config", metavar="PATH", help="Configuration file (default: .wfctl.yaml found by walking up)."),
         click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=0),
+            default=None,
+            metavar="N",
+            help="Check files in N processes [default: all cores; 1: in this process].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache."),
+        click.option(
+            "--cache-dir",
+            metavar="DIR",
+            envvar="WFCTL_CACHE_DIR",
+            help="Where the results cache lives [default: .wfctl_cache in the project root; env WFCTL_CACHE_DIR].",
+        ),
         click.option("-v", "--verbose", count=True, help="Also list skipped documents and objects."),
         click.option("-q", "--quiet", is_flag=True, help="No summary line."),
         color_option,

@@ -32,6 +32,14 @@ from .options import color_option
     metavar="PATH-GLOB",
     help="Mask changes whose path matches, e.g. 'metadata.labels.*' (repeatable).",
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files and directories matching GLOB (path or name; repeatable), e.g. 'charts/*'.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List the files skipped because they hold no Argo workflow.")
 @color_option
 @kube_options
 def diff(
@@ -42,6 +50,8 @@ def diff(
     hera: bool,
     output: str,
     ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    verbose: bool,
     color: str,
     **kube: Any,
 ) -> None:
@@ -52,8 +62,9 @@ def diff(
       wfctl diff --git REV [PATH...]  PATHS at REV vs the working tree (or --to REV2)
       wfctl diff --live PATH...       the files vs the cluster
 
-    Formatting, comments, key order and the order of named lists (templates, tasks, parameters, env...)
-    never count; step groups keep their order. Exit 0: equivalent, 1: different, 2: error.
+    Formatting, comments, key order and the order of named lists (templates, tasks, parameters...)
+    never count; step groups and env keep their order. Files under a directory that are not Argo
+    manifests are skipped. Exit 0: equivalent, 1: different, 2: error.
     """
     from wfctl.diff import render, sources  # noqa: PLC0415
     from wfctl.diff.compare import compare  # noqa: PLC0415
@@ -64,9 +75,9 @@ def diff(
     if to_rev and not git_rev:
         raise click.UsageError("--to needs --git")
 
-    def load(items: tuple[str, ...], side: str) -> list:
+    def load(items: tuple[str, ...], side: str, pair: bool = False) -> sources.Side:
         if not hera:
-            return sources.load_paths(items, side)
+            return sources.load_paths(items, side, exclude=exclude, pair=pair)
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
         return sources.load_sources([ps.source for ps in python_sources(items)], side)
@@ -74,33 +85,39 @@ def diff(
     if git_rev and hera:
         raise click.UsageError("--hera cannot be combined with --git")
     if git_rev:
-        old = sources.load_git(git_rev, paths or (".",), "old")
-        new = sources.load_git(to_rev, paths or (".",), "new") if to_rev else load(paths or (".",), "new")
+        old = sources.load_git(git_rev, paths or (".",), "old", exclude=exclude)
+        if to_rev:
+            new = sources.load_git(to_rev, paths or (".",), "new", exclude=exclude)
+        else:
+            new = load(paths or (".",), "new")
     elif live:
         if not paths:
             raise click.UsageError("--live needs the files to compare")
         new = load(paths, "files")
-        runs = [r for r in new if r.generated]
+        runs = [r for r in new.resources if r.generated]
         if runs:
             click.echo(f"wfctl: note: {len(runs)} Workflow(s) with generateName are new runs, not compared", err=True)
-            new = [r for r in new if not r.generated]
+            new.resources = [r for r in new.resources if not r.generated]
         from wfctl.kube.live import live_resources  # noqa: PLC0415
 
-        old = live_resources(new, kube)
+        old = sources.Side(resources=live_resources(new.resources, kube))
+        for r in old.resources:
+            r.file = "(cluster)"
     else:
         if len(paths) != 2:
             raise click.UsageError("give OLD and NEW (two files or two directories), or use --git / --live")
         kinds = {p: os.path.isdir(p) for p in paths}
         if len(set(kinds.values())) != 1:
             raise InputError("OLD and NEW must both be files or both be directories")
-        old = load((paths[0],), "old")
-        new = load((paths[1],), "new")
-    result = compare(old, new, ignore)
+        old = load((paths[0],), "old", pair=True)
+        new = load((paths[1],), "new", pair=True)
+    result = compare(old.resources, new.resources, ignore)
+    result.skipped = old.merge_skipped(new)
     stream = sys.stdout
     if output == "json":
         render.as_json(result, stream)
     elif output == "markdown":
         render.markdown(result, stream)
     else:
-        render.text(result, stream, use_color(color, stream))
+        render.text(result, stream, use_color(color, stream), verbose)
     sys.exit(EXIT_FINDINGS if result.changes else EXIT_OK)

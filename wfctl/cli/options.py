@@ -1,4 +1,4 @@
-"""Option decorators shared by commands (output format, colour, Argo version, selection)."""
+"""Option decorators shared by commands (output format, colour, Argo version, selection, directory walks)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,15 @@ def argo_version_option(f: F) -> F:
         type=click.Choice(["4", "4.0", "4.1", "3.7"]),
         default=None,
         help="Argo Workflows version whose schema to use [default: 4].",
+    )(f)
+
+
+def no_default_excludes_option(f: F) -> F:
+    return click.option(
+        "--no-default-excludes",
+        is_flag=True,
+        help="Walk everything: also hidden directories, .git, .venv, venv, node_modules, .tox and __pycache__,"
+        " and ignore .gitignore files (paths named on the command line are always checked).",
     )(f)
 
 

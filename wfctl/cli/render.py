@@ -15,13 +15,18 @@ import click
 @click.option("--metaflow-timeout", type=float, default=300, show_default=True, metavar="SECONDS")
 @click.option("-o", "--output", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: float, output: str) -> None:
-    """Print the Argo manifests that Hera or Metaflow code produces, for review or for `apply -f -`."""
+    """Print the Argo manifests that Hera or Metaflow code produces, for review or for `apply -f -`.
+
+    Metaflow compiles with your own Metaflow configuration (METAFLOW_* variables or ~/.metaflowconfig):
+    the manifest names your datastore, and the flow's code package is uploaded there.
+    """
     from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
     if not hera and not metaflow:
         raise click.UsageError("give --hera MODULE or --metaflow FLOW.py")
     docs: list[Any] = [
-        json.loads(json.dumps(_data(ps.source.content))) for ps in python_sources(hera, metaflow, metaflow_timeout)
+        json.loads(json.dumps(_data(ps.source.content)))
+        for ps in python_sources(hera, metaflow, metaflow_timeout, metaflow_user_store=True)
     ]
     if output == "json":
         json.dump(

@@ -23,6 +23,7 @@ COMMANDS = {
     "apply": ("wfctl.cli.apply", "apply"),
     "submit": ("wfctl.cli.apply", "submit"),
     "watch": ("wfctl.cli.apply", "watch"),
+    "clean": ("wfctl.cli.root", "clean"),
 }
 
 
@@ -52,3 +53,35 @@ def cli(**_: Any) -> None:
     Exit codes: 0 clean, 1 findings / differences / workflow failed, 2 usage or input error,
     3 cluster/API error, 4 timeout (apply/watch), 130 interrupted.
     """
+
+
+@click.command()
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    envvar="WFCTL_CACHE_DIR",
+    help="The cache to remove [default: .wfctl_cache in the project root; env WFCTL_CACHE_DIR].",
+)
+@click.option("--config", metavar="PATH", help="Configuration file whose directory is the project root.")
+def clean(cache_dir: str | None, config: str | None) -> None:
+    """Remove the results cache of `validate` and `lint`.
+
+    Exit 0: removed (or there was none); 2: the directory does not look like a wfctl cache.
+    """
+    import sys  # noqa: PLC0415
+
+    from wfctl import cache as cache_mod  # noqa: PLC0415
+    from wfctl import config as config_mod  # noqa: PLC0415
+    from wfctl.errors import ConfigError  # noqa: PLC0415
+
+    try:
+        config_path = config_mod.load(config).path
+    except ConfigError:
+        config_path = None  # a broken configuration must not keep the cache from being removed
+    directory = cache_mod.default_dir(cache_dir, config_path)
+    try:
+        removed = cache_mod.clean(directory)
+    except (ValueError, OSError) as exc:
+        click.echo(f"wfctl: error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"wfctl: removed {directory}" if removed else f"wfctl: no cache at {directory}", err=True)

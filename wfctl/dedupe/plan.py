@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +17,7 @@ from wfctl.dedupe.rewrite import Edit, RewriteError, delete_item, line_starts, r
 from wfctl.dedupe.verify import equivalent
 from wfctl.loader.documents import Document, classify
 from wfctl.loader.locate import find
-from wfctl.loader.yaml import parse
+from wfctl.loader.yaml import YamlFile, parse
 
 PRIVATE_KINDS = ("Workflow", "CronWorkflow")
 LIBRARY_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
@@ -32,6 +34,7 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     extracted: list[str] = field(default_factory=list)
+    encoder: Callable[[str], bytes] = field(default=str.encode, repr=False)  # text -> the file's bytes
     _sizes: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
@@ -42,7 +45,7 @@ class FileReport:
         if text in self._sizes:
             return self._sizes[text]
         docs: list[dict[str, Any]] = []
-        for ydoc in parse(text).documents:
+        for ydoc in parsed(text).documents:
             d, _, _ = classify(self.file, ydoc)
             docs.extend(x.data for x in d)
         size = sum(len(json.dumps(d, separators=(",", ":"), default=str)) for d in docs)
@@ -58,13 +61,19 @@ class FileReport:
             "templates_after": self.templates_after if self.error is None else self.templates_before,
             "merged": self.merged,
             "extracted": self.extracted,
-            "bytes_before": len(self.before_text.encode()),
-            "bytes_after": len(after.encode()),
+            "bytes_before": len(self.encoder(self.before_text)),
+            "bytes_after": len(self.encoder(after)),
             "json_bytes_before": self.json_bytes(self.before_text),
             "json_bytes_after": self.json_bytes(after),
             "notes": self.notes,
             "error": self.error,
         }
+
+
+@functools.lru_cache(maxsize=4)
+def parsed(text: str) -> YamlFile:
+    """A file's YAML, parsed once for the rewrite, its proof and its report (read-only: shared)."""
+    return parse(text)
 
 
 def self_ref(doc: Document) -> tuple[str, bool] | None:
@@ -74,11 +83,11 @@ def self_ref(doc: Document) -> tuple[str, bool] | None:
 
 
 def documents(file: str, text: str) -> list[Document]:
-    parsed = parse(text)
-    if parsed.problem is not None:
-        raise RewriteError(f"line {parsed.problem.line}: {parsed.problem.message}")
+    result = parsed(text)
+    if result.problem is not None:
+        raise RewriteError(f"line {result.problem.line}: {result.problem.message}")
     docs: list[Document] = []
-    for ydoc in parsed.documents:
+    for ydoc in result.documents:
         if ydoc.problems:
             p = ydoc.problems[0]
             raise RewriteError(f"line {p.line}: {p.message}")

@@ -1,17 +1,16 @@
 """Text edits computed from node positions, spliced into the original text.
 
 Nothing is re-dumped: untouched bytes (comments, quoting, indentation, key order) stay as they were.
-A removed template loses exactly its own lines; a reference keeps its quoting style.
+A removed template loses exactly its own lines; a reference keeps its quoting style. Lines end where
+the YAML parser's do (LF, CRLF, CR alone, NEL, U+2028/U+2029), so each line keeps its own ending.
+Writing the result to disk is `wfctl.writer`'s job.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-import stat
-import tempfile
+import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -28,12 +27,13 @@ class Edit:
     text: str
 
 
+# The line breaks libyaml counts in its marks: CRLF is one break, CR alone is one too.
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def line_starts(text: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+    """Offset of the first character of each line, as the parser numbers lines."""
+    return [0, *(m.end() for m in _BREAK.finditer(text))]
 
 
 def offset(starts: list[int], line: int, column: int) -> int:
@@ -91,24 +91,6 @@ def splice(text: str, edits: list[Edit]) -> str:
     for e in reversed(ordered):
         out = out[: e.start] + e.text + out[e.end :]
     return out
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory and rename it over the original,
-    keeping the original's permissions."""
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".wfctl-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def find_child(node: Node | None, key: Any) -> Node | None:

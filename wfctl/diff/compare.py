@@ -1,4 +1,4 @@
-"""Two sets of resources to a list of changes (deepdiff does the comparison)."""
+"""Two sets of resources to a list of changes (deepdiff does the comparison, imported only when it runs)."""
 
 from __future__ import annotations
 
@@ -7,62 +7,43 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wfctl.argo.canonical import fingerprint
-from wfctl.diff.normalize import denormalize, normalize, render_path
+from wfctl.argo.meta import Resource
+from wfctl.diff.match import match_resources
+from wfctl.diff.normalize import denormalize, normalize, render_path, reorders
 
-
-@dataclass
-class Resource:
-    """One Argo object on one side of a diff."""
-
-    kind: str
-    name: str
-    namespace: str
-    data: dict[str, Any]
-    file: str = ""
-    generated: bool = False  # matched by generateName
-
-    @property
-    def label(self) -> str:
-        name = self.name + ("*" if self.generated else "")
-        return f"{self.kind}/{self.namespace}/{name}" if self.namespace else f"{self.kind}/{name}"
+__all__ = ["Change", "DiffResult", "Resource", "compare", "match_resources"]
 
 
 @dataclass
 class Change:
+    """One difference; `old_file`/`new_file` say where the resource was read on each side."""
+
     resource: str
-    op: str  # added, removed, changed, renamed
+    op: str  # added, removed, changed, renamed, reordered
     path: str
     before: Any = None
     after: Any = None
     template: str | None = None
+    old_file: str | None = None
+    new_file: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"resource": self.resource, "op": self.op, "path": self.path, "before": self.before, "after": self.after}
+        return {
+            "resource": self.resource,
+            "op": self.op,
+            "path": self.path,
+            "before": self.before,
+            "after": self.after,
+            "old_file": self.old_file,
+            "new_file": self.new_file,
+        }
 
 
 @dataclass
 class DiffResult:
     changes: list[Change] = field(default_factory=list)
     resources_compared: int = 0
-
-
-def match_resources(old: list[Resource], new: list[Resource]) -> list[tuple[Resource | None, Resource | None]]:
-    """Pairs by (kind, namespace, name); generateName-only Workflows by generateName, then position."""
-
-    def keyed(items: list[Resource]) -> dict[tuple[str, str, str, int], Resource]:
-        counts: dict[tuple[str, str, str], int] = {}
-        out = {}
-        for r in items:
-            base = (r.kind, r.namespace, r.name + ("*" if r.generated else ""))
-            n = counts.get(base, 0)
-            counts[base] = n + 1
-            key = (*base, n)
-            out[key] = r
-        return out
-
-    a, b = keyed(old), keyed(new)
-    pairs = [(a.get(k), b.get(k)) for k in list(a) + [k for k in b if k not in a]]
-    return pairs
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why): not Argo manifests
 
 
 def _template_of(path: list[Any]) -> str | None:
@@ -112,11 +93,12 @@ def compare(old: list[Resource], new: list[Resource], ignore: tuple[str, ...] = 
     result = DiffResult()
     for a, b in match_resources(old, new):
         result.resources_compared += 1
+        files = {"old_file": a.file if a else None, "new_file": b.file if b else None}
         if a is None and b is not None:
-            result.changes.append(Change(b.label, "added", "", None, b.data))
+            result.changes.append(Change(b.label, "added", "", None, b.data, **files))
             continue
         if b is None and a is not None:
-            result.changes.append(Change(a.label, "removed", "", a.data, None))
+            result.changes.append(Change(a.label, "removed", "", a.data, None, **files))
             continue
         assert a is not None and b is not None
         label = b.label
@@ -135,5 +117,13 @@ def compare(old: list[Resource], new: list[Resource], ignore: tuple[str, ...] = 
                 else:
                     op, before, after = "changed", denormalize(item.t1), denormalize(item.t2)
                 found.append(Change(label, op, path, before, after, template=_template_of(parts)))
+        for parts, before_order, after_order in reorders(na, nb):
+            found.append(
+                Change(
+                    label, "reordered", render_path(list(parts)), before_order, after_order, _template_of(list(parts))
+                )
+            )
+        for c in found:
+            c.old_file, c.new_file = files["old_file"], files["new_file"]
         result.changes.extend(c for c in found if not any(fnmatch.fnmatch(c.path, pattern) for pattern in ignore))
     return result

@@ -4,15 +4,21 @@ A list whose items are all mappings with distinct string `name`s (templates, DAG
 artifacts, env, volumes, volumeMounts, containers, the steps of one group...) becomes a mapping keyed
 `[name]`, so reordering it is no change and paths name items (`templates[main]`). Step groups keep
 their order: `steps` is a list of groups, and only each group is keyed. `volumeMounts` are keyed by
-`mountPath` when they have no name.
+`mountPath` when they have no name. Keyed mappings keep the items' order, so `reorders` can report
+a reorder where order matters (`ORDERED_LISTS`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-SERVER_METADATA = ("managedFields", "resourceVersion", "uid", "creationTimestamp", "generation", "selfLink")
-SERVER_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+from wfctl.argo.meta import strip_server_fields
+
+__all__ = ["ORDERED_LISTS", "denormalize", "normalize", "render_path", "reorders", "strip_server_fields"]
+
+# Named lists whose order means something: Kubernetes expands `$(VAR)` in env only from earlier entries,
+# and runs init containers one after the other. A reorder of these is a change (op "reordered").
+ORDERED_LISTS = ("env", "initContainers")
 
 
 def _identity(items: list[Any]) -> str | None:
@@ -39,24 +45,6 @@ def normalize(value: Any, *, parent: str = "") -> Any:
     return value
 
 
-def strip_server_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """What `kubectl diff` ignores: status and the metadata the API server maintains."""
-    out = {k: v for k, v in data.items() if k != "status"}
-    meta = dict(out.get("metadata") or {})
-    for key in SERVER_METADATA:
-        meta.pop(key, None)
-    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k not in SERVER_ANNOTATIONS}
-    if annotations:
-        meta["annotations"] = annotations
-    else:
-        meta.pop("annotations", None)
-    labels = meta.get("labels")
-    if labels == {}:
-        meta.pop("labels")
-    out["metadata"] = meta
-    return out
-
-
 def denormalize(value: Any) -> Any:
     """Back from the keyed form to lists (for showing added or removed items)."""
     if isinstance(value, dict):
@@ -78,3 +66,27 @@ def render_path(parts: list[Any]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def reorders(old: Any, new: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], list[str], list[str]]]:
+    """(path, old order, new order) for every order-significant named list whose shared items moved."""
+    found: list[tuple[tuple[Any, ...], list[str], list[str]]] = []
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key, value in old.items():
+            if key not in new:
+                continue
+            other = new[key]
+            if key in ORDERED_LISTS and _keyed(value) and _keyed(other):
+                shared = [k for k in value if k in other]
+                moved = [k for k in other if k in value]
+                if shared != moved:
+                    found.append(((*path, key), [k[1:-1] for k in value], [k[1:-1] for k in other]))
+            found.extend(reorders(value, other, (*path, key)))
+    elif isinstance(old, list) and isinstance(new, list):
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            found.extend(reorders(a, b, (*path, i)))
+    return found
+
+
+def _keyed(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and all(isinstance(k, str) and k.startswith("[") for k in value)

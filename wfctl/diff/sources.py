@@ -1,45 +1,184 @@
-"""Where the two sides of a diff come from: files or directories, a git revision, the cluster."""
+"""Where the two sides of a diff come from: files or directories, a git revision (the cluster: kube/live).
+
+Every file is read through the one loader (`engine.load`: encodings, BOMs, size limit). A file named on
+the command line that cannot be read or parsed is an input error (exit 2). A file found by walking a
+directory or a git tree that does not parse is an error only when it looks like an Argo manifest (it
+mentions `argoproj.io`); otherwise (a Helm template, JSONC, a JSON array, any YAML that is not Argo's)
+it is skipped and counted, so `diff --git REV` is not stopped by an unrelated file elsewhere in the repo.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from wfctl.diff.compare import Resource
-from wfctl.engine import Settings, load
+from wfctl.argo.meta import Resource
+from wfctl.engine import LoadedFile, Settings, load
 from wfctl.errors import InputError
-from wfctl.loader import discovery
+from wfctl.loader import discovery, documents
 from wfctl.loader.documents import Document
+from wfctl.loader.yaml import Problem, parse
+
+FATAL = ("WF010", "WF012", "WF013", "WF014", "WF015")
+_MARKER = "argoproj.io"
+_NOT_ARGO = "not an Argo manifest"  # how the loader describes a file it skipped whole (loader/documents.py)
 
 
-def to_resource(doc: Document) -> Resource:
+@dataclass
+class Input:
+    """A source and how it was found: `origin` pairs files across the sides, `walked` if not named."""
+
+    source: discovery.Source
+    origin: str
+    walked: bool = False
+
+
+@dataclass
+class Side:
+    """What one side of a diff holds: its Argo documents (with positions) and the files skipped."""
+
+    documents: list[Document] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    skipped_origins: list[str] = field(default_factory=list)  # origin of each skipped file, in order
+
+    def merge_skipped(self, other: Side) -> list[tuple[str, str]]:
+        """Files skipped on either side; a file skipped on both counts once (as this side shows it)."""
+        mine = set(self.skipped_origins)
+        extra = [s for s, o in zip(other.skipped, other.skipped_origins, strict=True) if o not in mine]
+        return self.skipped + extra
+
+
+def to_resource(doc: Document, origin: str = "") -> Resource:
     meta = doc.metadata
     name = meta.get("name")
     generated = not name and bool(meta.get("generateName"))
-    return Resource(doc.kind, str(name or meta.get("generateName") or ""), doc.namespace, doc.data, doc.file, generated)
+    return Resource(
+        doc.kind, str(name or meta.get("generateName") or ""), doc.namespace, doc.data, doc.file, generated, origin
+    )
 
 
-def load_sources(sources: list[discovery.Source], side: str) -> list[Resource]:
-    resources: list[Resource] = []
+def looks_like_argo(raw: bytes | None) -> bool:
+    """A file that mentions `argoproj.io` (or an Argo kind) is meant for Argo: failing to read it stays an error."""
+    if raw is None:
+        return False
+    if any(_MARKER.encode(enc) in raw for enc in ("utf-16-le", "utf-16-be")):
+        return True
+    return documents.looks_like_argo(raw.decode("utf-8", "replace"))
+
+
+def _raw(item: Input) -> bytes | None:
+    if item.source.content is not None:
+        return item.source.content
+    try:
+        with item.source.path.open("rb") as fh:  # type: ignore[union-attr]
+            return fh.read(discovery.DEFAULT_MAX_BYTES)
+    except OSError:
+        return None
+
+
+def _why_skipped(loaded: LoadedFile) -> str | None:
+    """Why a file with no Argo object is not one (None: it has some, or nothing to say)."""
+    if loaded.documents:
+        return None
+    fatal = [p for p in loaded.problems if p.rule in FATAL]
+    if fatal:
+        p = fatal[0]
+        return f"does not parse (line {p.line}: {p.message})" if p.line else f"does not parse ({p.message})"
+    not_mapping = [p for p in loaded.problems if p.rule == "WF016"]
+    if not_mapping:
+        return not_mapping[0].message
+    unparsed = _not_argo(loaded)
+    if unparsed:
+        return unparsed
+    found = [s.description for s in loaded.skipped]
+    return f"no Argo object ({'; '.join(found)})" if found else "no Argo object"
+
+
+def _parse_problem(text: str) -> Problem | None:
+    parsed = parse(text)
+    if parsed.problem is not None:
+        return parsed.problem
+    return next((p for d in parsed.documents for p in d.problems), None)
+
+
+def _not_argo(loaded: LoadedFile) -> str | None:
+    """The loader's verdict on a file that does not parse and does not look like an Argo manifest."""
+    return next((s.description for s in loaded.skipped if s.description.startswith(_NOT_ARGO)), None)
+
+
+def load_inputs(items: list[Input], side: str) -> Side:
+    out = Side()
     settings = Settings()
-    for source in sources:
+    for item in items:
+        source = item.source
         loaded = load(source, settings)
         if loaded.error:
             raise InputError(f"{side}: {loaded.error}")
-        fatal = [p for p in loaded.problems if p.rule in ("WF010", "WF012", "WF013", "WF014", "WF015")]
+        fatal = [p for p in loaded.problems if p.rule in FATAL]
         fatal += [p for d in loaded.documents for p in d.problems if p.rule == "WF015"]
-        if fatal:
-            p = fatal[0]
-            raise InputError(f"{side}: {source.display}:{p.line}:{p.column}: {p.message}")
-        resources.extend(to_resource(d) for d in loaded.documents)
-    return resources
+        if fatal and not (item.walked and not loaded.documents and not looks_like_argo(_raw(item))):
+            first = fatal[0]
+            where = f"{source.display}:{first.line}:{first.column}" if first.line else source.display
+            raise InputError(f"{side}: {where}: {first.message}")
+        unparsed = _not_argo(loaded)
+        if unparsed and not item.walked:  # named on the command line: say why it does not parse
+            problem = _parse_problem(loaded.text)
+            where = f"{source.display}: {unparsed}"
+            if problem is not None:
+                where = f"{source.display}:{problem.line}:{problem.column}: {problem.message}"
+            raise InputError(f"{side}: {where}")
+        why = _why_skipped(loaded)
+        if why is not None:
+            out.skipped.append((source.display, why))
+            out.skipped_origins.append(item.origin)
+            continue
+        out.documents.extend(loaded.documents)
+        out.resources.extend(to_resource(d, item.origin) for d in loaded.documents)
+    return out
 
 
-def load_paths(paths: tuple[str, ...], side: str) -> list[Resource]:
-    sources, errors = discovery.discover(paths)
-    if errors:
-        raise InputError(f"{side}: {errors[0]}")
-    return load_sources(sources, side)
+def load_sources(sources: list[discovery.Source], side: str) -> Side:
+    """Sources named by the user (or generated from Python): every one must read."""
+    return load_inputs([Input(s, s.display) for s in sources], side)
+
+
+def load_paths(paths: tuple[str, ...], side: str, *, exclude: tuple[str, ...] = (), pair: bool = False) -> Side:
+    """Files and directories. `pair`: OLD and NEW are compared as two roots, so a file's origin is its
+    path under the directory given (a lone file: the file itself); otherwise its path as shown."""
+    items: list[Input] = []
+    for arg in paths:
+        found, errors = discovery.discover((arg,), exclude=exclude)
+        if errors:
+            raise InputError(f"{side}: {errors[0]}")
+        is_dir = arg != "-" and Path(arg).is_dir()
+        for s in found:
+            if not pair:
+                origin = s.display
+            elif is_dir and s.path is not None:
+                origin = Path(os.path.relpath(s.path, arg)).as_posix()
+            else:
+                origin = ""
+            items.append(Input(s, origin, walked=is_dir))
+    return load_inputs(items, side)
+
+
+def excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    """`--exclude` on a path relative to the current directory: the path, a parent, or any name in it."""
+    parts = path.split("/")
+    for i in range(len(parts)):
+        prefix = "/".join(parts[: i + 1])
+        for p in patterns:
+            if (
+                fnmatch.fnmatch(prefix, p)
+                or fnmatch.fnmatch(parts[i], p)
+                or fnmatch.fnmatch(prefix, p.rstrip("/") + "/*")
+            ):
+                return True
+    return False
 
 
 def _git(*args: str, cwd: Path | None = None) -> bytes:
@@ -59,27 +198,26 @@ def verify_revision(rev: str) -> str:
         raise InputError(f"git revision {rev!r} does not exist") from None
 
 
-def load_git(rev: str, paths: tuple[str, ...], side: str) -> list[Resource]:
-    """Argo documents of the files under `paths` as they were at `rev` (`git show REV:path`)."""
+def load_git(rev: str, paths: tuple[str, ...], side: str, *, exclude: tuple[str, ...] = ()) -> Side:
+    """Argo documents of the files under `paths` as they were at `rev` (`git show REV:path`).
+
+    A path that names a file is read as named (an error if it does not parse); files under a directory
+    are walked (skipped when they are not Argo manifests)."""
     commit = verify_revision(rev)
     top = Path(_git("rev-parse", "--show-toplevel").decode().strip())
     prefix = _git("rev-parse", "--show-prefix").decode().strip()
     listed = _git("ls-tree", "-r", "--name-only", "--full-tree", commit).decode().splitlines()
-    wanted: list[str] = []
+    items: list[Input] = []
     for entry in listed:
         if not entry.endswith(discovery.EXTENSIONS) or any(p.startswith(".") for p in entry.split("/")):
             continue
         rel = entry[len(prefix) :] if entry.startswith(prefix) else None
-        if rel is None:
+        if rel is None or excluded(rel, exclude):
             continue
         for p in paths:
             p = str(Path(p)).replace("\\", "/").lstrip("./") if p not in (".", "./") else ""
             if not p or rel == p or rel.startswith(p.rstrip("/") + "/"):
-                wanted.append(entry)
+                content = _git("show", f"{commit}:{entry}", cwd=top)
+                items.append(Input(discovery.Source(f"{rel}@{rev}", content=content), rel, walked=rel != p))
                 break
-    sources = []
-    for entry in wanted:
-        content = _git("show", f"{commit}:{entry}", cwd=top)
-        display = entry[len(prefix) :] if entry.startswith(prefix) else entry
-        sources.append(discovery.Source(f"{display}@{rev}", content=content))
-    return load_sources(sources, side)
+    return load_inputs(items, side)

@@ -1,4 +1,5 @@
-"""Apply documents: server-side apply for templates and CronWorkflows, create for Workflows, prune."""
+"""Acting on a plan: server-side apply for templates and CronWorkflows, create for Workflows, and
+prune, whose candidates are listed (read-only) before anything is applied."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfctl.errors import ClusterError, InputError
+from wfctl.errors import ClusterError
 from wfctl.kube.client import Kube, resource_name
-from wfctl.loader.documents import Document
+from wfctl.kube.plan import ORDER, Planned
+from wfctl.kube.selector import Selector
 
-ORDER = {"ClusterWorkflowTemplate": 0, "WorkflowTemplate": 1, "CronWorkflow": 2, "Workflow": 3}
 PRUNABLE = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 SERVER_META = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink")
+FIELD_MANAGER = "wfctl"
 
 
 @dataclass
@@ -37,43 +39,23 @@ def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def plan_namespace(doc: Document, flag_namespace: str | None, default: str) -> str | None:
-    if doc.kind == "ClusterWorkflowTemplate":
-        return None
-    own = doc.namespace
-    if own and flag_namespace and own != flag_namespace:
-        raise InputError(f"{doc.file}: {doc.label()} is in namespace {own!r}, but --namespace is {flag_namespace!r}")
-    return own or flag_namespace or default
-
-
-def apply_documents(
-    kube: Kube | None,
-    docs: list[Document],
-    *,
-    namespace_flag: str | None,
-    dry_run: str,
-    force_conflicts: bool,
-    replace: bool,
+def apply_planned(
+    kube: Kube | None, plan: list[Planned], *, dry_run: str, force_conflicts: bool, replace: bool
 ) -> list[Outcome]:
     """Apply in dependency order (cluster templates, templates, cron, then workflows)."""
     outcomes: list[Outcome] = []
-    default_ns = (kube.namespace if kube is not None else namespace_flag) or "default"
-    for doc in sorted(docs, key=lambda d: ORDER[d.kind]):
-        ns = plan_namespace(doc, namespace_flag, default_ns)
-        obj = copy.deepcopy(doc.data)
-        obj.setdefault("metadata", {})
-        if ns is not None:
-            obj["metadata"]["namespace"] = ns
-        name = obj["metadata"].get("name") or ""
+    for p in sorted(plan, key=lambda p: ORDER[p.kind]):
+        obj = copy.deepcopy(p.obj)
         if dry_run == "client" or kube is None:
-            label = name or f"{obj['metadata'].get('generateName', '')}(generated)"
-            outcomes.append(Outcome(doc.kind, label, ns, "created" if doc.kind == "Workflow" else "configured", obj))
+            label = p.name or f"{obj['metadata'].get('generateName', '')}(generated)"
+            action = "created" if p.kind == "Workflow" else "configured"
+            outcomes.append(Outcome(p.kind, label, p.namespace, action, obj))
             continue
         server_dry = dry_run == "server"
-        if doc.kind == "Workflow":
-            outcomes.append(_create_workflow(kube, doc, obj, ns, server_dry, replace))
+        if p.kind == "Workflow":
+            outcomes.append(_create_workflow(kube, obj, p.namespace, server_dry, replace))
             continue
-        existing = kube.get(doc.kind, name, ns)
+        existing = kube.get(p.kind, p.name, p.namespace)
         status, result = kube.server_side_apply(obj, force=force_conflicts, dry_run=server_dry)
         if existing is None or status == 201:
             action = "created"
@@ -82,13 +64,11 @@ def apply_documents(
         else:
             same = existing["metadata"].get("resourceVersion") == result.get("metadata", {}).get("resourceVersion")
             action = "unchanged" if same else "configured"
-        outcomes.append(Outcome(doc.kind, name, ns, action, result))
+        outcomes.append(Outcome(p.kind, p.name, p.namespace, action, result))
     return outcomes
 
 
-def _create_workflow(
-    kube: Kube, doc: Document, obj: dict[str, Any], ns: str | None, dry: bool, replace: bool
-) -> Outcome:
+def _create_workflow(kube: Kube, obj: dict[str, Any], ns: str | None, dry: bool, replace: bool) -> Outcome:
     name = obj["metadata"].get("name")
     action = "created"
     if name:
@@ -101,7 +81,7 @@ def _create_workflow(
                     " metadata.generateName for a new run each time"
                 )
             if not dry:
-                kube.delete("Workflow", name, ns)
+                kube.delete("Workflow", name, ns, missing_ok=True)
                 deadline = time.monotonic() + 60
                 while kube.get("Workflow", name, ns) is not None:
                     if time.monotonic() > deadline:
@@ -112,24 +92,37 @@ def _create_workflow(
     return Outcome("Workflow", result.get("metadata", {}).get("name") or name or "", ns, action, result)
 
 
-def prune(kube: Kube, applied: list[Outcome], selector: str, namespaces: set[str], *, dry_run: str) -> list[Outcome]:
-    """Delete templates and CronWorkflows with the selector's labels and wfctl's field manager that
-    are no longer in the files. Never Workflows; never objects without the labels."""
-    keep = {(o.kind, o.namespace, o.name) for o in applied}
-    pruned: list[Outcome] = []
+def prune_candidates(kube: Kube, plan: list[Planned], selector: Selector, namespaces: set[str]) -> list[Outcome]:
+    """Templates and CronWorkflows that carry the selector's labels (checked here too, not only by the
+    server), were applied by wfctl (field manager), and are not in the plan. Read-only: lists only.
+    Never Workflows."""
+    keep = {(p.kind, p.namespace, p.name) for p in plan}
+    found: list[Outcome] = []
     for kind in PRUNABLE:
-        scopes: list[str | None] = [None]
-        if kind != "ClusterWorkflowTemplate":
-            scopes = [*sorted(namespaces)]
+        scopes: list[str | None] = [None] if kind == "ClusterWorkflowTemplate" else [*sorted(namespaces)]
         for ns in scopes:
-            items, _ = kube.list_objects(kind, ns, label_selector=selector)
+            items, _ = kube.list_objects(kind, ns, label_selector=str(selector))
             for item in items:
-                meta = item.get("metadata", {})
-                key = (kind, meta.get("namespace") if kind != "ClusterWorkflowTemplate" else None, meta.get("name"))
-                managers = {m.get("manager") for m in meta.get("managedFields") or []}
-                if key in keep or "wfctl" not in managers:
+                meta = item.get("metadata") or {}
+                name = meta.get("name")
+                item_ns = meta.get("namespace") if kind != "ClusterWorkflowTemplate" else None
+                if not name or (kind != "ClusterWorkflowTemplate" and item_ns != ns):
                     continue
-                if dry_run != "client":
-                    kube.delete(kind, meta["name"], key[1], dry_run=dry_run == "server")
-                pruned.append(Outcome(kind, meta["name"], key[1], "pruned", item))
-    return pruned
+                labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
+                managers = {m.get("manager") for m in meta.get("managedFields") or [] if isinstance(m, dict)}
+                if (kind, item_ns, name) in keep or FIELD_MANAGER not in managers or not selector.matches(labels):
+                    continue
+                found.append(Outcome(kind, name, item_ns, "pruned", item))
+    return found
+
+
+def prune(kube: Kube, candidates: list[Outcome], *, dry_run: str) -> list[Outcome]:
+    """Delete the candidates listed before apply (an object already gone is not an error)."""
+    done: list[Outcome] = []
+    for o in candidates:
+        if dry_run != "client" and not kube.delete(
+            o.kind, o.name, o.namespace, dry_run=dry_run == "server", missing_ok=True
+        ):
+            continue
+        done.append(o)
+    return done

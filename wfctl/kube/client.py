@@ -1,15 +1,27 @@
 """A thin layer over the official `kubernetes` client for the four Argo kinds (and pods).
 
-Connection: `--kubeconfig`, else `$KUBECONFIG` (several files separated by ':' are merged), else
-`~/.kube/config`, else the in-cluster service account. API errors become ClusterError (exit 3) with
-the API's own message and the resource concerned; idempotent reads are retried with backoff on
-connection errors and 5xx answers.
+Connection: `--kubeconfig`, else `$KUBECONFIG` (several files separated by ':' are merged; missing
+and empty files are ignored, as kubectl does), else `~/.kube/config`, else the in-cluster service
+account. A token read from the kubeconfig (or its `tokenFile`) is stripped of surrounding whitespace.
+TLS material is loaded into an in-memory SSL context once; the temporary files the kubernetes
+library writes for `*-data` fields are deleted right away, so no key is left in $TMPDIR.
+
+Bounded I/O: urllib3's own retries are off; wfctl retries idempotent calls (connection errors, 5xx)
+with backoff inside one time budget, `--request-timeout` per call (retries included), a connect
+timeout of at most 10 s, and an optional overall deadline (`watch --timeout`). API errors become
+ClusterError (exit 3) with the API's own message; every message is scrubbed of tokens, keys and
+certificates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
+import ssl
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +51,12 @@ KIND_ALIASES = {
     "cronwf": "CronWorkflow",
     "cronworkflows": "CronWorkflow",
 }
+CONNECT_TIMEOUT = 10.0  # at most, per connection attempt
+ATTEMPTS = 5
+SECRET_KEYS = ("token", "client-key-data", "client-certificate-data", "password")
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.S)
+_AUTH = re.compile(r"((?:Bearer|Basic)\s+)[^\s'\"\\,)]+", re.I)
+_BLOB = re.compile(r"[A-Za-z0-9+/=_-]{64,}")
 T = TypeVar("T")
 
 
@@ -47,12 +65,72 @@ def resource_name(kind: str, name: str) -> str:
     return f"{kind.lower()}.{GROUP}/{name}"
 
 
+class DeadlineReached(ClusterError):
+    """The overall deadline (watch --timeout) passed during a call."""
+
+
+def scrub(text: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
+    """`text` without tokens, keys or certificates: known secret values, bearer/basic credentials,
+    PEM blocks and long base64 runs are replaced by `<redacted>`."""
+    forms: set[str] = set()
+    for s in secrets:
+        if not s:
+            continue
+        forms.update({s, s.strip(), repr(s)[1:-1], repr(s.encode(errors="replace"))[2:-1]})
+        forms.update(part for part in re.split(r"[\s\x00-\x1f]+", s) if len(part) >= 6)
+    for secret in sorted((f for f in forms if len(f) >= 4), key=len, reverse=True):
+        text = text.replace(secret, "<redacted>")
+    text = _PEM.sub("<redacted>", text)
+    text = _AUTH.sub(r"\1<redacted>", text)
+    return _BLOB.sub("<redacted>", text)
+
+
+def kubeconfig_files(value: str) -> list[str]:
+    """The files of a kubeconfig path list that exist and are not empty (kubectl ignores the others)."""
+    files = []
+    for f in value.split(os.pathsep):
+        if not f:
+            continue
+        p = Path(f).expanduser()
+        try:
+            if p.is_file() and p.read_bytes().strip():
+                files.append(str(p))
+        except OSError:
+            continue
+    return files
+
+
+def _secrets_in(files: list[str]) -> set[str]:
+    """Secret values written in kubeconfig files (tokens, key data, passwords), to scrub from messages."""
+    import yaml  # noqa: PLC0415 - PyYAML comes with the kubernetes package
+
+    found: set[str] = set()
+    for f in files:
+        try:
+            data = yaml.safe_load(Path(f).read_text())
+        except Exception:  # noqa: BLE001 - the library reports a broken file itself
+            continue
+        for user in (data or {}).get("users") or [] if isinstance(data, dict) else []:
+            fields = (user or {}).get("user") if isinstance(user, dict) else None
+            if not isinstance(fields, dict):
+                continue
+            for key in SECRET_KEYS:
+                if isinstance(fields.get(key), str):
+                    found.add(fields[key])
+                    found.add(fields[key].strip())
+            token_file = fields.get("tokenFile")
+            if isinstance(token_file, str):
+                with contextlib.suppress(OSError):
+                    found.add((Path(f).parent / token_file).read_text().strip())
+    return found
+
+
 @dataclass
 class Connection:
     kubeconfig: str | None = None
     context: str | None = None
     namespace: str | None = None
-    request_timeout: float = 30.0
+    request_timeout: float | None = 30.0  # seconds per call, retries included; None or 0: no limit
 
 
 class Kube:
@@ -65,63 +143,166 @@ class Kube:
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise ClusterError(f"the kubernetes package is not installed: {exc}") from None
         self._k = kubernetes
-        self.timeout = conn.request_timeout
+        self.timeout = conn.request_timeout or None
+        self.deadline: float | None = None  # time.monotonic() value no call may run past (watch --timeout)
+        self.secrets: set[str] = set()
         config_file = conn.kubeconfig or os.environ.get("KUBECONFIG") or str(Path.home() / ".kube" / "config")
         self.namespace = conn.namespace
-        files = [f for f in config_file.split(os.pathsep) if f]
+        files = kubeconfig_files(config_file)
+        self.secrets = _secrets_in(files)
+        private_tmp = tempfile.mkdtemp(prefix="wfctl-kube-")
         try:
-            if any(Path(f).expanduser().exists() for f in files):
-                api = config.new_client_from_config(config_file=config_file, context=conn.context)
+            if files:
+                merged = os.pathsep.join(files)
+                cfg = client.Configuration()
+                config.load_kube_config(
+                    config_file=merged, context=conn.context, client_configuration=cfg, temp_file_path=private_tmp
+                )
                 if not self.namespace:
                     try:
-                        _, active = config.list_kube_config_contexts(config_file)
+                        contexts, active = config.list_kube_config_contexts(merged)
                         if conn.context:
-                            contexts, _ = config.list_kube_config_contexts(config_file)
                             active = next((c for c in contexts if c["name"] == conn.context), active)
                         self.namespace = (active or {}).get("context", {}).get("namespace")
                     except Exception:  # noqa: BLE001 - namespace is optional
                         self.namespace = None
             elif conn.kubeconfig or conn.context:
-                raise ClusterError(f"kubeconfig {config_file} not found")
+                raise ClusterError(f"kubeconfig {config_file} not found (or empty)")
             else:
                 config.load_incluster_config()
-                api = client.ApiClient()
+                cfg = client.Configuration.get_default_copy()
                 if not self.namespace:
                     ns_file = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
                     self.namespace = ns_file.read_text().strip() if ns_file.exists() else None
+            self._harden(cfg)
+            api = client.ApiClient(cfg)
+            self._own_pool(api, cfg)
         except ClusterError:
             raise
         except Exception as exc:  # noqa: BLE001 - ConfigException and friends
-            raise ClusterError(f"cannot load the Kubernetes configuration: {exc}") from None
+            raise ClusterError(self.scrub(f"cannot load the Kubernetes configuration: {exc}")) from None
+        finally:
+            if not getattr(self, "_proxied", False):
+                _remove_temp_files(private_tmp)
         self.namespace = self.namespace or "default"
         self.api = api
         self.host = api.configuration.host
         self.custom = client.CustomObjectsApi(api)
         self.core = client.CoreV1Api(api)
 
+    def _harden(self, cfg: Any) -> None:
+        """No urllib3 retries (wfctl has its own); tokens stripped, even after the library refreshes them."""
+        cfg.retries = False
+
+        def strip_keys(c: Any) -> None:
+            for key, value in list(c.api_key.items()):
+                if isinstance(value, str):
+                    c.api_key[key] = value.strip()
+                    self.secrets.add(value.strip())
+                    self.secrets.add(value.strip().removeprefix("Bearer ").strip())
+
+        strip_keys(cfg)
+        # The library's refresh hook re-sets the raw token (and itself) before every request: strip what it returns.
+        original = cfg.get_api_key_with_prefix
+
+        def api_key_with_prefix(identifier: str, alias: str | None = None) -> Any:
+            key = original(identifier, alias=alias)
+            if isinstance(key, str):
+                self.secrets.add(key)
+                key = key.strip()
+            return key
+
+        cfg.get_api_key_with_prefix = api_key_with_prefix
+
+    def _own_pool(self, api: Any, cfg: Any) -> None:
+        """Replace the library's connection pool: TLS material loaded once into memory, no retries."""
+        import urllib3  # noqa: PLC0415
+
+        if cfg.proxy:  # the library's ProxyManager keeps its files until exit; retries are off there too
+            self._proxied = True
+            return
+        kwargs: dict[str, Any] = {"num_pools": 4, "maxsize": 4, "retries": False}
+        if str(cfg.host).startswith("https"):
+            ctx = ssl.create_default_context(cafile=cfg.ssl_ca_cert or None)
+            if not cfg.verify_ssl:
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+            if cfg.cert_file:
+                ctx.load_cert_chain(cfg.cert_file, cfg.key_file or None)
+            kwargs["ssl_context"] = ctx
+            kwargs["cert_reqs"] = ssl.CERT_REQUIRED if cfg.verify_ssl else ssl.CERT_NONE
+            if cfg.assert_hostname is not None:
+                kwargs["assert_hostname"] = cfg.assert_hostname
+            if cfg.tls_server_name:
+                kwargs["server_hostname"] = cfg.tls_server_name
+        api.rest_client.pool_manager = urllib3.PoolManager(**kwargs)
+
+    def scrub(self, text: str) -> str:
+        return scrub(text, self.secrets)
+
     # ---------------------------------------------------------------- plumbing
 
-    def _call(self, what: str, fn: Callable[[], T], *, retry: bool = True, attempts: int = 5) -> T:
+    def _call(
+        self,
+        what: str,
+        fn: Callable[[tuple[float, float | None]], T],
+        *,
+        retry: bool = True,
+        budget: float | bool | None = True,
+        read: float | None = None,
+    ) -> T:
+        """Run `fn(timeout)` with wfctl's retries inside one time budget (default --request-timeout,
+        capped by the overall deadline). `read`: the read timeout of a stream (default: the budget left)."""
         from kubernetes.client.exceptions import ApiException  # noqa: PLC0415
         from urllib3.exceptions import HTTPError  # noqa: PLC0415
 
+        now = time.monotonic()
+        limit = self.timeout if budget is True else (budget or None)
+        end = now + limit if limit else None
+        if self.deadline is not None and (end is None or self.deadline < end):
+            end = self.deadline
         delay = 0.2
-        for attempt in range(attempts):
+        attempt = 0
+        while True:
+            attempt += 1
+            left = None if end is None else end - time.monotonic()
+            if left is not None and left <= 0:
+                self._out_of_time(what, limit)
+            read_timeout = left if read is None else (read if left is None else min(read, left))
+            connect = CONNECT_TIMEOUT if left is None else max(0.01, min(CONNECT_TIMEOUT, left))
             try:
-                return fn()
+                return fn((connect, read_timeout))
             except ApiException as exc:
-                if retry and exc.status is not None and exc.status >= 500 and attempt < attempts - 1:
+                transient = exc.status is not None and (exc.status >= 500 or exc.status == 429)
+                if retry and transient and attempt < ATTEMPTS and self._can_wait(end, delay):
                     time.sleep(delay)
                     delay *= 2
                     continue
-                raise ClusterError(f"{what}: {api_message(exc)}") from None
+                raise ClusterError(self.scrub(f"{what}: {api_message(exc)}")) from None
             except HTTPError as exc:
-                if retry and attempt < attempts - 1:
+                if retry and attempt < ATTEMPTS and self._can_wait(end, delay):
                     time.sleep(delay)
                     delay *= 2
                     continue
-                raise ClusterError(f"{what}: cannot reach the API server at {self.host}: {exc}") from None
-        raise ClusterError(f"{what}: gave up")  # pragma: no cover
+                if end is not None and time.monotonic() >= end - 0.05:
+                    self._out_of_time(what, limit)
+                raise ClusterError(
+                    self.scrub(f"{what}: cannot reach the API server at {self.host}: {_reason(exc)}")
+                ) from None
+            except ClusterError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - anything else from the library: one scrubbed line
+                raise ClusterError(self.scrub(f"{what}: {type(exc).__name__}: {exc}")) from None
+
+    def _can_wait(self, end: float | None, delay: float) -> bool:
+        return end is None or time.monotonic() + delay < end
+
+    def _out_of_time(self, what: str, limit: float | None) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
+            raise DeadlineReached(f"{what}: the --timeout was reached")
+        raise ClusterError(
+            f"{what}: no answer from the API server at {self.host} within {limit:g} s (--request-timeout)"
+        )
 
     @staticmethod
     def _json(resp: Any) -> dict[str, Any]:
@@ -141,14 +322,14 @@ class Kube:
         ns = self.ns(kind, namespace)
         plural = PLURALS[kind]
 
-        def call() -> Any:
+        def call(timeout: Any) -> Any:
             try:
                 if ns is None:
                     return self.custom.get_cluster_custom_object(
-                        GROUP, VERSION, plural, name, _preload_content=False, _request_timeout=self.timeout
+                        GROUP, VERSION, plural, name, _preload_content=False, _request_timeout=timeout
                     )
                 return self.custom.get_namespaced_custom_object(
-                    GROUP, VERSION, ns, plural, name, _preload_content=False, _request_timeout=self.timeout
+                    GROUP, VERSION, ns, plural, name, _preload_content=False, _request_timeout=timeout
                 )
             except ApiException as exc:
                 if exc.status == 404:
@@ -166,26 +347,21 @@ class Kube:
             "force": force,
             "_preload_content": False,
             "_content_type": "application/apply-patch+yaml",
-            "_request_timeout": self.timeout,
         }
         if dry_run:
             kwargs["dry_run"] = "All"
         body = json.loads(json.dumps(obj))
-        if ns is None:
-            fn = lambda: self.custom.patch_cluster_custom_object(GROUP, VERSION, PLURALS[kind], name, body, **kwargs)  # noqa: E731
-        else:
+        if ns is not None:
             body["metadata"]["namespace"] = ns
 
-            def fn():
-                return self.custom.patch_namespaced_custom_object(
-                    GROUP,
-                    VERSION,
-                    ns,
-                    PLURALS[kind],
-                    name,
-                    body,
-                    **kwargs,
+        def fn(timeout: Any) -> Any:
+            if ns is None:
+                return self.custom.patch_cluster_custom_object(
+                    GROUP, VERSION, PLURALS[kind], name, body, _request_timeout=timeout, **kwargs
                 )
+            return self.custom.patch_namespaced_custom_object(
+                GROUP, VERSION, ns, PLURALS[kind], name, body, _request_timeout=timeout, **kwargs
+            )
 
         resp = self._call(f"apply {resource_name(kind, name)}", fn, retry=True)
         return resp.status, self._json(resp)
@@ -195,33 +371,51 @@ class Kube:
         ns = self.ns(kind, obj["metadata"].get("namespace"))
         body = json.loads(json.dumps(obj))
         body["metadata"]["namespace"] = ns
-        kwargs: dict[str, Any] = {"field_manager": "wfctl", "_preload_content": False, "_request_timeout": self.timeout}
+        kwargs: dict[str, Any] = {"field_manager": "wfctl", "_preload_content": False}
         if dry_run:
             kwargs["dry_run"] = "All"
         label = resource_name(kind, obj["metadata"].get("name") or obj["metadata"].get("generateName", "") + "*")
         resp = self._call(
             f"create {label}",
-            lambda: self.custom.create_namespaced_custom_object(GROUP, VERSION, ns, PLURALS[kind], body, **kwargs),
+            lambda timeout: self.custom.create_namespaced_custom_object(
+                GROUP, VERSION, ns, PLURALS[kind], body, _request_timeout=timeout, **kwargs
+            ),
             retry=False,
         )
         return self._json(resp)
 
-    def delete(self, kind: str, name: str, namespace: str | None = None, *, dry_run: bool = False) -> None:
+    def delete(
+        self, kind: str, name: str, namespace: str | None = None, *, dry_run: bool = False, missing_ok: bool = False
+    ) -> bool:
+        """Delete one object; False when it was already gone (with missing_ok)."""
+        from kubernetes.client.exceptions import ApiException  # noqa: PLC0415
+
         ns = self.ns(kind, namespace)
-        kwargs: dict[str, Any] = {"_preload_content": False, "_request_timeout": self.timeout}
+        kwargs: dict[str, Any] = {"_preload_content": False}
         if dry_run:
             kwargs["dry_run"] = "All"
-        if ns is None:
-            fn = lambda: self.custom.delete_cluster_custom_object(GROUP, VERSION, PLURALS[kind], name, **kwargs)  # noqa: E731
-        else:
-            fn = lambda: self.custom.delete_namespaced_custom_object(GROUP, VERSION, ns, PLURALS[kind], name, **kwargs)  # noqa: E731
-        self._call(f"delete {resource_name(kind, name)}", fn)
+
+        def fn(timeout: Any) -> Any:
+            try:
+                if ns is None:
+                    return self.custom.delete_cluster_custom_object(
+                        GROUP, VERSION, PLURALS[kind], name, _request_timeout=timeout, **kwargs
+                    )
+                return self.custom.delete_namespaced_custom_object(
+                    GROUP, VERSION, ns, PLURALS[kind], name, _request_timeout=timeout, **kwargs
+                )
+            except ApiException as exc:
+                if exc.status == 404 and missing_ok:
+                    return None
+                raise
+
+        return self._call(f"delete {resource_name(kind, name)}", fn) is not None
 
     def merge_patch(self, kind: str, name: str, patch: dict[str, Any], namespace: str | None = None) -> dict[str, Any]:
         ns = self.ns(kind, namespace)
         resp = self._call(
             f"patch {resource_name(kind, name)}",
-            lambda: self.custom.patch_namespaced_custom_object(
+            lambda timeout: self.custom.patch_namespaced_custom_object(
                 GROUP,
                 VERSION,
                 ns,
@@ -230,7 +424,7 @@ class Kube:
                 patch,
                 _content_type="application/merge-patch+json",
                 _preload_content=False,
-                _request_timeout=self.timeout,
+                _request_timeout=timeout,
             ),
         )
         return self._json(resp)
@@ -244,26 +438,33 @@ class Kube:
         field_selector: str | None = None,
     ) -> tuple[list[dict[str, Any]], str]:
         ns = self.ns(kind, namespace)
-        kwargs: dict[str, Any] = {"_preload_content": False, "_request_timeout": self.timeout}
+        kwargs: dict[str, Any] = {"_preload_content": False}
         if label_selector:
             kwargs["label_selector"] = label_selector
         if field_selector:
             kwargs["field_selector"] = field_selector
-        if ns is None:
-            fn = lambda: self.custom.list_cluster_custom_object(GROUP, VERSION, PLURALS[kind], **kwargs)  # noqa: E731
-        else:
-            fn = lambda: self.custom.list_namespaced_custom_object(GROUP, VERSION, ns, PLURALS[kind], **kwargs)  # noqa: E731
+
+        def fn(timeout: Any) -> Any:
+            if ns is None:
+                return self.custom.list_cluster_custom_object(
+                    GROUP, VERSION, PLURALS[kind], _request_timeout=timeout, **kwargs
+                )
+            return self.custom.list_namespaced_custom_object(
+                GROUP, VERSION, ns, PLURALS[kind], _request_timeout=timeout, **kwargs
+            )
+
         data = self._json(self._call(f"list {PLURALS[kind]}.{GROUP}", fn))
         return list(data.get("items") or []), str((data.get("metadata") or {}).get("resourceVersion") or "")
 
     def watch_stream(
         self, kind: str, name: str, namespace: str | None, resource_version: str, timeout_seconds: int
     ) -> Iterator[dict[str, Any]]:
-        """Raw watch events for one object from `resource_version`; ends when the server closes."""
+        """Raw watch events for one object from `resource_version`; ends when the server closes, when
+        nothing arrives for a while (the server should have closed by then), or at the deadline."""
         ns = self.ns(kind, namespace)
         resp = self._call(
             f"watch {resource_name(kind, name)}",
-            lambda: self.custom.list_namespaced_custom_object(
+            lambda timeout: self.custom.list_namespaced_custom_object(
                 GROUP,
                 VERSION,
                 ns,
@@ -274,10 +475,12 @@ class Kube:
                 timeout_seconds=timeout_seconds,
                 allow_watch_bookmarks=True,
                 _preload_content=False,
-                _request_timeout=(self.timeout, timeout_seconds + 30),
+                _request_timeout=timeout,
             ),
+            budget=self.timeout if self.deadline is None else False,
+            read=timeout_seconds + 10,
         )
-        for line in _lines(resp, 4096):
+        for line in _lines(resp, 4096, self.deadline):
             if line.strip():
                 yield json.loads(line)
 
@@ -287,8 +490,8 @@ class Kube:
         data = self._json(
             self._call(
                 "list pods",
-                lambda: self.core.list_namespaced_pod(
-                    namespace, label_selector=label_selector, _preload_content=False, _request_timeout=self.timeout
+                lambda timeout: self.core.list_namespaced_pod(
+                    namespace, label_selector=label_selector, _preload_content=False, _request_timeout=timeout
                 ),
             )
         )
@@ -297,15 +500,41 @@ class Kube:
     def pod_log_stream(self, namespace: str, pod: str, container: str = "main") -> Iterator[str]:
         resp = self._call(
             f"logs of pod {pod}",
-            lambda: self.core.read_namespaced_pod_log(
-                pod, namespace, container=container, follow=True, _preload_content=False
+            lambda timeout: self.core.read_namespaced_pod_log(
+                pod, namespace, container=container, follow=True, _preload_content=False, _request_timeout=timeout
             ),
+            budget=False,
         )
-        for line in _lines(resp, 1024):
+        for line in _lines(resp, 1024, None):
             yield line.decode(errors="replace")
 
 
-def _lines(resp: Any, size: int) -> Iterator[bytes]:
+def _remove_temp_files(private_tmp: str) -> None:
+    """Delete the files the kubernetes library wrote for `*-data` fields (CA, client certificate, key)."""
+    import sys  # noqa: PLC0415
+
+    # Never import here: after a Ctrl-C in the middle of an import, importing again may block for ever.
+    kube_config = sys.modules.get("kubernetes.config.kube_config")
+    temp_files = getattr(kube_config, "_temp_files", {})
+    for name in list(temp_files.values()):
+        with contextlib.suppress(OSError):
+            os.remove(name)
+    temp_files.clear()
+    shutil.rmtree(private_tmp, ignore_errors=True)
+
+
+def _reason(exc: Exception) -> str:
+    """A urllib3 error in a few words (its text repeats the pool and the URL)."""
+    reason = getattr(exc, "reason", None)
+    text = str(reason or exc)
+    if "timed out" in text.lower():
+        return "timed out"
+    if "refused" in text.lower():
+        return "connection refused"
+    return text
+
+
+def _lines(resp: Any, size: int, deadline: float | None) -> Iterator[bytes]:
     """Lines of a streamed (chunked) HTTP response as they arrive; the connection is released after."""
     buffer = b""
     try:
@@ -314,6 +543,8 @@ def _lines(resp: Any, size: int) -> Iterator[bytes]:
             while b"\n" in buffer:
                 line, buffer = buffer.split(b"\n", 1)
                 yield line
+            if deadline is not None and time.monotonic() > deadline:
+                return
         if buffer:
             yield buffer
     finally:
@@ -323,6 +554,8 @@ def _lines(resp: Any, size: int) -> Iterator[bytes]:
 def api_message(exc: Any) -> str:
     """The API server's own message, verbatim, with its HTTP status."""
     body = getattr(exc, "body", None)
+    if isinstance(body, bytes):
+        body = body.decode(errors="replace")
     try:
         status = json.loads(body) if body else {}
     except (ValueError, TypeError):

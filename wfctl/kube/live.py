@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wfctl.diff.compare import Resource
-from wfctl.diff.normalize import strip_server_fields
+from wfctl.argo.meta import Resource, strip_server_fields
 from wfctl.kube.client import Connection, Kube
 
 
@@ -15,7 +14,7 @@ def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list
             kube_opts.get("kubeconfig"),
             kube_opts.get("context"),
             kube_opts.get("namespace"),
-            kube_opts.get("request_timeout") or 30.0,
+            kube_opts.get("request_timeout", 30.0),
         )
     )
     live: list[Resource] = []

@@ -3,6 +3,7 @@ a node tree drawn in place on a TTY (or as appended lines in CI logs), optional 
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -10,7 +11,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from wfctl.errors import EXIT_CLUSTER, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_TIMEOUT, ClusterError
-from wfctl.kube.client import Kube
+from wfctl.kube.client import DeadlineReached, Kube
 from wfctl.term import style
 
 FINISHED = ("Succeeded", "Failed", "Error")
@@ -236,6 +237,20 @@ class Watcher:
 
     def _run(self) -> int:
         start = time.monotonic()
+        if self.timeout is not None:
+            self.kube.deadline = start + self.timeout  # no call may outlive --timeout, whatever the server does
+        try:
+            return self._follow(start)
+        except DeadlineReached:
+            return self._timed_out()
+
+    def _pause(self, failures: int, start: float) -> None:
+        wait = min(0.2 * 2**failures, 5)
+        if self.timeout is not None:
+            wait = max(0.0, min(wait, self.timeout - (time.monotonic() - start)))
+        time.sleep(wait)
+
+    def _follow(self, start: float) -> int:
         wf = self.kube.get("Workflow", self.name, self.ns)
         if wf is None:
             raise ClusterError(f"workflow {self.name!r} not found in namespace {self.ns!r}")
@@ -250,7 +265,7 @@ class Watcher:
             remaining = None if self.timeout is None else self.timeout - (time.monotonic() - start)
             if remaining is not None and remaining <= 0:
                 return self._timed_out()
-            window = int(min(remaining if remaining is not None else 300, 300)) or 1
+            window = max(1, math.ceil(min(remaining if remaining is not None else 300, 300)))
             try:
                 for event in self.kube.watch_stream("Workflow", self.name, self.ns, rv, window):
                     etype, obj = event.get("type"), event.get("object") or {}
@@ -277,18 +292,20 @@ class Watcher:
                         return self.finish(wf)
                     if self.timeout is not None and time.monotonic() - start > self.timeout:
                         return self._timed_out()
+            except DeadlineReached:
+                raise
             except ClusterError:
                 failures += 1
                 if failures >= MAX_FAILURES:
                     raise
-                time.sleep(min(0.2 * 2**failures, 5))
-            except Exception as exc:  # a stream cut mid-way (urllib3 ProtocolError and friends)
-                if exc.__class__.__module__.split(".")[0] not in ("urllib3", "http", "json"):
+                self._pause(failures, start)
+            except Exception as exc:  # a stream cut or gone quiet (urllib3 ProtocolError, ReadTimeoutError...)
+                if exc.__class__.__module__.split(".")[0] not in ("urllib3", "http", "json", "socket", "ssl"):
                     raise
                 failures += 1
                 if failures >= MAX_FAILURES:
-                    raise ClusterError(f"watch {self.name}: the stream keeps failing: {exc}") from None
-                time.sleep(min(0.2 * 2**failures, 5))
+                    raise ClusterError(self.kube.scrub(f"watch {self.name}: the stream keeps failing: {exc}")) from None
+                self._pause(failures, start)
 
     def _deleted(self) -> int:
         self.stop.set()
@@ -297,6 +314,7 @@ class Watcher:
 
     def _timed_out(self) -> int:
         self.stop.set()
+        self.kube.deadline = None  # asking the workflow to stop gets its own --request-timeout
         if self.stop_on_timeout:
             self.kube.merge_patch("Workflow", self.name, {"spec": {"shutdown": "Stop"}}, self.ns)
             self.out.write(f"timeout reached: asked workflow {self.name} to stop\n")

@@ -1,7 +1,9 @@
-"""YAML documents to Argo documents: classification by apiVersion and kind, `kind: List` unpacked."""
+"""YAML documents to Argo documents: classification by apiVersion and kind, `kind: List` unpacked;
+files that fail to parse and are plainly not Argo manifests (Helm templates, JSONC, JSON arrays) skipped."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,3 +115,34 @@ def classify(file: str, ydoc: YamlDocument) -> tuple[list[Document], list[Skippe
         return [Document(file, ydoc.index, kind, data, ydoc.node, problems)], [], []
     # Not Argo's: skipped whole, its own problems too (kubeconform's "skipped").
     return [], [Skipped(ydoc.index, describe(data))], []
+
+
+# Problems that mean "this file is not YAML/JSON objects we can read": for a file that is plainly not an
+# Argo manifest (a Helm template, JSONC, a JSON array) they are not reported, the file is skipped.
+PARSE_FAILURES = frozenset({"WF010", "WF011", "WF015", "WF016"})
+_ARGO_KIND = re.compile(
+    r"""["']?\bkind["']?\s*:\s*["']?(?:Workflow|WorkflowTemplate|ClusterWorkflowTemplate|CronWorkflow)\b"""
+)
+
+
+def looks_like_argo(text: str) -> bool:
+    """Whether the text mentions `argoproj.io` or declares one of the four Argo kinds."""
+    return "argoproj.io" in text or _ARGO_KIND.search(text) is not None
+
+
+def not_argo_manifest(text: str, problems: list[Problem], documents: list[Document]) -> Skipped | None:
+    """A file-level skip for a file that does not parse and does not look like an Argo manifest, else None.
+
+    A file that mentions `argoproj.io` or an Argo kind keeps its errors; so does any other problem
+    (encoding, size) and any file in which an Argo document was found.
+    """
+    if not problems or documents or any(p.rule not in PARSE_FAILURES for p in problems):
+        return None
+    if looks_like_argo(text):
+        return None
+    first = min(problems, key=lambda p: (p.line, p.column))
+    return Skipped(
+        0,
+        f"not an Argo manifest, whole file skipped ({first.rule} at {first.line}:{first.column};"
+        " no argoproj.io apiVersion or Argo kind in it)",
+    )

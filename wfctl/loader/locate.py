@@ -6,6 +6,8 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from wfctl.loader.yaml import TAG_STR, key_text
+
 _MERGE = "tag:yaml.org,2002:merge"
 Position = tuple[int, int, int, int]
 
@@ -13,8 +15,8 @@ Position = tuple[int, int, int, int]
 def _mapping_entry(node: MappingNode, key: Any) -> tuple[Node, Node] | None:
     want = str(key)
     found = None
-    for k, v in node.value:
-        if isinstance(k, ScalarNode) and k.value == want:
+    for k, v in node.value:  # keys as Kubernetes reads them: `on:` is the key "true"
+        if isinstance(k, ScalarNode) and (k.value if k.ctag is TAG_STR else key_text(k)) == want:
             found = (k, v)
     if found is not None:
         return found

@@ -1,42 +1,75 @@
-"""Bytes to YAML documents: node trees with positions (ruamel's C composer) and plain data.
+"""Bytes to YAML documents: node trees with positions and plain data, read as Kubernetes reads them.
 
-Scalars follow YAML 1.1, as Kubernetes and Argo read them (`yes` is a boolean, `0755` is octal);
-timestamps stay strings. The data is built here, not by ruamel's constructor, so that duplicate
-keys become findings (not "last wins"), merge keys work, and alias expansion is bounded
-(a "billion laughs" document stops with a finding instead of eating the machine).
+Kubernetes, kubectl and Argo read YAML with go-yaml v2 (through sigs.k8s.io/yaml), a port of libyaml.
+Events come from libyaml itself (PyYAML's C parser; PyYAML's pure-Python parser when the C extension is
+missing), so the documents accepted are libyaml's: `[https://x]` and `{image: alpine:3.20}` are valid.
+A small composer here turns events into ruamel node objects (every node keeps its line and column)
+without recursion, so nesting is bounded (`MAX_DEPTH`) instead of crashing the interpreter.
+
+The data built from the nodes follows go-yaml v2 and sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true,
+`0755` is 493, no base-60 numbers, timestamps stay strings), explicit tags (`!!str 0755` is "0755",
+`!!int abc` is an error), keys converted to strings as Kubernetes converts them (`on:` is "true"),
+merge keys processed in order, `!!binary` decoded. Duplicate keys become findings, and alias
+expansion is bounded per document (a "billion laughs" document stops with a finding).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
+import datetime
+import math
 import re
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.cyaml import CParser
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
+from yaml import events as _ev
+from yaml.error import MarkedYAMLError, YAMLError
 
-# Nodes that aliases may add on top of the document's own nodes before the document is refused.
-MAX_ALIAS_EXPANSION = 1_000_000
+try:  # libyaml, as go-yaml's scanner (a port of it) reads YAML
+    from yaml.cyaml import CParser as _EventSource
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.loader import SafeLoader as _EventSource  # type: ignore[assignment]
+
+# Nodes that aliases may add to a document on top of its own nodes before the document is refused.
+# go-yaml refuses documents made mostly of aliases past ~400,000 nodes; real manifests stay far below.
+MAX_ALIAS_EXPANSION = 100_000
+# Collections nested deeper than this (aliases included) are refused: real manifests are < 30 deep,
+# and every later stage (schema, rules, diff) may then walk the data recursively without risk.
+MAX_DEPTH = 200
 
 _T = "tag:yaml.org,2002:"
-_NULL, _BOOL, _INT, _FLOAT, _MERGE = _T + "null", _T + "bool", _T + "int", _T + "float", _T + "merge"
+_STR, _NULL, _BOOL, _INT, _FLOAT, _MERGE = (_T + t for t in ("str", "null", "bool", "int", "float", "merge"))
+_BINARY, _TIMESTAMP = _T + "binary", _T + "timestamp"
 # One Tag object per implicit tag: nodes share them, so the builder compares identities, not strings.
 TAG_STR, TAG_NULL, TAG_BOOL, TAG_INT, TAG_FLOAT, TAG_MERGE, TAG_SEQ, TAG_MAP = (
     Tag(suffix=_T + t) for t in ("str", "null", "bool", "int", "float", "merge", "seq", "map")
 )
-# YAML 1.1 implicit scalars, as go-yaml (and so Kubernetes and Argo) resolve them.
-_BOOL_RE = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
-_INT_RE = re.compile(r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|[1-9][0-9_]*(?::[0-5]?[0-9])+)$")
-_FLOAT_RE = re.compile(
-    r"(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
-    r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+# go-yaml v2's table of words (resolve.go): YAML 1.1 booleans, nulls, special floats, the merge key.
+_WORDS: dict[str, tuple[Tag, Any]] = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), (TAG_BOOL, True)),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), (TAG_BOOL, False)),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), (TAG_NULL, None)),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), (TAG_FLOAT, math.nan)),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), (TAG_FLOAT, math.inf)),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), (TAG_FLOAT, -math.inf)),
+    "<<": (TAG_MERGE, "<<"),
+}
+# Integers as Go's strconv.ParseInt(s, 0, 64) reads them once `_` is removed; `0755` is octal.
+_GO_INT = re.compile(r"[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$")
+_GO_OCTAL = re.compile(r"[-+]?0[0-7]+$")
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_DOT_FLOAT = re.compile(r"\.[0-9]+(?:[eE][-+]?[0-9]+)?$")
+_TIMESTAMP_RE = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[Tt]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})"
+    r"|[ ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?)?$"
 )
-_NULL_RE = re.compile(r"(?:~|null|Null|NULL)$")
-_TRUE = frozenset({"yes", "true", "on", "y"})
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -75,35 +108,12 @@ class YamlFile:
     text: str = ""
 
 
-class _Composer(CParser):  # type: ignore[misc]
-    """The C parser and composer, with a YAML 1.1 resolver that hands out shared Tag objects."""
+class _Refused(Exception):
+    """A document go-yaml (or sigs.k8s.io/yaml) would refuse, or one over a limit, at a node."""
 
-    def descend_resolver(self, *_: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
-        if kind is ScalarNode:
-            if not implicit[0]:
-                return TAG_STR
-            if not value:
-                return TAG_NULL
-            first = value[0]
-            if first in "-+.0123456789":
-                if _INT_RE.match(value):
-                    return TAG_INT
-                if _FLOAT_RE.match(value):
-                    return TAG_FLOAT
-            elif first in "yYnNtTfFoO" and _BOOL_RE.match(value):
-                return TAG_BOOL
-            if first in "~nN" and _NULL_RE.match(value):
-                return TAG_NULL
-            if value == "<<":
-                return TAG_MERGE
-            return TAG_STR
-        return TAG_SEQ if kind is SequenceNode else TAG_MAP
+    def __init__(self, rule: str, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(rule, message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -127,10 +137,21 @@ def decode(raw: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _syntax_problem(exc: YAMLError, text_in: str) -> Problem:
+def _lines(text: str) -> list[str]:
+    """Lines as libyaml counts them: CRLF, LF and a lone CR each end one."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _syntax_problem(exc: YAMLError, text_in: str, max_depth: int) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    lines = text_in.splitlines()
+    position = getattr(exc, "position", None)  # a bad character: an offset, not a mark
+    if mark is None and isinstance(position, int):
+        before = _lines(text_in[:position])
+        line, col = len(before), len(before[-1]) + 1
+    lines = _lines(text_in)
+    if lines and lines[-1] == "":
+        lines.pop()
     if line > len(lines) and lines:  # errors at the end of input point at the last line
         line = len(lines)
         col = len(lines[-1]) + 1
@@ -141,194 +162,362 @@ def _syntax_problem(exc: YAMLError, text_in: str) -> Problem:
     else:
         text = str(exc).splitlines()[0]
     text = re.sub(r"\s+", " ", text).strip()
-    if "\t" in indent or "\\t" in text:
+    if "maximum nesting depth" in text:  # libyaml's own limit, far past ours: say it the same way
+        return _too_deep(mark, max_depth).problem
+    if "\t" in indent or "\\t" in text or "tab character" in text:
         return Problem("WF010", f"tab character in indentation: YAML allows only spaces ({text})", line, col)
     return Problem("WF010", f"YAML syntax error: {text}", line, col)
 
 
-def parse(text: str, *, max_alias_expansion: int = MAX_ALIAS_EXPANSION) -> YamlFile:
+def parse(text: str, *, max_alias_expansion: int = MAX_ALIAS_EXPANSION, max_depth: int = MAX_DEPTH) -> YamlFile:
     """Compose every document of `text` and build its data; stop at the first syntax error."""
     result = YamlFile(text=text)
-    composer = _Composer(text)
-    index = 0
+    source = _EventSource(text)
     try:
-        while composer.check_node():
-            node = composer.get_node()
-            result.documents.append(_build_document(index, node, max_alias_expansion))
-            index += 1
+        for index, node in enumerate(_compose(source, max_depth)):
+            result.documents.append(_build_document(index, node, max_alias_expansion, max_depth))
     except YAMLError as exc:
-        result.problem = _syntax_problem(exc, text)
-    except RecursionError:
-        result.problem = Problem("WF010", "YAML nesting too deep to read")
+        result.problem = _syntax_problem(exc, text, max_depth)
+    except _Refused as exc:
+        result.problem = exc.problem
     finally:
-        composer.dispose()
+        source.dispose()
     return result
 
 
-class _AliasBomb(Exception):
-    def __init__(self, node: Node, message: str) -> None:
-        super().__init__(message)
-        self.node = node
+_TAGS: dict[str, Tag] = {}
 
 
-def _build_document(index: int, node: Node | None, limit: int) -> YamlDocument:
-    builder = _Builder(limit)
+def _tag(name: str) -> Tag:
+    tag = _TAGS.get(name)
+    if tag is None:
+        tag = _TAGS[name] = Tag(suffix=name)
+    return tag
+
+
+def implicit_tag(value: str) -> Tag:
+    """The tag go-yaml gives a plain (unquoted, untagged) scalar."""
+    word = _WORDS.get(value)
+    if word is not None:
+        return word[0]
+    if value[0] in "+-.0123456789":
+        kind = _resolve_number(value)[0]
+        if kind is not None:
+            return kind
+    return TAG_STR
+
+
+def _too_deep(mark: Any, limit: int, via_alias: bool = False) -> _Refused:
+    how = " (through aliases)" if via_alias else ""
+    return _Refused("WF010", mark, f"YAML nesting deeper than {limit} levels{how}: refusing to read the document")
+
+
+def _compose(source: Any, max_depth: int) -> Any:
+    """Yield the root node of each document, composed from events without recursion."""
+    get = source.get_event
+    get()  # stream start
+    while True:
+        event = get()
+        if type(event) is _ev.StreamEndEvent:
+            return
+        # a document start event: compose until its end event
+        anchors: dict[str, Node] = {}
+        stack: list[Node] = []
+        pending: list[Node | None] = []  # per open mapping: the key waiting for its value
+        root: Node | None = None
+        while True:
+            event = get()
+            cls = type(event)
+            if cls is _ev.ScalarEvent:
+                tag = event.tag
+                ctag = (implicit_tag(event.value) if event.implicit[0] else TAG_STR) if tag is None else _tag(tag)
+                node: Node = ScalarNode(ctag, event.value, event.start_mark, event.end_mark, event.style or None)
+                if event.anchor is not None:
+                    node.anchor = event.anchor
+                    anchors[event.anchor] = node
+            elif cls is _ev.MappingStartEvent or cls is _ev.SequenceStartEvent:
+                if len(stack) >= max_depth:
+                    raise _too_deep(event.start_mark, max_depth)
+                is_map = cls is _ev.MappingStartEvent
+                ctag = _tag(event.tag) if event.tag is not None else (TAG_MAP if is_map else TAG_SEQ)
+                node = (MappingNode if is_map else SequenceNode)(
+                    ctag, [], event.start_mark, event.end_mark, bool(event.flow_style), None, event.anchor
+                )
+                if event.anchor is not None:
+                    anchors[event.anchor] = node  # before its content: `&a [*a]` is seen as recursive
+            elif cls is _ev.MappingEndEvent or cls is _ev.SequenceEndEvent:
+                done = stack.pop()
+                done.end_mark = event.end_mark
+                if type(done) is MappingNode:
+                    pending.pop()
+                continue
+            elif cls is _ev.AliasEvent:
+                found = anchors.get(event.anchor)
+                if found is None:
+                    raise MarkedYAMLError(
+                        "while composing a document", None, f"found undefined alias {event.anchor!r}", event.start_mark
+                    )
+                node = found
+            elif cls is _ev.DocumentEndEvent:
+                yield root
+                break
+            else:  # pragma: no cover - no other event occurs inside a document
+                continue
+            if stack:
+                parent = stack[-1]
+                if type(parent) is SequenceNode:
+                    parent.value.append(node)
+                elif pending[-1] is None:
+                    pending[-1] = node
+                else:
+                    parent.value.append((pending[-1], node))
+                    pending[-1] = None
+            else:
+                root = node
+            if cls is _ev.MappingStartEvent:
+                stack.append(node)
+                pending.append(None)
+            elif cls is _ev.SequenceStartEvent:
+                stack.append(node)
+
+
+def _build_document(index: int, node: Node | None, limit: int, max_depth: int) -> YamlDocument:
     doc = YamlDocument(index, node, None)
     if node is None:
         return doc
+    builder = _Builder(limit, max_depth)
     try:
         doc.data = builder.build(node)
-    except _AliasBomb as exc:
-        mark = exc.node.start_mark
+    except _Refused as exc:
         doc.data = None
-        doc.problems.append(Problem("WF015", str(exc), mark.line + 1, mark.column + 1))
-        return doc
-    except RecursionError:
-        doc.problems.append(Problem("WF010", "YAML nesting too deep to read"))
-        doc.data = None
+        doc.problems.append(exc.problem)
         return doc
     doc.problems.extend(builder.problems)
     return doc
 
 
-def _int11(value: str) -> int:
-    text = value.replace("_", "")
-    sign = -1 if text.startswith("-") else 1
-    if text[:1] in "+-":
-        text = text[1:]
-    if text.startswith(("0b", "0B")):
-        return sign * int(text[2:], 2)
-    if text.startswith(("0x", "0X")):
-        return sign * int(text[2:], 16)
-    if text.startswith(("0o", "0O")):
-        return sign * int(text[2:], 8)
-    if ":" in text:
-        total = 0
-        for part in text.split(":"):
-            total = total * 60 + int(part)
-        return sign * total
-    if len(text) > 1 and text.startswith("0"):
-        return sign * int(text, 8)
-    return sign * int(text)
+def _go_int(text: str) -> int | None:
+    """Go's ParseInt(s, 0, 64), then ParseUint(s, 0, 64): None when out of both ranges."""
+    value = int(text, 8) if _GO_OCTAL.match(text) else int(text, 0)
+    return value if _INT64_MIN <= value <= _UINT64_MAX else None
 
 
-def _float11(value: str) -> float:
-    text = value.replace("_", "").lower()
-    if text in (".inf", "+.inf"):
-        return float("inf")
-    if text == "-.inf":
-        return float("-inf")
-    if text == ".nan":
-        return float("nan")
-    if ":" in text:
-        sign = -1.0 if text.startswith("-") else 1.0
-        total = 0.0
-        for part in text.lstrip("+-").split(":"):
-            total = total * 60 + float(part)
-        return sign * total
-    return float(text)
+def _resolve_number(value: str) -> tuple[Tag | None, Any]:
+    """go-yaml's reading of a scalar starting with a sign, a digit or a dot (YAML 1.1 numbers)."""
+    if value[0] == ".":
+        if _DOT_FLOAT.match(value):
+            return TAG_FLOAT, float(value)
+        return None, value
+    plain = value.replace("_", "")
+    if _GO_INT.match(plain):
+        number = _go_int(plain)
+        if number is not None:
+            return TAG_INT, number
+    if _GO_FLOAT.match(plain):
+        number = float(plain)
+        if not math.isinf(number):  # Go's ParseFloat fails on overflow: the text stays a string
+            return TAG_FLOAT, number
+    return None, value
+
+
+def _is_timestamp(value: str) -> bool:
+    match = _TIMESTAMP_RE.match(value)
+    if match is None:
+        return False
+    year, month, day = (int(g) for g in match.group(1, 2, 3))
+    clock = [int(g) for g in (match.group(4, 5, 6) if match.group(4) else match.group(7, 8, 9)) if g is not None]
+    try:
+        datetime.date(year, month, day)
+        if clock:
+            datetime.time(*clock)
+    except ValueError:
+        return False
+    return True
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_T) :] if tag.startswith(_T) else tag
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return _BOOL
+    if isinstance(value, int):
+        return _INT
+    if isinstance(value, float):
+        return _FLOAT
+    return _STR
+
+
+def resolve_explicit(tag: str, value: str, mark: Any = None) -> Any:
+    """The value of a scalar with an explicit tag, as go-yaml reads it (a mismatch is refused)."""
+    if tag == _STR:
+        return value
+    if tag == _BINARY:
+        try:  # Go's base64.StdEncoding ignores line breaks, nothing else
+            raw = base64.b64decode(value.replace("\n", "").replace("\r", ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise _Refused("WF010", mark, "!!binary value contains invalid base64 data") from None
+        return raw.decode("utf-8", errors="replace")
+    if tag not in (_NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP):
+        return value  # tags go-yaml does not resolve (`!foo`, `!`, `!!set`...): the text
+    if tag == _TIMESTAMP and _is_timestamp(value):
+        return value  # go-yaml keeps timestamps as their text when decoding into plain data
+    word = _WORDS.get(value)
+    if word is not None:
+        resolved = word[1]
+    elif value and value[0] in "+-.0123456789":
+        resolved = _resolve_number(value)[1]
+    else:
+        resolved = value
+    kind = _kind_of(resolved)
+    if kind == tag:
+        return resolved
+    if tag == _FLOAT and kind == _INT:
+        return float(resolved)
+    raise _Refused("WF010", mark, f"cannot decode {_short(kind)} `{value}` as a {_short(tag)}")
+
+
+def _float_key(number: float) -> str:
+    """A float map key as sigs.k8s.io/yaml writes it: Go's FormatFloat(f, 'g', -1, 32)."""
+    if math.isnan(number):
+        return ".nan"
+    if math.isinf(number):
+        return ".inf" if number > 0 else "-.inf"
+    single = struct.unpack("f", struct.pack("f", number))[0] if abs(number) < 3.5e38 else number
+    for precision in range(1, 18):  # the shortest text that reads back as the same 32-bit float
+        text = f"{single:.{precision - 1}e}"
+        if abs(single) >= 3.5e38 or struct.unpack("f", struct.pack("f", float(text)))[0] == single:
+            break
+    mantissa, exponent = text.split("e")
+    digits = mantissa.replace(".", "").replace("-", "").rstrip("0") or "0"
+    exp = int(exponent)
+    sign = "-" if number < 0 else ""
+    if exp < -4 or exp >= 6:  # Go's %e form for the shortest 'g' format
+        frac = digits[1:]
+        return f"{sign}{digits[0]}{'.' + frac if frac else ''}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp < 0:
+        return f"{sign}0.{'0' * (-exp - 1)}{digits}"
+    whole, frac = digits[: exp + 1].ljust(exp + 1, "0"), digits[exp + 1 :]
+    return f"{sign}{whole}{'.' + frac if frac else ''}"
 
 
 class _Builder:
     """Builds plain data from one document's nodes; aliases share objects, expansion is counted."""
 
-    __slots__ = ("building", "expanded", "limit", "memo", "problems", "sizes")
+    __slots__ = ("building", "expanded", "limit", "max_depth", "memo", "problems", "sizes")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, max_depth: int) -> None:
         self.limit = limit
+        self.max_depth = max_depth
         self.expanded = 0
         self.memo: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
+        self.sizes: dict[int, tuple[int, int]] = {}  # node id: (nodes, height)
         self.building: set[int] = set()
         self.problems: list[Problem] = []
 
     def build(self, node: Node) -> Any:
-        return self._node(node)[0]
+        return self._node(node, 0)[0]
 
-    def _node(self, node: Node) -> tuple[Any, int]:
+    def _node(self, node: Node, depth: int) -> tuple[Any, int, int]:
         key = id(node)
         if key in self.memo:
-            size = self.sizes[key]
+            size, height = self.sizes[key]
             self.expanded += size
             if self.expanded > self.limit:
-                raise _AliasBomb(
-                    node,
+                raise _Refused(
+                    "WF015",
+                    node.start_mark,
                     f"YAML aliases expand to more than {self.limit:,} nodes (a 'billion laughs' document?);"
                     " refusing to read it",
                 )
-            return self.memo[key], size
+            if depth + height > self.max_depth:
+                raise _too_deep(node.start_mark, self.max_depth, via_alias=True)
+            return self.memo[key], size, height
         if key in self.building:
-            raise _AliasBomb(node, "recursive YAML alias (an anchor that contains itself)")
-        if isinstance(node, ScalarNode):
-            value, size = self._scalar(node), 1
-        elif isinstance(node, SequenceNode):
-            self.building.add(key)
-            value, size = [], 1
-            for child in node.value:
-                item, n = self._node(child)
-                value.append(item)
-                size += n
-            self.building.discard(key)
+            raise _Refused("WF015", node.start_mark, "recursive YAML alias (an anchor that contains itself)")
+        if type(node) is ScalarNode:
+            value, size, height = self._scalar(node), 1, 0
         else:
-            assert isinstance(node, MappingNode)
             self.building.add(key)
-            value, size = self._mapping(node)
+            if type(node) is SequenceNode:
+                value, size, height = [], 1, 0
+                for child in node.value:
+                    item, n, h = self._node(child, depth + 1)
+                    value.append(item)
+                    size += n
+                    height = max(height, h)
+            else:
+                value, size, height = self._mapping(node, depth + 1)
+            height += 1
             self.building.discard(key)
         self.memo[key] = value
-        self.sizes[key] = size
-        return value, size
+        self.sizes[key] = (size, height)
+        return value, size, height
 
     @staticmethod
     def _scalar(node: ScalarNode) -> Any:
         ctag, value = node.ctag, node.value
         if ctag is TAG_STR:
             return value
-        if ctag is TAG_INT:
-            try:
-                return _int11(value)
-            except ValueError:
-                return value
-        tag = ctag if ctag in (TAG_NULL, TAG_BOOL, TAG_FLOAT) else str(ctag)  # explicit tags: compare text
-        if tag is TAG_NULL:
-            return None
-        if tag is TAG_BOOL:
-            return value.lower() in _TRUE
-        if tag is TAG_FLOAT:
-            try:
-                return _float11(value)
-            except ValueError:
-                return value
-        if not isinstance(tag, str) or not tag.startswith(_T) or tag.endswith(("str", "timestamp", "binary")):
+        if ctag is TAG_INT or ctag is TAG_FLOAT or ctag is TAG_BOOL or ctag is TAG_NULL:
+            word = _WORDS.get(value)
+            return word[1] if word is not None else _resolve_number(value)[1]
+        if ctag is TAG_MERGE:
             return value
-        try:
-            if tag == _NULL:
-                return None
-            if tag == _BOOL:
-                return value.lower() in _TRUE
-            if tag == _INT:
-                return _int11(value)
-            if tag == _FLOAT:
-                return _float11(value)
-        except ValueError:
-            return value  # an explicit tag on a value that does not fit it: keep the text
-        return value
+        return resolve_explicit(str(ctag), value, node.start_mark)
 
-    def _mapping(self, node: MappingNode) -> tuple[dict[Any, Any], int]:
+    def _key(self, key_node: Node, value: Any) -> str:
+        """A map key as sigs.k8s.io/yaml turns it into a JSON object key."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int) and value < 2**63:
+            return str(value)
+        if isinstance(value, float):
+            return _float_key(value)
+        if isinstance(value, (list, dict)):
+            what = "a list" if isinstance(value, list) else "a mapping"
+            raise _Refused("WF010", key_node.start_mark, f"invalid map key: {what} cannot be a key")
+        shown = "null" if value is None else str(value)
+        raise _Refused(
+            "WF010",
+            key_node.start_mark,
+            f"map key {shown} cannot be converted to JSON: Kubernetes refuses the document (quote the key)",
+        )
+
+    def _merge(self, value_node: Node, value: Any, result: dict[Any, Any]) -> None:
+        """go-yaml v2's merge: a mapping, or a list of them (earlier ones win), written into the result."""
+        sources = value if isinstance(value, list) else [value]
+        if not all(isinstance(s, dict) for s in sources):
+            raise _Refused("WF010", value_node.start_mark, "map merge requires map or sequence of maps as the value")
+        for source in reversed(sources):
+            result.update(source)
+
+    def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[Any, Any], int, int]:
         result: dict[Any, Any] = {}
-        size = 1
-        merged: list[dict[Any, Any]] = []
+        size, height = 1, 0
         seen: dict[Any, Node] = {}
         for key_node, value_node in node.value:
-            if key_node.ctag is TAG_MERGE or (key_node.ctag is not TAG_STR and key_node.tag == _MERGE):
-                value, n = self._node(value_node)
+            if key_node.ctag is TAG_MERGE or (
+                type(key_node) is ScalarNode and key_node.value == "<<" and str(key_node.ctag) == _MERGE
+            ):
+                value, n, h = self._node(value_node, depth)
                 size += n
-                sources = value if isinstance(value, list) else [value]
-                merged.extend(s for s in sources if isinstance(s, dict))
+                height = max(height, h)
+                self._merge(value_node, value, result)
                 continue
-            # Keys are taken as written (`on:`, `y:` stay strings, not YAML 1.1 booleans).
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(self._node(key_node)[0])
-            value, n = self._node(value_node)
+            if type(key_node) is ScalarNode and key_node.ctag is TAG_STR:
+                key = key_node.value
+            else:
+                raw, n, _ = self._node(key_node, depth)
+                key = self._key(key_node, raw)
+            value, n, h = self._node(value_node, depth)
             size += n
+            height = max(height, h)
             if key in seen:
                 first = seen[key].start_mark
                 mark = key_node.start_mark
@@ -343,7 +532,16 @@ class _Builder:
                 )
             seen[key] = key_node
             result[key] = value
-        for source in merged:
-            for k, v in source.items():
-                result.setdefault(k, v)
-        return result, size
+        return result, size, height
+
+
+def key_text(node: Node) -> str | None:
+    """The JSON object key a scalar key node becomes (`on` is "true"), or None for other keys."""
+    if type(node) is not ScalarNode:
+        return None
+    if node.ctag is TAG_STR:
+        return node.value
+    try:
+        return _Builder(0, MAX_DEPTH)._key(node, _Builder._scalar(node))
+    except _Refused:
+        return None

@@ -2,9 +2,13 @@
 
 Importing a module runs the user's code, so this happens only for an explicit `--hera`. While the
 module is imported, the `__post_init__` of Hera's base mixin records, for every Hera object, the
-first frame in the user's file: the line that built it. Findings in the rendered document are then
-moved to that line (the template, DAG task or step they concern, else the workflow itself); what
-cannot be placed keeps its position in the rendered document, named `FILE::variable`.
+first frame in the user's file: the line that built it. That hook is private to Hera, so the supported
+versions are pinned (`hera>=6.0,<8`; CI tests the lowest and the newest); with a Hera that lacks it,
+findings keep their position in the rendered document instead of failing.
+
+Findings in the rendered document are then moved to that line (the template, DAG task or step they
+concern, else the workflow itself); what cannot be placed keeps its position in the rendered
+document, named `FILE::variable`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from wfctl.loader.discovery import Source, display_path
 from wfctl.model import Finding
 
 INSTALL_HINT = "Hera is not installed: pip install 'wfctl[hera]'"
+HOOK = "__post_init__"  # Hera's private per-object hook (hera>=6.0); absent before
 
 
 @dataclass
@@ -84,7 +89,9 @@ class _Recorder:
         from hera.workflows._mixins import BaseMixin  # noqa: PLC0415
 
         self.base = BaseMixin
-        self.original = BaseMixin.__post_init__
+        self.original = getattr(BaseMixin, HOOK, None)
+        if self.original is None:  # a Hera without the hook: no Python lines, nothing patched
+            return self
         recorder = self
 
         def post_init(obj: Any) -> None:
@@ -94,13 +101,14 @@ class _Recorder:
                     recorder.lines.setdefault(id(obj), (obj, frame.f_lineno))
                     break
                 frame = frame.f_back  # type: ignore[assignment]
-            recorder.original(obj)
+            recorder.original(obj)  # type: ignore[misc]
 
-        BaseMixin.__post_init__ = post_init  # type: ignore[method-assign]
+        setattr(BaseMixin, HOOK, post_init)
         return self
 
     def __exit__(self, *_: Any) -> None:
-        self.base.__post_init__ = self.original  # type: ignore[method-assign]
+        if self.original is not None:
+            setattr(self.base, HOOK, self.original)
 
     def line(self, obj: Any) -> int | None:
         entry = self.lines.get(id(obj))
@@ -202,7 +210,9 @@ def load(spec: str) -> list[Rendered]:
         buf = io.StringIO()
         yaml.dump(data, buf)
         rendered = Rendered(Source(f"{shown}::{var}", content=buf.getvalue().encode()), shown, var, data)
-        rendered.locations[()] = recorder.line(obj) or 1
+        top = recorder.line(obj)
+        if top is not None:
+            rendered.locations[()] = top
         for tpl in getattr(obj, "templates", None) or []:
             tname = getattr(tpl, "name", None)
             line = recorder.line(tpl)

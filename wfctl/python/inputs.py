@@ -16,8 +16,13 @@ class PythonSource:
 
 
 def python_sources(
-    hera: tuple[str, ...] = (), metaflow: tuple[str, ...] = (), timeout: float | None = None
+    hera: tuple[str, ...] = (),
+    metaflow: tuple[str, ...] = (),
+    timeout: float | None = None,
+    *,
+    metaflow_user_store: bool = False,
 ) -> list[PythonSource]:
+    """The rendered documents; Metaflow compiles against a throw-away store unless `metaflow_user_store`."""
     out: list[PythonSource] = []
     if hera:
         from wfctl.python import hera as hera_mod  # noqa: PLC0415
@@ -28,6 +33,6 @@ def python_sources(
         from wfctl.python import metaflow as mf  # noqa: PLC0415
 
         for flow in metaflow:
-            compiled = mf.CompiledFlow(flow, timeout or mf.DEFAULT_TIMEOUT)
+            compiled = mf.CompiledFlow(flow, timeout or mf.DEFAULT_TIMEOUT, throwaway_store=not metaflow_user_store)
             out.append(PythonSource(compiled.source, compiled.place))
     return out

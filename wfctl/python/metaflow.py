@@ -2,10 +2,15 @@
 
 `python FLOW.py argo-workflows create --only-json` runs in a subprocess with a timeout. Metaflow
 insists on an object store for Argo (`--datastore=s3|azure|gs`) and uploads the flow's code package
-to it *before* printing the JSON, so with no store reachable the command hangs in S3 retries. wfctl
-therefore points Metaflow at a throw-away S3 endpoint on 127.0.0.1 that accepts uploads and keeps
-nothing (METAFLOW_S3_ENDPOINT_URL), with dummy credentials and the EC2 metadata lookup disabled. No
-cluster is contacted: `--only-json` stops before deploying.
+to it *before* printing the JSON, and the manifest names that store.
+
+- `render` (whose output is meant for `apply -f -`) runs Metaflow with the user's own configuration
+  (METAFLOW_* variables or ~/.metaflowconfig), and stops with a how-to when no datastore is set.
+- `validate`/`lint`/`diff`/`graph` only need the manifest's shape: Metaflow is pointed at a throw-away
+  S3 endpoint on 127.0.0.1 that accepts uploads and keeps nothing, with dummy credentials and the EC2
+  metadata lookup disabled; the endpoint and bucket are then replaced by neutral placeholders, so
+  nothing of the throw-away store appears in any output.
+No cluster is contacted: `--only-json` stops before deploying.
 """
 
 from __future__ import annotations
@@ -30,6 +35,15 @@ from wfctl.model import Finding
 
 INSTALL_HINT = "Metaflow is not installed: pip install 'wfctl[metaflow]'"
 DEFAULT_TIMEOUT = 300
+THROWAWAY_BUCKET = "wfctl-throwaway-store"
+PLACEHOLDER_BUCKET = "metaflow-datastore"  # what the throw-away bucket reads as in any output
+PLACEHOLDER_ENDPOINT = "https://s3.metaflow-datastore.invalid"
+NO_CONFIG_HINT = (
+    "Metaflow has no datastore configured, and the manifest it compiles names one (the flow's code is"
+    " uploaded there). Configure yours first: `metaflow configure aws` (or azure/gs), or set"
+    " METAFLOW_DEFAULT_DATASTORE=s3 and METAFLOW_DATASTORE_SYSROOT_S3=s3://BUCKET/PREFIX"
+    " (and METAFLOW_S3_ENDPOINT_URL for a non-AWS store). `wfctl validate/lint --metaflow` need none."
+)
 
 
 class _NullS3(BaseHTTPRequestHandler):
@@ -77,37 +91,75 @@ def null_s3() -> Iterator[str]:
         server.server_close()
 
 
-def compile_flow(flow: str, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+def user_datastore(env: dict[str, str] | None = None) -> str | None:
+    """The datastore the user's Metaflow configuration names (environment, then the config file)."""
+    env = dict(os.environ) if env is None else env
+    if env.get("METAFLOW_DEFAULT_DATASTORE"):
+        return env["METAFLOW_DEFAULT_DATASTORE"]
+    home = Path(env.get("METAFLOW_HOME") or Path(env.get("HOME") or Path.home()) / ".metaflowconfig")
+    profile = env.get("METAFLOW_PROFILE")
+    config = home / (f"config_{profile}.json" if profile else "config.json")
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("METAFLOW_DEFAULT_DATASTORE") if isinstance(data, dict) else None
+    return str(value) if value else None
+
+
+def compile_flow(flow: str, timeout: float = DEFAULT_TIMEOUT, *, throwaway_store: bool = True) -> dict[str, Any]:
+    """Metaflow's WorkflowTemplate for `flow`; with the user's datastore unless `throwaway_store`."""
     path = Path(flow)
     if not path.is_file():
         raise InputError(f"--metaflow {flow}: no such file")
     if importlib.util.find_spec("metaflow") is None:
         raise InputError(INSTALL_HINT)
-    with null_s3() as endpoint:
-        env = {
-            **os.environ,
-            "USER": os.environ.get("USER") or "wfctl",
-            "METAFLOW_DEFAULT_DATASTORE": "s3",
-            "METAFLOW_DATASTORE_SYSROOT_S3": "s3://wfctl-lint/metaflow",
-            "METAFLOW_S3_ENDPOINT_URL": endpoint,
-            "METAFLOW_S3_RETRY_COUNT": "0",
-            "AWS_ACCESS_KEY_ID": "wfctl",
-            "AWS_SECRET_ACCESS_KEY": "wfctl",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-        try:
-            proc = subprocess.run(
-                [sys.executable, str(path.resolve()), "argo-workflows", "create", "--only-json"],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env=env,
-                cwd=path.resolve().parent,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise InputError(f"--metaflow {flow}: Metaflow did not finish within {timeout:g} s") from None
+    if throwaway_store:
+        with null_s3() as endpoint:
+            env = {
+                **os.environ,
+                "USER": os.environ.get("USER") or "wfctl",
+                "METAFLOW_DEFAULT_DATASTORE": "s3",
+                "METAFLOW_DATASTORE_SYSROOT_S3": f"s3://{THROWAWAY_BUCKET}/metaflow",
+                "METAFLOW_S3_ENDPOINT_URL": endpoint,
+                "METAFLOW_S3_RETRY_COUNT": "0",
+                "AWS_ACCESS_KEY_ID": "wfctl",
+                "AWS_SECRET_ACCESS_KEY": "wfctl",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            }
+            proc = _run_metaflow(flow, path, env, timeout)
+        data = _parse_output(flow, proc)
+        return _scrub(data, endpoint)
+    if user_datastore() in (None, "local"):
+        raise InputError(f"--metaflow {flow}: {NO_CONFIG_HINT}")
+    return _parse_output(flow, _run_metaflow(flow, path, dict(os.environ), timeout))
+
+
+def _run_metaflow(flow: str, path: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            [sys.executable, str(path.resolve()), "argo-workflows", "create", "--only-json"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=path.resolve().parent,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(f"--metaflow {flow}: Metaflow did not finish within {timeout:g} s") from None
+
+
+def _scrub(data: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    """The manifest with the throw-away store's endpoint and bucket replaced by neutral placeholders."""
+    text = json.dumps(data)
+    text = text.replace(endpoint, PLACEHOLDER_ENDPOINT).replace(THROWAWAY_BUCKET, PLACEHOLDER_BUCKET)
+    scrubbed: dict[str, Any] = json.loads(text)
+    return scrubbed
+
+
+def _parse_output(flow: str, proc: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     if proc.returncode != 0:
         tail = " | ".join(line.strip() for line in proc.stderr.strip().splitlines()[-4:])
         raise InputError(f"--metaflow {flow}: Metaflow failed (exit {proc.returncode}): {tail}")
@@ -143,8 +195,8 @@ def step_lines(flow: str) -> dict[str, int]:
 class CompiledFlow:
     """The compiled WorkflowTemplate as a source, and a way to move findings to the step's line."""
 
-    def __init__(self, flow: str, timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.data = compile_flow(flow, timeout)
+    def __init__(self, flow: str, timeout: float = DEFAULT_TIMEOUT, *, throwaway_store: bool = True) -> None:
+        self.data = compile_flow(flow, timeout, throwaway_store=throwaway_store)
         self.py_file = display_path(Path(flow))
         name = (self.data.get("metadata") or {}).get("name", "flow")
         self.source = Source(f"{self.py_file}::{name}", content=json.dumps(self.data, indent=2).encode())

@@ -1,10 +1,14 @@
-"""The reporter interface: `write` each file's result as it arrives, `flush` once at the end."""
+"""The reporter interface: `write` each file's result as it arrives, `flush` once at the end; the one
+escaping of file names and messages that every format applies (any file name, even non-UTF-8 bytes)."""
 
 from __future__ import annotations
 
 from typing import IO, Any
 
+from wfctl.loader.discovery import escape_name, escape_unencodable
 from wfctl.model import FileResult, Summary
+
+__all__ = ["Reporter", "escape_name", "escape_unencodable", "summary_line"]
 
 
 class Reporter:

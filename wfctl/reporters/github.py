@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wfctl.model import FileResult, Summary
-from wfctl.reporters.base import Reporter, summary_line
+from wfctl.reporters.base import Reporter, escape_name, escape_unencodable, summary_line
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -20,16 +20,17 @@ class GithubReporter(Reporter):
     def write(self, result: FileResult) -> None:
         if not result.findings:
             return
-        self.stream.write(f"::group::{escape_data(result.file)}\n")
+        self.stream.write(f"::group::{escape_data(escape_name(result.file))}\n")
         for f in result.findings:
-            props = [f"title={escape_property(f'wfctl ({f.rule})')}", f"file={escape_property(f.file)}"]
+            file = escape_name(f.file)
+            props = [f"title={escape_property(f'wfctl ({f.rule})')}", f"file={escape_property(file)}"]
             props.append(f"line={f.line}")
             end_line = f.end_line or f.line
             props.append(f"endLine={end_line}")
             if end_line == f.line:
                 props.append(f"col={f.column}")
                 props.append(f"endColumn={max(f.end_column, f.column)}")
-            message = escape_data(f"{f.file}:{f.line}:{f.column}: {f.rule} {f.message}")
+            message = escape_data(f"{file}:{f.line}:{f.column}: {f.rule} {escape_unencodable(f.message)}")
             self.stream.write(f"::{_LEVELS[str(f.severity)]} {','.join(props)}::{message}\n")
         self.stream.write("::endgroup::\n")
 

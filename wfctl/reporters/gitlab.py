@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from wfctl.model import FileResult, Summary
-from wfctl.reporters.base import Reporter
+from wfctl.reporters.base import Reporter, escape_name, escape_unencodable
 
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -19,15 +19,16 @@ class GitlabReporter(Reporter):
 
     def write(self, result: FileResult) -> None:
         for f in result.findings:
-            key = f"{f.rule}|{f.file}|{f.kind}/{f.name}|{f.json_path() or f.line}|{f.message}"
+            file, message = escape_name(f.file), escape_unencodable(f.message)
+            key = f"{f.rule}|{file}|{f.kind}/{f.name}|{f.json_path() or f.line}|{message}"
             self.issues.append(
                 {
                     "check_name": f.rule,
-                    "description": f"{f.rule}: {f.message}",
+                    "description": f"{f.rule}: {message}",
                     "severity": _SEVERITY[str(f.severity)],
-                    "fingerprint": hashlib.sha256(key.encode()).hexdigest()[:32],
+                    "fingerprint": hashlib.sha256(escape_unencodable(key).encode()).hexdigest()[:32],
                     "location": {
-                        "path": f.file,
+                        "path": file,
                         "positions": {
                             "begin": {"line": max(f.line, 1), "column": max(f.column, 1)},
                             "end": {"line": max(f.end_line, f.line, 1), "column": max(f.end_column, f.column, 1)},

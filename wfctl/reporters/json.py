@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from wfctl.model import FileResult, Summary
-from wfctl.reporters.base import Reporter
+from wfctl.reporters.base import Reporter, escape_name, escape_unencodable
 
 
 class JsonReporter(Reporter):
@@ -21,8 +21,8 @@ class JsonReporter(Reporter):
                 {
                     "rule": f.rule,
                     "severity": str(f.severity),
-                    "message": f.message,
-                    "file": f.file,
+                    "message": escape_unencodable(f.message),
+                    "file": escape_name(f.file),
                     "line": f.line,
                     "column": f.column,
                     "end_line": f.end_line,
@@ -32,7 +32,8 @@ class JsonReporter(Reporter):
                     "path": f.json_path(),
                 }
             )
-        self.skipped.extend({"file": result.file, "document": s} for s in result.skipped)
+        file = escape_name(result.file)
+        self.skipped.extend({"file": file, "document": escape_unencodable(s)} for s in result.skipped)
 
     def flush(self, summary: Summary) -> None:
         payload = {

@@ -1,12 +1,25 @@
-"""`-o junit`: JUnit XML (one test suite per file, one failing test case per finding), for CI test tabs."""
+"""`-o junit`: JUnit XML (one test suite per file, one failing test case per finding), for CI test tabs.
+
+The output is valid against the JUnit schema CI servers use (Jenkins' junit-10.xsd): positions go in the
+test case name and the failure text, the file in the suite's `file` attribute.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from wfctl.model import FileResult, Summary
-from wfctl.reporters.base import Reporter
+from wfctl.reporters.base import Reporter, escape_name, escape_unencodable
+
+# Characters XML 1.0 cannot carry at all (not even as references).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text any XML parser accepts: lone surrogates and XML-forbidden control characters become `\\xNN`."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", escape_unencodable(text))
 
 
 class JunitReporter(Reporter):
@@ -15,22 +28,23 @@ class JunitReporter(Reporter):
         self.root = ET.Element("testsuites", name="wfctl")
 
     def write(self, result: FileResult) -> None:
+        file = escape_name(result.file)
         suite = ET.SubElement(
             self.root,
             "testsuite",
-            name=result.file,
+            name=file,
             tests=str(max(len(result.findings), 1)),
             failures=str(len(result.findings)),
             errors="0",
+            file=file,
         )
         if not result.findings:
-            ET.SubElement(suite, "testcase", name="wfctl", classname=result.file)
+            ET.SubElement(suite, "testcase", name="wfctl", classname=file)
         for f in result.findings:
-            case = ET.SubElement(
-                suite, "testcase", name=f"wfctl.{f.rule}", classname=f.file, line=str(f.line), column=str(f.column)
-            )
-            failure = ET.SubElement(case, "failure", message=f.message, type=str(f.severity))
-            failure.text = f"line {f.line}, col {f.column}, {f.severity} {f.rule}: {f.message}"
+            case = ET.SubElement(suite, "testcase", name=f"{f.rule} ({f.line}:{f.column})", classname=file)
+            message = xml_text(f.message)
+            failure = ET.SubElement(case, "failure", message=message, type=str(f.severity))
+            failure.text = f"{file}:{f.line}:{f.column}: {f.severity} {f.rule}: {message}"
 
     def flush(self, summary: Summary) -> None:
         total = sum(int(s.get("tests", "0")) for s in self.root)

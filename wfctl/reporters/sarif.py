@@ -5,14 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
+from urllib.parse import quote
 
 from wfctl import __version__
 from wfctl import rules as rule_registry
 from wfctl.model import FileResult, Summary
-from wfctl.reporters.base import Reporter
+from wfctl.reporters.base import Reporter, escape_name, escape_unencodable
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INFO_URI = "https://github.com/wfctl/wfctl"
+
+
+def uri(file: str) -> str:
+    """A file name as a relative URI reference: every byte but unreserved characters and `/` percent-encoded."""
+    return quote(file, safe="/")
 
 
 class SarifReporter(Reporter):
@@ -26,15 +32,15 @@ class SarifReporter(Reporter):
             if f.end_line:
                 region["endLine"] = max(f.end_line, region["startLine"])
                 region["endColumn"] = max(f.end_column, region["startColumn"] + 1)
-            fingerprint = hashlib.sha256(
-                f"{f.rule}|{f.file}|{f.kind}/{f.name}|{f.json_path() or f.line}".encode()
-            ).hexdigest()[:32]
+            file = escape_name(f.file)
+            key = escape_unencodable(f"{f.rule}|{file}|{f.kind}/{f.name}|{f.json_path() or f.line}")
+            fingerprint = hashlib.sha256(key.encode()).hexdigest()[:32]
             self.results.append(
                 {
                     "ruleId": f.rule,
                     "level": _LEVELS[str(f.severity)],
-                    "message": {"text": f.message},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.file}, "region": region}}],
+                    "message": {"text": escape_unencodable(f.message)},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(file)}, "region": region}}],
                     "partialFingerprints": {"wfctl/v1": fingerprint},
                 }
             )
@@ -55,7 +61,7 @@ class SarifReporter(Reporter):
                     "fullDescription": {"text": help_text},
                     "help": {"text": help_text, "markdown": help_text},
                     "defaultConfiguration": {"level": _LEVELS[str(cls.severity)]},
-                    "properties": {"tags": ["argo", cls.stage]},
+                    "properties": {"tags": list(dict.fromkeys(["argo", cls.stage]))},  # unique, as SARIF wants
                 }
             )
         for r in self.results:

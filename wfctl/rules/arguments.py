@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from wfctl.argo.names import PARAM_NAME
-from wfctl.argo.spec import as_dict, iter_invocations, named, workflow_spec
+from wfctl.argo.spec import as_dict, empty_names, iter_invocations, named, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -17,7 +17,7 @@ LOCATIONS = ("s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "a
 class Arguments(Rule):
     """Arguments (of the workflow, and passed by steps and tasks) must be well formed.
 
-    Parameter names are required, unique, `^[-a-zA-Z0-9_]+$`. Step and task arguments need a `value`
+    Parameter names are required (not empty), unique, `^[-a-zA-Z0-9_]+$`. Step and task arguments need a `value`
     or `valueFrom`; so do a CronWorkflow's workflow arguments (Argo validates them without lint
     leniency). `valueFrom` in arguments only takes `configMapKeyRef`, `event`, `supplied`, `default`.
     An `enum` must not be empty and must contain the `value`. Artifacts need `from`, `fromExpression`
@@ -33,6 +33,8 @@ class Arguments(Rule):
     def _arguments(self, ctx: RuleContext, path: tuple[Any, ...], args: Any, need_value: bool) -> Iterator[Finding]:
         args = as_dict(args)
         for kind in ("parameters", "artifacts"):
+            for i in empty_names(args.get(kind)):
+                yield self.finding(ctx, (*path, kind, i, "name"), f"{kind[:-1]} name is empty")
             for i, item, name, again in named(args.get(kind)):
                 here = (*path, kind, i)
                 if "{{" not in name and not PARAM_NAME.match(name) and kind == "parameters":

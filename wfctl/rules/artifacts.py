@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.names import ARTIFACT_NAME
-from wfctl.argo.spec import LEAF_TYPES, as_dict, input_artifacts, named, output_artifacts, template_type
+from wfctl.argo.spec import as_dict, empty_names, input_artifacts, named, output_artifacts, template_type
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
+# Argo's leaf templates (Template.IsLeaf): their artifacts are files in the pod and need a `path`;
+# other templates (steps, dag, suspend) pass artifacts on and must not give one.
+PATH_TEMPLATES = ("container", "containerSet", "script", "resource", "data", "http", "plugin")
 LOCATIONS = ("s3", "git", "http", "artifactory", "hdfs", "raw", "oss", "gcs", "azure", "plugin")
 
 
 class Artifacts(Rule):
-    """Artifacts: names required and unique; input artifacts of container and script templates need a
-    `path`, and `path` is only for leaf templates; no `..` in paths; `from` is not valid in inputs; at
+    """Artifacts: names required (not empty) and unique; input and output artifacts of leaf templates (container,
+    script, containerSet, resource, data, http, plugin) need a `path` ("did not specify a path"), and
+    `path` is not valid on steps, DAG or suspend templates; no `..` in paths; `from` is not valid in inputs; at
     most one location (s3, git, http, ...); a git location needs `repo`; hdfs needs `addresses` and an
     absolute `path`.
     """
@@ -28,8 +32,12 @@ class Artifacts(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():
             kind = template_type(tpl)
-            leaf = kind in ("container", "script")
+            leaf = kind in PATH_TEMPLATES
             for where, arts in (("inputs", input_artifacts(tpl)), ("outputs", output_artifacts(tpl))):
+                for i in empty_names(arts):
+                    yield self.finding(
+                        ctx, (*tpl_path, where, "artifacts", i, "name"), f"{where[:-1]} artifact name is empty"
+                    )
                 for i, a, name, again in named(arts):
                     path = (*tpl_path, where, "artifacts", i)
                     if not ARTIFACT_NAME.match(name):
@@ -37,12 +45,21 @@ class Artifacts(Rule):
                     if again:
                         yield self.finding(ctx, (*path, "name"), f"{where} artifact {name!r} is declared twice")
                     art_path = a.get("path")
-                    if art_path is not None and kind not in LEAF_TYPES:
+                    if art_path is not None and art_path != "" and kind is not None and not leaf:
                         yield self.finding(
-                            ctx, (*path, "path"), f"artifact {name!r}: path is only valid in container/script templates"
+                            ctx,
+                            (*path, "path"),
+                            f"{where[:-1]} artifact {name!r}: path is only valid in container/script templates,"
+                            f" not in the {kind} template {tpl.get('name')!r}",
                         )
-                    if where == "inputs" and leaf and art_path is None:
-                        yield self.finding(ctx, path, f"input artifact {name!r} needs a path", at_key=True)
+                    if leaf and (art_path is None or art_path == ""):
+                        yield self.finding(
+                            ctx,
+                            path,
+                            f"{where[:-1]} artifact {name!r} did not specify a path (a {kind} template reads"
+                            " and writes artifacts as files)",
+                            at_key=True,
+                        )
                     if isinstance(art_path, str) and ".." in art_path.split("/"):
                         yield self.finding(
                             ctx,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wfctl.argo.expr import check_expression, tags
+from wfctl.argo.expr import blank_tags, check_expression, tags
 from wfctl.argo.spec import as_dict, iter_invocations, output_parameters, strings, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -63,10 +63,8 @@ class ExpressionSyntax(Rule):
                     if problem:
                         yield self.finding(ctx, path, f"expression {{{{= {tag.text}}}}} does not parse: {problem}")
         for path, text, what in self._raw(ctx):
-            # `when` uses govaluate after {{...}} substitution: blank the tags before checking
-            import re  # noqa: PLC0415
-
-            plain = re.sub(r"\{\{.*?\}\}", "x", text)
+            # `when` uses govaluate after {{...}} substitution: blank the tags (nested ones too) first
+            plain = blank_tags(text)
             problem = check_expression(plain)
             if problem:
                 yield self.finding(ctx, path, f"{what} {text!r} does not parse: {problem}")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from wfctl.argo.names import is_duration
-from wfctl.argo.spec import as_dict, template_type, workflow_spec
+from wfctl.argo.names import is_duration, label_key_problem
+from wfctl.argo.spec import as_dict, as_list, template_type, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
+from wfctl.schema.errors import suggest
 
 RETRY_POLICIES = ("Always", "OnError", "OnFailure", "OnTransientError", "")
 POD_GC = ("", "OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")
+SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
 class TemplateFields(Rule):
@@ -18,7 +21,9 @@ class TemplateFields(Rule):
     `pendingTimeout` to leaf templates (not steps or DAG); `parallelism` to steps and DAG templates.
     `timeout` is a duration string (`30s`, `1h`), not a number; `activeDeadlineSeconds` not negative;
     `retryStrategy.retryPolicy` one of Always, OnError, OnFailure, OnTransientError; `podGC.strategy`
-    one of OnPodCompletion, OnPodSuccess, OnWorkflowCompletion, OnWorkflowSuccess.
+    one of OnPodCompletion, OnPodSuccess, OnWorkflowCompletion, OnWorkflowSuccess; `podGC.labelSelector`
+    a Kubernetes label selector (operators In, NotIn, Exists, DoesNotExist; In and NotIn need values,
+    Exists and DoesNotExist take none; valid label keys).
     """
 
     code = "WF122"
@@ -26,6 +31,38 @@ class TemplateFields(Rule):
     severity = Severity.ERROR
     summary = "Field not valid for this template type, or out of its allowed values"
     stage = "argo"
+
+    def _selector(self, ctx: RuleContext, path: tuple[Any, ...], selector: Any) -> Iterator[Finding]:
+        """What Kubernetes' LabelSelectorAsSelector rejects (Argo: `podGC.labelSelector invalid`)."""
+        selector = as_dict(selector)
+        for key in as_dict(selector.get("matchLabels")):
+            problem = label_key_problem(str(key))
+            if problem:
+                yield self.finding(
+                    ctx, (*path, "matchLabels", key), f"podGC.labelSelector key {key!r}: {problem}", at_key=True
+                )
+        for i, expr in enumerate(as_list(selector.get("matchExpressions"))):
+            expr = as_dict(expr)
+            here = (*path, "matchExpressions", i)
+            operator, values, name = expr.get("operator"), as_list(expr.get("values")), expr.get("key")
+            problem = label_key_problem(name) if isinstance(name, str) and "{{" not in name else None
+            if problem:
+                yield self.finding(ctx, (*here, "key"), f"podGC.labelSelector key {name!r}: {problem}")
+            if not isinstance(operator, str) or operator not in SELECTOR_OPERATORS:
+                if operator is not None:
+                    hint = suggest(str(operator), list(SELECTOR_OPERATORS))
+                    yield self.finding(
+                        ctx,
+                        (*here, "operator"),
+                        f"podGC.labelSelector operator {operator!r} is not one of {', '.join(SELECTOR_OPERATORS)}"
+                        + (f" (did you mean {hint!r}?)" if hint else ""),
+                    )
+            elif operator in ("In", "NotIn") and not values:
+                yield self.finding(
+                    ctx, (*here, "operator"), f"podGC.labelSelector operator {operator} needs at least one value"
+                )
+            elif operator in ("Exists", "DoesNotExist") and values:
+                yield self.finding(ctx, (*here, "values"), f"podGC.labelSelector operator {operator} takes no values")
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
@@ -36,6 +73,9 @@ class TemplateFields(Rule):
                 (*prefix, "podGC", "strategy"),
                 f"podGC.strategy {strategy!r} is not one of {', '.join(s for s in POD_GC if s)}",
             )
+        yield from self._selector(
+            ctx, (*prefix, "podGC", "labelSelector"), as_dict(spec.get("podGC")).get("labelSelector")
+        )
         policy = as_dict(spec.get("retryStrategy")).get("retryPolicy")
         if isinstance(policy, str) and policy not in RETRY_POLICIES:
             yield self.finding(ctx, (*prefix, "retryStrategy", "retryPolicy"), f"{policy!r} is not a valid retryPolicy")

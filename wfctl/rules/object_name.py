@@ -13,8 +13,10 @@ LIMITS = {"CronWorkflow": 52}
 
 class ObjectName(Rule):
     """Object names must be DNS subdomains (lowercase alphanumerics, '-', '.'), at most 63 characters
-    for Workflows and templates and 52 for CronWorkflows (Argo appends a timestamp). Only a Workflow may
-    use `generateName` instead of `name`. Namespaces are DNS labels.
+    for Workflows and templates and 52 for CronWorkflows (Argo appends a timestamp). Every kind may use
+    `generateName` instead of `name` (`argo template create` and `argo cron create --generate-name`
+    accept it; with both, `name` wins); a `generateName` is lowercase alphanumerics, '-' and '.'.
+    Namespaces are DNS labels.
     """
 
     code = "WF104"
@@ -27,9 +29,10 @@ class ObjectName(Rule):
         meta = ctx.doc.metadata
         name, generate = meta.get("name"), meta.get("generateName")
         limit = LIMITS.get(ctx.doc.kind, 63)
-        if not name and not (generate and ctx.doc.kind == "Workflow"):
-            need = "metadata.name or metadata.generateName" if ctx.doc.kind == "Workflow" else "metadata.name"
-            yield self.finding(ctx, ("metadata",), f"{ctx.doc.kind} needs {need}", at_key=True)
+        if not name and not generate:
+            yield self.finding(
+                ctx, ("metadata",), f"{ctx.doc.kind} needs metadata.name or metadata.generateName", at_key=True
+            )
         if isinstance(name, str) and name and "{{" not in name:
             problem = object_name_problem(name, limit)
             if problem:
@@ -41,12 +44,6 @@ class ObjectName(Rule):
                     ctx,
                     ("metadata", "generateName"),
                     f"generateName {generate!r} must be lowercase alphanumerics, '-' or '.'",
-                )
-            if ctx.doc.kind != "Workflow":
-                yield self.finding(
-                    ctx,
-                    ("metadata", "generateName"),
-                    f"a {ctx.doc.kind} cannot use generateName (server-side apply needs a name)",
                 )
         namespace = meta.get("namespace")
         if isinstance(namespace, str) and namespace and not DNS1123_LABEL.match(namespace):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.names import PARAM_NAME
-from wfctl.argo.spec import as_dict, input_parameters, named, output_parameters, template_type
+from wfctl.argo.spec import as_dict, empty_names, input_parameters, named, output_parameters, template_type
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -13,7 +13,7 @@ SOURCES = ("path", "jqFilter", "jsonPath", "parameter", "expression", "supplied"
 
 
 class Parameters(Rule):
-    """Input and output parameters: names required, unique, `^[-a-zA-Z0-9_]+$`. An output parameter has
+    """Input and output parameters: names required (not empty), unique, `^[-a-zA-Z0-9_]+$`. An output parameter has
     `value` or `valueFrom` (not both); `valueFrom` has exactly one source; container, script and
     containerSet outputs read a `path`; resource outputs a `jqFilter` or `jsonPath`; steps and DAG outputs
     a `parameter` or `expression`.
@@ -29,6 +29,10 @@ class Parameters(Rule):
         for tpl_path, tpl in ctx.templates():
             kind = template_type(tpl)
             for where, params in (("inputs", input_parameters(tpl)), ("outputs", output_parameters(tpl))):
+                for i in empty_names(params):
+                    yield self.finding(
+                        ctx, (*tpl_path, where, "parameters", i, "name"), f"{where[:-1]} parameter name is empty"
+                    )
                 for i, p, name, again in named(params):
                     path = (*tpl_path, where, "parameters", i)
                     if not PARAM_NAME.match(name):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from wfctl.argo.expr import blank_tags
 from wfctl.argo.names import template_name_problem
 from wfctl.argo.spec import iter_steps, iter_tasks
 from wfctl.model import Finding, Severity
@@ -33,7 +33,7 @@ class StepNames(Rule):
             if not isinstance(name, str) or not name:
                 yield self.finding(ctx, path, f"{what} has no name", at_key=True)
                 continue
-            skeleton = re.sub(r"\{\{.*?\}\}", "x", name)
+            skeleton = blank_tags(name)
             problem = template_name_problem(skeleton)
             if problem:
                 yield self.finding(ctx, (*path, "name"), f"{what} name {name!r} {problem}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.expr import tags
-from wfctl.argo.scope import CHECKED_ROOTS, scoped_strings
+from wfctl.argo.scope import CHECKED_ROOTS, LABEL_PREFIX, scoped_strings
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -22,9 +22,12 @@ class UndefinedVariable(Rule):
     Scopes follow Argo: a template sees its own `inputs.*`, `outputs.*` and (pod templates)
     `pod.name`; a step sees the outputs of steps in *earlier* groups only; a DAG task sees the outputs of
     its dependencies (direct or indirect) only; `item` exists only in a looping step or task;
-    `workflow.parameters.X` needs X in `spec.arguments`. Referencing a step's or task's outputs checks
-    that the called template declares them (`outputs.result` only for container, script, data, http and
-    plugin templates). References that cannot be known offline (an unresolved templateRef) are accepted.
+    `workflow.parameters.X` needs X in `spec.arguments`; `workflow.failures` exists only in exit
+    handlers (the `onExit` template, lifecycle hooks, and the templates they call). Referencing a step's
+    or task's outputs checks that the called template declares them (`outputs.result` only for
+    container, script, data, http and plugin templates). References that cannot be known offline (an
+    unresolved templateRef, a step name computed from `{{...}}`) are accepted. Labels that the file does
+    not set are WF130's (a warning: they can be added at submission).
     """
 
     code = "WF115"
@@ -39,7 +42,7 @@ class UndefinedVariable(Rule):
                 if tag.expression or not tag.text:
                     continue
                 root = tag.text.split(".", 1)[0]
-                if root not in CHECKED_ROOTS:
+                if root not in CHECKED_ROOTS or tag.text.startswith(LABEL_PREFIX):
                     continue
                 problem = scope.resolve(tag.text)
                 if problem:

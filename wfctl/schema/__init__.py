@@ -29,25 +29,39 @@ def normalize_version(version: str) -> str:
         raise ValueError(f"unsupported Argo version {version!r} (choose 4 or 3.7)") from None
 
 
-@cache
 def load(version: str, kind: str) -> dict[str, Any]:
-    path = schema_dir() / normalize_version(version) / f"{kind.lower()}.json"
+    """The schema of `kind` for an Argo version (`4`, `4.1`, `v3.7`...), read once per process."""
+    return _load(normalize_version(version), kind)
+
+
+def fast_check(version: str, kind: str) -> Check:
+    """The compiled yes/no check, built once per process whichever spelling of the version is used."""
+    return _fast_check(normalize_version(version), kind)
+
+
+def full_validator(version: str, kind: str) -> Any:
+    """jsonschema's validator, only built when a document fails the fast check."""
+    return _full_validator(normalize_version(version), kind)
+
+
+@cache
+def _load(label: str, kind: str) -> dict[str, Any]:
+    path = schema_dir() / label / f"{kind.lower()}.json"
     with path.open("rb") as fh:
         schema: dict[str, Any] = json.load(fh)
     return schema
 
 
 @cache
-def fast_check(version: str, kind: str) -> Check:
-    return compile_schema(load(version, kind))
+def _fast_check(label: str, kind: str) -> Check:
+    return compile_schema(_load(label, kind))
 
 
 @cache
-def full_validator(version: str, kind: str) -> Any:
-    """jsonschema's validator, only built when a document fails the fast check."""
+def _full_validator(label: str, kind: str) -> Any:
     import jsonschema  # noqa: PLC0415 - slow import, needed only to explain failures
 
-    return jsonschema.Draft202012Validator(load(version, kind))
+    return jsonschema.Draft202012Validator(_load(label, kind))
 
 
 def drop_nulls(value: Any) -> Any:

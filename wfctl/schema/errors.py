@@ -2,6 +2,7 @@
 
 `anyOf`/`oneOf` failures are reduced to the branch that fits the value's type (then to that
 branch's own errors) instead of a dump of every branch; unknown fields get "did you mean".
+Each finding takes its severity from its rule's entry (`wfctl/rules/*.py`), like the loader's.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from wfctl import rules
 from wfctl.model import Finding, Severity
+from wfctl.rules.base import REGISTRY
 from wfctl.schema import drop_nulls, fast_check, full_validator
 
 _JSON_TYPES = {
@@ -31,6 +34,34 @@ def json_type(value: Any) -> str:
 def _show(value: Any) -> str:
     text = repr(value) if not isinstance(value, (dict, list)) else json_type(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _got(value: Any) -> str:
+    """`integer 3`, `string 'x'`; a mapping or a list is named once (`array`, not `array array`)."""
+    if isinstance(value, (dict, list)):
+        return json_type(value)
+    return f"{json_type(value)} {_show(value)}"
+
+
+def severity(code: str) -> Severity:
+    """The severity declared by the rule entry of `code` (WF001-WF005), so that editing it there counts."""
+    if code not in REGISTRY:
+        rules.load_all()
+    return REGISTRY[code].severity
+
+
+def _owner(path: tuple[Any, ...]) -> str:
+    """The last named place of a path, with its list indexes: `container`, `volumeMounts[0]`."""
+    indexes = ""
+    for part in reversed(path):
+        if not isinstance(part, int):
+            return f"{part}{indexes}"
+        indexes = f"[{part}]{indexes}"
+    return indexes
+
+
+def _finding(code: str, message: str, path: tuple[Any, ...], *, at_key: bool = False) -> Finding:
+    return Finding(code, severity(code), message, path=path, at_key=at_key)
 
 
 def suggest(word: str, candidates: list[str]) -> str | None:
@@ -83,31 +114,31 @@ def _explain(error: Any) -> Iterator[Finding]:
                 message += f": did you mean {hint!r}?"
             elif known and len(known) <= 12:
                 message += f" (expected one of: {', '.join(known)})"
-            yield Finding("WF001", Severity.ERROR, message, path=(*path, key), at_key=True)
+            yield _finding("WF001", message, (*path, key), at_key=True)
         return
     if validator == "required" and isinstance(value, dict):
         for key in error.validator_value:
             if value.get(key) is None:
-                where = f" in {path[-1]!r}" if path and isinstance(path[-1], str) else ""
-                yield Finding("WF003", Severity.ERROR, f"missing required field {key!r}{where}", path=path, at_key=True)
+                where = f" in {_owner(path)!r}" if path else ""
+                yield _finding("WF003", f"missing required field {key!r}{where}", path, at_key=True)
         return
     if validator == "type":
         expected = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
-        message = f"expected {' or '.join(names)}, got {json_type(value)} {_show(value)}"
+        message = f"expected {' or '.join(names)}, got {_got(value)}"
         if "string" in names and isinstance(value, (bool, int, float)):
             message += " (quote the value to make it a string)"
-        yield Finding("WF002", Severity.ERROR, message, path=path)
+        yield _finding("WF002", message, path)
         return
     if validator in ("enum", "const"):
         allowed = error.validator_value if validator == "enum" else [error.validator_value]
         shown = ", ".join(repr(a) for a in allowed[:10])
-        yield Finding("WF004", Severity.ERROR, f"invalid value {_show(value)}: expected one of {shown}", path=path)
+        yield _finding("WF004", f"invalid value {_show(value)}: expected one of {shown}", path)
         return
     if validator in ("anyOf", "oneOf") and error.context:
         yield from _explain_branches(error)
         return
-    yield Finding("WF005", Severity.ERROR, f"schema violation: {error.message}", path=path)
+    yield _finding("WF005", f"schema violation: {error.message}", path)
 
 
 def _explain_branches(error: Any) -> Iterator[Finding]:
@@ -129,12 +160,7 @@ def _explain_branches(error: Any) -> Iterator[Finding]:
                 if n not in names:
                     names.append(n)
         path = tuple(error.absolute_path)
-        yield Finding(
-            "WF002",
-            Severity.ERROR,
-            f"expected {' or '.join(names)}, got {json_type(value)} {_show(value)}",
-            path=path,
-        )
+        yield _finding("WF002", f"expected {' or '.join(names)}, got {_got(value)}", path)
         return
     fitting.sort()
     for sub in by_branch[fitting[0][1]]:

@@ -1,0 +1,207 @@
+"""The results cache: a file whose content, settings and referenced templates are unchanged is not re-checked.
+
+Location: `--cache-dir`, else `WFCTL_CACHE_DIR`, else `.wfctl_cache/` in the project root (the
+directory of the configuration file, else the nearest directory above the current one holding
+`.git`, else the current directory). The directory gets a `.gitignore` (`*`) and a `CACHEDIR.TAG`.
+
+Layout: `<dir>/v1/<run key>/<xx>/<file key>.json`. The run key hashes wfctl's version, a fingerprint
+of its installed code, and the settings (rules, severities, options, Argo version...); the file key
+hashes the file's display name. An entry holds the file's content hash, the template lookups it made
+(with a fingerprint of each answer) and its findings with positions, suppressions already applied.
+Entries are written to a temporary file and renamed into place, so concurrent runs never see half an
+entry; anything unreadable, corrupt or foreign is a miss and is rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import itertools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import wfctl
+
+try:
+    from _blake2 import blake2b  # what hashlib would give, without loading OpenSSL (start-up time)
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
+from wfctl.model import FileResult, Finding, Severity
+
+FORMAT = "v1"
+_COUNTER = itertools.count()
+DIR_NAME = ".wfctl_cache"
+TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache made by wfctl; `wfctl clean` removes it.\n"
+
+
+def content_hash(raw: bytes) -> str:
+    return blake2b(raw, digest_size=16).hexdigest()
+
+
+def project_root(config_path: Path | None = None) -> Path:
+    if config_path is not None:
+        return config_path.resolve().parent
+    start = Path.cwd()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def default_dir(explicit: str | None = None, config_path: Path | None = None) -> Path:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("WFCTL_CACHE_DIR"):
+        return Path(os.environ["WFCTL_CACHE_DIR"])
+    return project_root(config_path) / DIR_NAME
+
+
+def _code_fingerprint() -> str:
+    """Sizes and modification times of wfctl's own files: an edited checkout never replays stale results."""
+    package = Path(wfctl.__file__).parent
+    trees = [package]
+    if not (package / "schemas").is_dir() and (package.parent / "schemas").is_dir():
+        trees.append(package.parent / "schemas")  # a source checkout keeps the schemas beside the package
+    parts = []
+    for tree in trees:
+        for root, dirs, files in os.walk(tree):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".json", ".yaml")):
+                    st = os.stat(os.path.join(root, name))
+                    parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def run_key(settings: Any) -> str:
+    """Everything besides a file's own content and references that its findings depend on."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, (set, frozenset)):
+            return sorted(value)
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+    described = {f.name: plain(getattr(settings, f.name)) for f in dataclasses.fields(settings)}
+    text = json.dumps([wfctl.__version__, _code_fingerprint(), described], sort_keys=True, default=str)
+    return blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _finding_row(f: Finding) -> list[Any]:
+    return [
+        f.rule,
+        int(f.severity),
+        f.message,
+        f.line,
+        f.column,
+        f.end_line,
+        f.end_column,
+        f.kind,
+        f.name,
+        list(f.path),
+        f.at_key,
+    ]
+
+
+def _finding(row: list[Any], file: str) -> Finding:
+    rule, sev, message, line, column, end_line, end_column, kind, name, path, at_key = row
+    return Finding(
+        str(rule),
+        Severity(int(sev)),
+        str(message),
+        file,
+        int(line),
+        int(column),
+        int(end_line),
+        int(end_column),
+        str(kind),
+        str(name),
+        tuple(path),
+        bool(at_key),
+    )
+
+
+class Cache:
+    """Entries for one run key under one cache directory."""
+
+    def __init__(self, directory: Path, key: str) -> None:
+        self.root = directory
+        self.base = directory / FORMAT / key
+        self.usable = True
+        self.hits = 0
+        self.writes = 0
+
+    def _path(self, display: str) -> Path:
+        digest = blake2b(display.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return self.base / digest[:2] / f"{digest[2:]}.json"
+
+    def get(self, display: str, digest: str) -> tuple[list[list[Any]], FileResult] | None:
+        """(lookups to re-check, result) for this file if its content is unchanged; None otherwise."""
+        try:
+            data = json.loads(self._path(display).read_bytes())
+            if data["file"] != display or data["hash"] != digest:
+                return None
+            result = FileResult(display, documents=int(data["documents"]), skipped=[str(s) for s in data["skipped"]])
+            result.findings = [_finding(row, display) for row in data["findings"]]
+            deps = [list(d) for d in data["deps"]]
+            for d in deps:
+                if len(d) != 4:
+                    return None
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None  # missing, corrupt or foreign: check the file again
+        return deps, result
+
+    def put(self, display: str, digest: str, deps: list[list[Any]], result: FileResult) -> None:
+        if not self.usable:
+            return
+        entry = {
+            "file": display,
+            "hash": digest,
+            "deps": deps,
+            "documents": result.documents,
+            "skipped": result.skipped,
+            "findings": [_finding_row(f) for f in result.findings],
+        }
+        path = self._path(display)
+        try:
+            if self.writes == 0:
+                self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = str(path.parent / f".tmp-{os.getpid()}-{next(_COUNTER)}.json")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(entry, fh, separators=(",", ":"))
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            self.writes += 1
+        except (OSError, TypeError, ValueError):
+            self.usable = False  # read-only checkout, full disk, odd path: run without a cache
+
+    def _prepare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "# made by wfctl\n*\n"), ("CACHEDIR.TAG", TAG)):
+            target = self.root / name
+            if not target.exists():
+                target.write_text(text, encoding="utf-8")
+
+
+def clean(directory: Path) -> bool:
+    """Remove a cache directory made by wfctl; False when there was none. Refuses a directory that
+    does not look like a wfctl cache (nothing a user wrote is removed)."""
+    if not directory.exists():
+        return False
+    if not directory.is_dir() or not ((directory / "CACHEDIR.TAG").is_file() or (directory / FORMAT).is_dir()):
+        raise ValueError(f"{directory} does not look like a wfctl cache; not removed")
+    import shutil  # noqa: PLC0415
+
+    shutil.rmtree(directory)
+    return True

@@ -1,0 +1,81 @@
+"""What `wfctl dedupe` prints: the unified diff (preview), a report per file and the totals, or JSON."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, TextIO
+
+from wfctl.dedupe.plan import FileReport
+from wfctl.dedupe.run import Outcome
+
+
+def _lines(text: str) -> list[str]:
+    """Lines for the preview diff: LF and CRLF endings as they are, any other line break shown as LF."""
+    return [
+        line if line.endswith(("\n", "\r\n")) else line.rstrip("\r\x85\u2028\u2029") + "\n"
+        for line in text.splitlines(True)
+    ]
+
+
+def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> None:
+    reports = outcome.reports
+    if output == "json":
+        payload: dict[str, Any] = {"files": [r.as_json() for r in reports], "summary": totals(reports)}
+        if outcome.extracted:
+            payload["extracted_to"] = str(outcome.extracted[0])
+        json.dump(payload, stream, indent=2)
+        stream.write("\n")
+        return
+    if not write:
+        for r in outcome.changed:
+            name = r.file.lstrip("/")
+            stream.writelines(
+                difflib.unified_diff(_lines(r.before_text), _lines(r.after_text), f"a/{name}", f"b/{name}")
+            )
+        if outcome.extracted:
+            path, text = outcome.extracted
+            stream.writelines(difflib.unified_diff([], text.splitlines(True), "/dev/null", f"b/{path}"))
+    for r in reports:
+        _report(r, stream)
+    for note in outcome.notes:
+        stream.write(f"note: {note}\n")
+    t = totals(reports)
+    verb = "rewrote" if outcome.written else "would rewrite"
+    stream.write(
+        f"{verb} {t['files_changed']} of {t['files']} files: templates "
+        f"{t['templates_before']} -> {t['templates_after']}, bytes {t['bytes_before']:,} -> "
+        f"{t['bytes_after']:,}, API JSON bytes {t['json_bytes_before']:,} -> {t['json_bytes_after']:,}\n"
+    )
+
+
+def _report(r: FileReport, stream: TextIO) -> None:
+    if not r.merged and not r.notes and not r.error:
+        return
+    data = r.as_json()
+    stream.write(
+        f"{r.file}: templates {data['templates_before']} -> {data['templates_after']}, bytes "
+        f"{data['bytes_before']:,} -> {data['bytes_after']:,} (API JSON {data['json_bytes_before']:,} -> "
+        f"{data['json_bytes_after']:,})\n"
+    )
+    for obj, merges in r.merged.items():
+        for removed, kept in merges.items():
+            stream.write(f"  {obj}: {removed} -> {kept}\n")
+    for note in r.notes:
+        stream.write(f"  note: {note}\n")
+
+
+def totals(reports: list[FileReport]) -> dict[str, int]:
+    datas = [r.as_json() for r in reports]
+    keys = (
+        "templates_before",
+        "templates_after",
+        "bytes_before",
+        "bytes_after",
+        "json_bytes_before",
+        "json_bytes_after",
+    )
+    result = {k: sum(d[k] for d in datas) for k in keys}
+    result["files"] = len(reports)
+    result["files_changed"] = sum(1 for r in reports if r.changed)
+    return result

@@ -1,0 +1,98 @@
+"""One `wfctl dedupe` run: read the inputs, plan (in each file, or across files with --extract-to),
+and with --write hand every changed file to `wfctl.writer` at once (all or nothing)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wfctl import writer
+from wfctl.dedupe.inputs import Input, read_input
+from wfctl.dedupe.plan import FileReport, dedupe_text
+from wfctl.errors import InputError
+from wfctl.loader import discovery
+
+
+@dataclass
+class Outcome:
+    reports: list[FileReport] = field(default_factory=list)
+    extracted: tuple[Path, str] | None = None  # the new WorkflowTemplate file and its text
+    notes: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [r for r in self.reports if r.error]
+
+    @property
+    def changed(self) -> list[FileReport]:
+        return [r for r in self.reports if r.changed]
+
+
+def _check_new_file(path: Path) -> None:
+    if os.path.lexists(path):
+        raise InputError(f"{path} exists already; choose a new file for the WorkflowTemplate")
+    parent = path.parent if str(path.parent) else Path()
+    if not parent.is_dir():
+        raise InputError(f"{path}: directory {parent} does not exist")
+
+
+def _failed_report(item: Input) -> FileReport:
+    return FileReport(item.display, "", "", error=item.error)
+
+
+def dedupe_paths(
+    paths: tuple[str, ...],
+    *,
+    write: bool,
+    include_templates: bool = False,
+    extract_to: Path | None = None,
+    wft_name: str = "",
+    max_bytes: int = discovery.DEFAULT_MAX_BYTES,
+) -> Outcome:
+    """Plan (and with `write`, apply) the dedupe of `paths`. Raises InputError for unusable arguments."""
+    sources, errors = discovery.discover(paths)
+    if errors:
+        raise InputError(errors[0])
+    if extract_to is not None:
+        _check_new_file(extract_to)
+    inputs = [read_input(s, max_bytes, for_write=write) for s in sources]
+    outcome = Outcome()
+    readable = [i for i in inputs if i.error is None]
+    if extract_to is not None:
+        from wfctl.dedupe.extract import extract  # noqa: PLC0415
+        from wfctl.dedupe.rewrite import RewriteError  # noqa: PLC0415
+
+        try:
+            result = extract([(i.display, i.text) for i in readable], wft_name)
+        except RewriteError as exc:
+            raise InputError(str(exc)) from None
+        by_file = {r.file: r for r in result.reports}
+        outcome.reports = [by_file[i.display] if i.error is None else _failed_report(i) for i in inputs]
+        if result.template_text and any(r.changed for r in result.reports):
+            outcome.extracted = (extract_to, result.template_text)
+        outcome.notes = result.notes
+    else:
+        outcome.reports = [
+            dedupe_text(i.display, i.text, include_templates=include_templates)
+            if i.error is None
+            else _failed_report(i)
+            for i in inputs
+        ]
+    for item, report in zip(inputs, outcome.reports, strict=True):
+        report.encoder = item.encode
+    if write and not outcome.failed and (outcome.changed or outcome.extracted):
+        plans: list[writer.Planned] = []
+        if outcome.extracted:
+            plans.append(writer.Planned(outcome.extracted[0], outcome.extracted[1].encode("utf-8"), None))
+        for item, report in zip(inputs, outcome.reports, strict=True):
+            if report.changed:
+                assert item.path is not None and item.snapshot is not None
+                plans.append(writer.Planned(item.path, item.encode(report.after_text), item.snapshot))
+        try:
+            writer.write_all(plans)
+        except writer.WriteError as exc:
+            raise InputError(str(exc)) from None
+        outcome.written = True
+    return outcome

@@ -1,0 +1,213 @@
+"""What `apply` decides before its first request: every input read and sound, every object named and
+placed in a namespace. Any problem here means nothing is applied and nothing is pruned (exit 2).
+
+Checked even with --no-validate: unreadable or skipped paths of the walk, directories it did not
+enter (symlinks, permissions), special files, YAML problems of any kind (syntax, aliases, size,
+encoding, not a mapping, wrong apiVersion), documents without a usable `metadata`, names the API
+would refuse, the same object twice, a manifest namespace that disagrees with `-n`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from wfctl.loader.discovery import EXTENSIONS, Source
+from wfctl.loader.documents import Document
+
+ORDER = {"ClusterWorkflowTemplate": 0, "WorkflowTemplate": 1, "CronWorkflow": 2, "Workflow": 3}
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9.]*)?$")
+
+
+@dataclass
+class Planned:
+    """One object to apply: its final body, where it goes, and where it came from."""
+
+    doc: Document
+    kind: str
+    name: str  # "" for a Workflow with only generateName
+    namespace: str | None  # None: cluster-scoped
+    obj: dict[str, Any] = field(default_factory=dict)
+
+
+def discovery_problems(result: Any) -> list[str]:
+    """Problems in what `discovery.discover` returned: its errors and any paths it skipped
+    (whatever extra lists or notes a version of the walker reports)."""
+    problems: list[str] = []
+    if isinstance(result, tuple):
+        for extra in result[1:]:
+            problems.extend(str(e) for e in (extra or []))
+    for attr in ("errors", "skipped", "notes"):
+        problems.extend(str(e) for e in getattr(result, attr, None) or [])
+    return problems
+
+
+def walk_inputs(paths: tuple[str, ...], **options: Any) -> tuple[list[Source], list[str]]:
+    """`discovery.discover` for apply: the sources, and every problem that makes the set incomplete.
+
+    A walker that reports skipped paths through `note` (special files...) and errors for unreadable
+    directories is trusted, and its skips are problems here; with one that does not (it neither follows
+    symbolic links nor reports what it cannot read), `audit_paths` checks the tree independently."""
+    import inspect  # noqa: PLC0415
+
+    from wfctl.loader import discovery  # noqa: PLC0415
+
+    notes: list[str] = []
+    reports = "note" in inspect.signature(discovery.discover).parameters
+    if reports:
+        options["note"] = notes.append
+    found = discovery.discover(paths, **options)
+    sources = list(found[0] if isinstance(found, tuple) else found.sources)
+    problems = discovery_problems(found)
+    for note in notes:  # a skipped file is missing input; a loop or a directory seen twice was read once
+        if "loop" in note or "walked once" in note:
+            sys.stderr.write(f"wfctl: note: {note}\n")
+        else:
+            problems.append(note)
+    if reports:
+        problems += audit_paths((), sources)  # special files among the sources only
+    else:
+        problems += audit_paths(paths, sources)
+    return sources, problems
+
+
+def _candidate(name: str) -> bool:
+    return name.endswith(EXTENSIONS) and not name.startswith(".")
+
+
+def _unseen_manifests(directory: str, seen_real: set[str]) -> bool:
+    """Whether `directory` (a symlink) leads to manifests that are not among the sources read."""
+    target = os.path.realpath(directory)
+    if not os.access(target, os.R_OK | os.X_OK):
+        return True
+    for root, dirs, files in os.walk(target, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for f in files:
+            if _candidate(f) and os.path.realpath(os.path.join(root, f)) not in seen_real:
+                return True
+    return False
+
+
+def audit_paths(paths: tuple[str, ...], sources: list[Source]) -> list[str]:
+    """What a walk of `paths` could not see, checked independently of the walker: directories that
+    cannot be read, symlinked directories whose manifests are not among `sources`, and sources that
+    are not regular files (a FIFO would block, a device would never end)."""
+    problems: list[str] = []
+    seen_real = {os.path.realpath(str(s.path)) for s in sources if s.path is not None}
+    for arg in paths:
+        if arg == "-" or not os.path.isdir(arg):
+            continue
+
+        def unreadable(exc: OSError) -> None:
+            problems.append(f"{exc.filename}: cannot read directory: {exc.strerror or exc}")
+
+        for root, dirs, _ in os.walk(arg, onerror=unreadable, followlinks=False):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for d in dirs:
+                full = os.path.join(root, d)
+                if not os.path.islink(full):
+                    continue
+                if _unseen_manifests(full, seen_real):
+                    problems.append(f"{full}: symlinked directory was not read (its manifests would be missing)")
+    for s in sources:
+        if s.path is None:
+            continue
+        try:
+            mode = os.stat(s.path).st_mode
+        except OSError as exc:
+            problems.append(f"{s.display}: {exc.strerror or exc}")
+            continue
+        if not stat.S_ISREG(mode):
+            problems.append(f"{s.display}: not a regular file; not read")
+    return problems
+
+
+def input_problems(loaded: list[Any]) -> list[str]:
+    """Every reading or YAML problem of the loaded files, as `file:line:col: message (RULE)`."""
+    problems: list[str] = []
+    for lf in loaded:
+        if lf.error:
+            problems.append(str(lf.error))
+            continue
+        found = list(lf.problems) + [p for d in lf.documents for p in d.problems]
+        for p in found:
+            problems.append(f"{lf.source.display}:{p.line}:{p.column}: {p.message} ({p.rule})")
+    return problems
+
+
+def _where(doc: Document) -> str:
+    line = doc.node.start_mark.line + 1 if doc.node is not None else 1
+    return f"{doc.file}:{line}"
+
+
+def _name_problem(value: Any, what: str, generate: bool = False) -> str | None:
+    if not isinstance(value, str) or not value:
+        return f"{what} must be a non-empty string, not {value!r}"
+    text = value.rstrip("-") if generate else value
+    ok = bool(_PREFIX.match(value)) if generate else bool(_DNS_SUBDOMAIN.match(text))
+    if not ok or len(value) > 253:
+        return f"{what} {value!r} is not a valid name (lowercase letters, digits, '-' and '.'; at most 253)"
+    return None
+
+
+def plan_documents(docs: list[Document], namespace_flag: str | None, default_namespace: str) -> list[Planned]:
+    """The objects to apply, in dependency order; raises InputError listing every problem."""
+    from wfctl.errors import InputError  # noqa: PLC0415
+
+    problems: list[str] = []
+    planned: list[Planned] = []
+    seen: dict[tuple[str, str | None, str], str] = {}
+    for doc in sorted(docs, key=lambda d: ORDER[d.kind]):
+        where = f"{_where(doc)}: {doc.kind}"
+        meta = doc.data.get("metadata")
+        if not isinstance(meta, dict):
+            problems.append(f"{where}: metadata is {'missing' if meta is None else 'not a mapping'}; nothing to apply")
+            continue
+        name, generate = meta.get("name"), meta.get("generateName")
+        if name is not None:
+            problem = _name_problem(name, "metadata.name")
+        elif generate is not None and doc.kind == "Workflow":
+            problem = _name_problem(generate, "metadata.generateName", generate=True)
+        elif generate is not None:
+            problem = f"metadata.generateName is only for Workflows; a {doc.kind} needs metadata.name"
+        else:
+            problem = "metadata.name is missing" + (" (or generateName)" if doc.kind == "Workflow" else "")
+        if problem:
+            problems.append(f"{where}: {problem}")
+            continue
+        own = meta.get("namespace")
+        if own is not None and (not isinstance(own, str) or not _DNS_LABEL.match(own)):
+            problems.append(f"{where}/{name or generate}: metadata.namespace {own!r} is not a valid namespace")
+            continue
+        ns: str | None = None
+        if doc.kind != "ClusterWorkflowTemplate":
+            if own and namespace_flag and own != namespace_flag:
+                problems.append(
+                    f"{where}/{name or generate}: in namespace {own!r}, but --namespace is {namespace_flag!r}"
+                )
+                continue
+            ns = own or namespace_flag or default_namespace
+        if name:
+            key = (doc.kind, ns, str(name))
+            if key in seen:
+                problems.append(f"{where}/{name}: the same object is also at {seen[key]}; which one to apply?")
+                continue
+            seen[key] = _where(doc)
+        obj = copy.deepcopy(doc.data)
+        if ns is not None:
+            obj["metadata"]["namespace"] = ns
+        planned.append(Planned(doc, doc.kind, str(name or ""), ns, obj))
+    if problems:
+        shown = "\n  ".join(problems[:20]) + (f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else "")
+        raise InputError(f"nothing was applied:\n  {shown}")
+    return planned
+
+
+__all__ = ["ORDER", "Planned", "audit_paths", "discovery_problems", "input_problems", "plan_documents", "walk_inputs"]
