@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,6 +38,8 @@ UPSTREAM = ROOT.parent / "shared" / "upstream" / "argo-workflows-v4.1.2"
 SCHEMA = UPSTREAM / "schema.json"
 CORPUS = HERE / ".corpus"
 PY = sys.executable
+FLOOR2000 = "floor: CSafeLoader + jsonschema-rs, 2,000 files"
+J1 = "wfctl validate --jobs 1, 2,000 files"
 # Runs a command and prints the peak RSS (KiB) of the largest process it started (itself or a worker).
 RSS_WRAPPER = (
     "import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
@@ -48,14 +51,18 @@ def wfctl(*args: str) -> list[str]:
     return [PY, "-m", "wfctl", *args]
 
 
-def once(cmd: list[str], ok_codes: tuple[int, ...] = (0, 1), env: dict[str, str] | None = None) -> float | None:
+def once(cmd: list[str], ok_codes: tuple[int, ...] = (0, 1)) -> tuple[float, float] | None:
+    """(wall seconds, CPU seconds of the command and its workers) for one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode not in ok_codes:
         print(f"  ! {' '.join(cmd[:7])} exited {proc.returncode}: {proc.stderr.decode()[-300:]}", file=sys.stderr)
         return None
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
@@ -73,11 +80,13 @@ class Bench:
         self.only = only
         self.items: list[tuple[str, str, list[str], Callable[[], None] | None]] = []
         self.times: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
 
     def add(self, group: str, label: str, cmd: list[str], before: Callable[[], None] | None = None) -> None:
         if not self.only or group in self.only:
             self.items.append((group, label, cmd, before))
             self.times[label] = []
+            self.cpu[label] = []
 
     def run(self, rounds: int) -> None:
         for r in range(rounds):
@@ -86,12 +95,21 @@ class Bench:
                     before()
                 t = once(cmd)
                 if t is not None:
-                    self.times[label].append(t)
+                    self.times[label].append(t[0])
+                    self.cpu[label].append(t[1])
             print(f"round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
 
     def median(self, label: str) -> float | None:
         values = self.times.get(label) or []
         return statistics.median(values) if values else None
+
+    def median_cpu(self, label: str) -> float | None:
+        values = self.cpu.get(label) or []
+        return statistics.median(values) if values else None
+
+
+def _s(seconds: float | None) -> str:
+    return f"{seconds:.3f} s" if seconds is not None else "-"
 
 
 def machine() -> str:
@@ -139,7 +157,7 @@ def main() -> int:
         b.add(
             "validate",
             "check-jsonschema + Argo schema.json, 2,000 files",
-            [cjs, "--schemafile", str(SCHEMA), str(small)],
+            [cjs, "--schemafile", str(SCHEMA), *map(str, files)],
         )
     # --- lint
     b.add(
@@ -175,7 +193,7 @@ def main() -> int:
         once(warm)  # prime the cache
     b.run(args.runs)
 
-    rows = [(label, b.median(label)) for _, label, _, _ in b.items]
+    rows = [(label, b.median(label), b.median_cpu(label)) for _, label, _, _ in b.items]
     big_rows: list[str] = []
     m = b.median
     f2000, j1, jn = (
@@ -197,7 +215,7 @@ def main() -> int:
             if cmd is None:
                 continue
             seconds, rss = peak_rss_mb(cmd)
-            rows.append((f"{label} (peak RSS {rss:.0f} MB)", seconds))
+            rows.append((f"{label} (peak RSS {rss:.0f} MB)", seconds, None))
             base = j1 if "--jobs 1" in label else jn if "default" in label else f2000
             if base:
                 scaled = base * n / len(files)
@@ -233,10 +251,14 @@ def main() -> int:
         m("wfctl validate, 217 upstream examples"),
         "peer",
     )
+    c = b.median_cpu
+    ratio("CPU time: validate --jobs 1 / floor", c("wfctl validate --jobs 1, 2,000 files"), c(FLOOR2000), "same target")
+    ratio("CPU time: lint / validate, --jobs 1", c("wfctl lint --jobs 1, 2,000 files"), c(J1), "same target")
+    ratio("CPU time: one small file / floor's", c("wfctl validate, one small file"), c("floor, one small file"), "same")
     ratios += big_rows
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"{machine()}; {stamp}; median of {args.runs} rounds", "", "| benchmark | median |", "|---|---|"]
-    lines += [f"| {label} | {(f'{t:.3f} s') if t is not None else 'skipped'} |" for label, t in rows]
+    lines = [f"{machine()}; {stamp}; median of {args.runs} rounds", "", "| benchmark | wall | CPU |", "|---|---|---|"]
+    lines += [f"| {label} | {_s(t)} | {_s(c)} |" for label, t, c in rows]
     report = "\n".join(lines + [""] + [f"- {r}" for r in ratios]) + "\n"
     print()
     print(report)

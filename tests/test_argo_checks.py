@@ -443,6 +443,8 @@ def test_nested_tags_and_blanking():
     assert [t.text for t in found] == ["steps.run-{{inputs.parameters.date}}.status", "x", "inputs.parameters.date"]
     assert blank_tags("{{steps.run-{{inputs.parameters.date}}.status}} != Succeeded") == "x != Succeeded"
     assert blank_tags("a {{ unclosed") == "a {{ unclosed"
+    assert blank_tags("a {{ unclosed {{b}} c") == "a {{ unclosed x c"
+    assert [t.text for t in tags("{{a}} {{b-{{c-{{d}}}}}}")] == ["a", "b-{{c-{{d}}}}", "c-{{d}}", "d"]
     assert split_reference("steps.run-{{inputs.parameters.d}}.outputs.result") == [
         "steps",
         "run-{{inputs.parameters.d}}",
@@ -628,6 +630,8 @@ def test_argo_misses(tmp_path, path, out, mem, expected):
         ("{matchExpressions: [{key: a, operator: NotIn}]}", "needs at least one value"),
         ("{matchExpressions: [{key: a, operator: Exists, values: [x]}]}", "takes no values"),
         ("{matchLabels: {'bad key!': x}}", "key 'bad key!'"),
+        ("{matchLabels: {keep: 'no way'}}", "value 'no way'"),
+        ("{matchLabels: {keep: 'false'}}", None),
     ],
 )
 def test_pod_gc_label_selector(tmp_path, selector, problem):

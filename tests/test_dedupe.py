@@ -377,18 +377,18 @@ def test_cr_only_line_endings(tmp_path):
     assert data.decode().replace("\r", "\n") == dedupe_text("wf.yaml", DUPES).after_text
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
-def test_bom_encodings_are_read_and_kept(tmp_path, encoding):
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF8, "utf-8")],
+)
+def test_bom_encodings_are_read_and_kept(tmp_path, bom, codec):
     f = tmp_path / "wf.yaml"
-    f.write_bytes(DUPES.encode(encoding) if encoding != "utf-16-be" else codecs.BOM_UTF16_BE + DUPES.encode(encoding))
-    bom = f.read_bytes()[:2]
-    code, payload, result = dedupe_json("--write", f)
+    f.write_bytes(bom + DUPES.encode(codec))
+    code, payload, result = dedupe_json("--write", f)  # the old code: a raw codec error for UTF-16
     assert code == 0, result.stderr
-    assert payload["files"][0]["bytes_before"] == len(DUPES.encode(encoding)) + (2 if encoding == "utf-16-be" else 0)
-    data = f.read_bytes()
-    assert data[:2] == bom
-    text = data.decode("utf-16" if encoding.startswith("utf-16") else encoding)
-    assert text == dedupe_text("wf.yaml", DUPES).after_text
+    assert payload["files"][0]["bytes_before"] == len(bom + DUPES.encode(codec))
+    expected = dedupe_text("wf.yaml", DUPES).after_text
+    assert f.read_bytes() == bom + expected.encode(codec)  # same encoding, BOM kept
 
 
 def test_undecodable_and_over_size_files_are_clean_errors(tmp_path):
@@ -458,3 +458,24 @@ def test_immutable_file_stops_the_whole_write(tmp_path):
         subprocess.run(["chattr", "-i", str(b)], check=True)
     assert result.exit_code == 2 and f"{b}: immutable file (chattr +i)" in result.stderr
     assert a.read_text() == DUPES and b.read_text() == DUPES and not leftovers(tmp_path)
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_line_breaks_are_counted_as_the_parser_counts_them(newline):
+    from wfctl.dedupe.rewrite import line_starts
+
+    assert line_starts("a\rb\r\nc\nd\u2028e") == [0, 2, 5, 7, 9]
+    report = dedupe_text("wf.yaml", DUPES.replace("\n", newline))
+    assert report.error is None and report.merged == {"Workflow/d-": {"two": "one"}}
+    assert report.after_text == dedupe_text("wf.yaml", DUPES).after_text.replace("\n", newline)
+
+
+def test_size_limit_comes_from_the_configuration_too(tmp_path, monkeypatch):
+    f = write(tmp_path, DUPES)
+    (tmp_path / ".wfctl.yaml").write_text("max-file-size: 100\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("dedupe", "--write", "wf.yaml")
+    assert result.exit_code == 2 and "wf.yaml: file is" in result.stderr and "100-byte limit" in result.stderr
+    assert f.read_text() == DUPES
+    assert run("dedupe", "--max-file-size", "1MB", "--write", "wf.yaml").exit_code == 0  # the flag wins
+    assert "name: two" not in f.read_text()

@@ -472,3 +472,27 @@ def test_not_argo_manifest_unit():
     assert [p.rule for p in loaded("kind: CronWorkflow\nspec: [\n").problems] == ["WF010"]
     # a clean non-Argo file is skipped as before, per document
     assert [s.description for s in loaded("apiVersion: v1\nkind: ConfigMap\n").skipped] == ["v1 ConfigMap"]
+
+
+# --- what the pre-commit hooks check --------------------------------------------------------------
+
+
+def test_precommit_files_pattern_is_the_walks_extensions_and_the_readme_says_so():
+    import re
+
+    from ruamel.yaml import YAML
+
+    hooks = {h["id"]: h for h in YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    readme = (ROOT / "README.md").read_text()
+    for hook_id in ("wfctl-validate", "wfctl-lint"):
+        pattern = re.compile(hooks[hook_id]["files"])
+        assert [
+            n for n in ("a.yaml", "d/b.yml", "c.json", "x.txt", "y.yaml.bak", "tsconfig.jsonc") if pattern.search(n)
+        ] == [
+            "a.yaml",
+            "d/b.yml",
+            "c.json",
+        ]
+        assert all(pattern.search("f" + ext) for ext in discovery.EXTENSIONS)
+        assert f"`{hooks[hook_id]['files']}`" in readme
+    assert f"`{hooks['wfctl-dedupe']['files']}`" in readme

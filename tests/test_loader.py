@@ -152,6 +152,10 @@ HEAD = (
 )
 
 
+def all_problems(result):
+    return ([result.problem] if result.problem else []) + [p for d in result.documents for p in d.problems]
+
+
 def flow_nest(levels: int) -> str:
     return HEAD + "  x: " + "[" * levels + "]" * levels + "\n"
 
@@ -178,7 +182,7 @@ def alias_bomb(width: int = 80, fan: int = 10, levels: int = 4) -> str:
 
 @pytest.mark.parametrize("levels", [500, 900, 100_000])
 def test_deep_flow_nesting_is_a_finding(levels):
-    problem = parse(flow_nest(levels)).problem
+    [problem] = all_problems(parse(flow_nest(levels)))
     assert problem is not None and problem.rule == "WF010"
     assert f"nesting deeper than {MAX_DEPTH} levels" in problem.message
     assert problem.line == 11
@@ -186,14 +190,14 @@ def test_deep_flow_nesting_is_a_finding(levels):
 
 @pytest.mark.parametrize("levels", [500, 900])
 def test_deep_block_nesting_is_a_finding(levels):
-    problem = parse(block_nest(levels)).problem
+    [problem] = all_problems(parse(block_nest(levels)))
     assert problem is not None and problem.rule == "WF010" and "nesting deeper" in problem.message
     # the root is level 1, spec 2, the mapping of `k0` (line 12) 3: level MAX_DEPTH + 1 starts on this line
     assert problem.line == 12 + (MAX_DEPTH + 1 - 3)
 
 
 def test_compact_sequences_100k_deep():
-    problem = parse("a:\n" + "- " * 100_000 + "x\n").problem
+    [problem] = all_problems(parse("a:\n" + "- " * 100_000 + "x\n"))
     assert problem is not None and problem.rule == "WF010" and problem.line == 2
 
 
@@ -215,10 +219,11 @@ def test_nesting_through_aliases_counts():
     assert "through aliases" in doc.problems[0].message
 
 
-def test_a_deep_document_keeps_the_ones_before_it():
-    result = parse("a: 1\n---\n" + "b: " + "[" * 300 + "]" * 300 + "\n")
-    assert result.documents[0].data == {"a": 1}
-    assert result.problem is not None and result.problem.line == 3
+def test_a_deep_document_keeps_the_ones_around_it():
+    result = parse("a: 1\n---\n" + "b: " + "[" * 300 + "]" * 300 + "\n---\nc: 3\n")
+    assert result.problem is None
+    assert [d.data for d in result.documents] == [{"a": 1}, None, {"c": 3}]
+    assert [(p.rule, p.line) for p in result.documents[1].problems] == [("WF010", 3)]
 
 
 def test_alias_limit_is_per_document():

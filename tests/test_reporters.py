@@ -291,3 +291,12 @@ def test_escaping_is_the_same_everywhere():
         assert "d/\\xfe\\x0ax.yaml" in outs[fmt].replace("\\\\", "\\"), fmt
     assert "d/\\xfe\\x0ax.yaml" in outs["github"]
     assert "d/%5Cxfe%5Cx0ax.yaml" in outs["sarif"]
+
+
+def test_shipped_schemas_match_their_recorded_provenance():
+    import hashlib
+
+    provenance = (DATA / "README.md").read_text(encoding="utf-8")
+    for name in ("sarif-schema-2.1.0.json", "junit-10.xsd"):
+        digest = hashlib.sha256((DATA / name).read_bytes()).hexdigest()
+        assert f"`{name}`" in provenance and digest in provenance, name

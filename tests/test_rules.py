@@ -219,3 +219,51 @@ def test_unknown_suppression_follows_selection(tmp_path):
     assert rules_of("--select", "WF2") == {"WF201"}
     assert "WF018" not in rules_of("--ignore", "WF018")
     assert rules_of("--select", "WF018") == {"WF018"}
+
+
+# ---------------------------------------------------------------- rules called directly (unit level)
+
+
+def _check(code: str, text: str, options: dict | None = None) -> list:
+    from wfctl.argo.index import TemplateIndex
+    from wfctl.loader.documents import classify
+    from wfctl.loader.yaml import parse
+    from wfctl.rules.base import RuleContext
+
+    docs, _, _ = classify("wf.yaml", parse(text).documents[0])
+    rule = REGISTRY[code](options)
+    return list(rule.check(RuleContext(docs[0], TemplateIndex())))
+
+
+UNIT_WF = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: u-}
+spec:
+  entrypoint: main
+@SPEC@  templates:
+    - name: main
+      inputs: {parameters: [{name: answer}]}
+      @TYPE@
+"""
+
+
+def test_no_retry_honours_template_defaults_unit():
+    text = UNIT_WF.replace("@TYPE@", "container: {image: 'busybox:1.36'}")
+    assert len(_check("WF206", text.replace("@SPEC@", ""))) == 1
+    assert _check("WF206", text.replace("@SPEC@", "  templateDefaults: {retryStrategy: {limit: 2}}\n")) == []
+    assert _check("WF206", text.replace("@SPEC@", "  templateDefaults: {activeDeadlineSeconds: 9}\n")) != []
+
+
+def test_unused_input_skips_suspend_templates_unit():
+    text = UNIT_WF.replace("@SPEC@", "")
+    assert _check("WF405", text.replace("@TYPE@", "suspend: {}")) == []
+    assert len(_check("WF405", text.replace("@TYPE@", "container: {image: 'busybox:1.36'}"))) == 1
+
+
+def test_resource_quantity_unit():
+    text = UNIT_WF.replace("@SPEC@", "").replace(
+        "@TYPE@", "container: {image: 'busybox:1.36', resources: {limits: {memory: 4GB, cpu: '2'}}}"
+    )
+    found = _check("WF129", text)
+    assert [f.path[-1] for f in found] == ["memory"]

@@ -176,3 +176,24 @@ def test_rejected_documents(text, rule, line, column):
     problems = [result.problem] if result.problem else [p for d in result.documents for p in d.problems]
     assert [(p.rule, p.line, p.column) for p in problems] == [(rule, line, column)], problems
     assert all(p.message for p in problems)
+
+
+def test_pure_python_event_source_reads_the_same(monkeypatch):
+    """Without PyYAML's C extension the loader uses PyYAML's pure-Python parser: same data, same positions."""
+    import yaml
+
+    from wfctl.loader import yaml as loader_yaml
+
+    texts = [text for text, _ in ACCEPTED] + [text for text, *_ in REJECTED] + ["a: 1\rb:\r  c: [x, y]\r"]
+
+    def outcome(text: str) -> object:
+        result = parse(text)
+        problem = result.problem and (result.problem.rule, result.problem.line, result.problem.column)
+        return problem, [
+            (json.dumps(d.data, sort_keys=True), [(p.rule, p.line, p.column) for p in d.problems])
+            for d in result.documents
+        ]
+
+    with_c = [outcome(t) for t in texts]
+    monkeypatch.setattr(loader_yaml, "_EventSource", yaml.SafeLoader)
+    assert [outcome(t) for t in texts] == with_c

@@ -105,12 +105,15 @@ def _spans(value: str) -> list[tuple[int, int, int]]:
     An unclosed `{{` is literal text, as in Argo's template engine."""
     out: list[tuple[int, int, int]] = []
     stack: list[int] = []
+    closed: list[tuple[int, int]] = []
     for m in _BRACES.finditer(value):
         if m.group() == "{{":
             stack.append(m.start())
         elif stack:
-            start = stack.pop()
-            out.append((start, m.end(), len(stack)))
+            closed.append((stack.pop(), m.end()))
+    for start, end in closed:  # depth: how many closed tags contain this one (unclosed `{{` do not count)
+        depth = sum(1 for s, e in closed if s < start and end <= e)
+        out.append((start, end, depth))
     out.sort(key=lambda s: (s[2], s[0]))
     return out
 

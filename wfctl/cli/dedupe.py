@@ -40,7 +40,9 @@ from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 )
 @click.option("--name", "wft_name", metavar="NAME", help="With --extract-to: the WorkflowTemplate's name.")
 @click.option(
-    "--max-file-size", metavar="SIZE", default="10MB", show_default=True, help="Refuse files larger than this."
+    "--max-file-size",
+    metavar="SIZE",
+    help="Refuse files larger than this [default: `max-file-size` of .wfctl.yaml, else 10MB].",
 )
 def dedupe(
     paths: tuple[str, ...],
@@ -50,7 +52,7 @@ def dedupe(
     include_templates: bool,
     extract_to: str | None,
     wft_name: str | None,
-    max_file_size: str,
+    max_file_size: str | None,
 ) -> None:
     """Merge templates that are identical apart from their name, rewriting every reference.
 
@@ -62,23 +64,20 @@ def dedupe(
     rewrite that could not be proven equivalent, or a file that cannot be rewritten safely (not a
     regular file, read-only, edited since it was read...): nothing is written.
     """
-    from wfctl.config import parse_size  # noqa: PLC0415
     from wfctl.dedupe.output import render  # noqa: PLC0415
     from wfctl.dedupe.run import dedupe_paths  # noqa: PLC0415
+    from wfctl.engine import settings_from  # noqa: PLC0415
 
     if bool(extract_to) != bool(wft_name):
         raise click.UsageError("--extract-to and --name go together")
-    try:
-        max_bytes = parse_size(max_file_size)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
+    settings, _ = settings_from(max_file_size=max_file_size)  # the size limit every command uses
     outcome = dedupe_paths(
         paths,
         write=write,
         include_templates=include_templates,
         extract_to=Path(extract_to) if extract_to else None,
         wft_name=str(wft_name or ""),
-        max_bytes=max_bytes,
+        max_bytes=settings.max_bytes,
     )
     render(outcome, sys.stdout, output=output, write=write)
     for r in outcome.failed:

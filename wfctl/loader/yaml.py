@@ -172,16 +172,21 @@ def _syntax_problem(exc: YAMLError, text_in: str, max_depth: int) -> Problem:
 def parse(text: str, *, max_alias_expansion: int = MAX_ALIAS_EXPANSION, max_depth: int = MAX_DEPTH) -> YamlFile:
     """Compose every document of `text` and build its data; stop at the first syntax error."""
     result = YamlFile(text=text)
-    source = _EventSource(text)
+    source = None
     try:
+        source = _EventSource(text)
         for index, node in enumerate(_compose(source, max_depth)):
-            result.documents.append(_build_document(index, node, max_alias_expansion, max_depth))
+            if isinstance(node, _Refused):
+                result.documents.append(YamlDocument(index, None, None, [node.problem]))
+            else:
+                result.documents.append(_build_document(index, node, max_alias_expansion, max_depth))
     except YAMLError as exc:
         result.problem = _syntax_problem(exc, text, max_depth)
     except _Refused as exc:
         result.problem = exc.problem
     finally:
-        source.dispose()
+        if source is not None:
+            source.dispose()
     return result
 
 
@@ -213,7 +218,7 @@ def _too_deep(mark: Any, limit: int, via_alias: bool = False) -> _Refused:
 
 
 def _compose(source: Any, max_depth: int) -> Any:
-    """Yield the root node of each document, composed from events without recursion."""
+    """Yield the root node of each document, composed from events without recursion (or why it is refused)."""
     get = source.get_event
     get()  # stream start
     while True:
@@ -236,8 +241,12 @@ def _compose(source: Any, max_depth: int) -> Any:
                     node.anchor = event.anchor
                     anchors[event.anchor] = node
             elif cls is _ev.MappingStartEvent or cls is _ev.SequenceStartEvent:
-                if len(stack) >= max_depth:
-                    raise _too_deep(event.start_mark, max_depth)
+                if len(stack) >= max_depth:  # refuse this document, skip to its end, go on with the next
+                    refused = _too_deep(event.start_mark, max_depth)
+                    while type(get()) is not _ev.DocumentEndEvent:
+                        pass
+                    yield refused
+                    break
                 is_map = cls is _ev.MappingStartEvent
                 ctag = _tag(event.tag) if event.tag is not None else (TAG_MAP if is_map else TAG_SEQ)
                 node = (MappingNode if is_map else SequenceNode)(
@@ -310,9 +319,9 @@ def _resolve_number(value: str) -> tuple[Tag | None, Any]:
         return None, value
     plain = value.replace("_", "")
     if _GO_INT.match(plain):
-        number = _go_int(plain)
-        if number is not None:
-            return TAG_INT, number
+        whole = _go_int(plain)
+        if whole is not None:
+            return TAG_INT, whole
     if _GO_FLOAT.match(plain):
         number = float(plain)
         if not math.isinf(number):  # Go's ParseFloat fails on overflow: the text stays a string
@@ -329,7 +338,7 @@ def _is_timestamp(value: str) -> bool:
     try:
         datetime.date(year, month, day)
         if clock:
-            datetime.time(*clock)
+            datetime.time(clock[0], clock[1], clock[2])
     except ValueError:
         return False
     return True
@@ -450,6 +459,7 @@ class _Builder:
                     size += n
                     height = max(height, h)
             else:
+                assert isinstance(node, MappingNode)
                 value, size, height = self._mapping(node, depth + 1)
             height += 1
             self.building.discard(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wfctl.argo.names import is_duration, label_key_problem
+from wfctl.argo.names import is_duration, label_key_problem, label_value_problem
 from wfctl.argo.spec import as_dict, as_list, template_type, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -35,11 +35,17 @@ class TemplateFields(Rule):
     def _selector(self, ctx: RuleContext, path: tuple[Any, ...], selector: Any) -> Iterator[Finding]:
         """What Kubernetes' LabelSelectorAsSelector rejects (Argo: `podGC.labelSelector invalid`)."""
         selector = as_dict(selector)
-        for key in as_dict(selector.get("matchLabels")):
+        for key, value in as_dict(selector.get("matchLabels")).items():
             problem = label_key_problem(str(key))
             if problem:
                 yield self.finding(
                     ctx, (*path, "matchLabels", key), f"podGC.labelSelector key {key!r}: {problem}", at_key=True
+                )
+            elif isinstance(value, str) and "{{" not in value and label_value_problem(value):
+                yield self.finding(
+                    ctx,
+                    (*path, "matchLabels", key),
+                    f"podGC.labelSelector value {value!r}: {label_value_problem(value)}",
                 )
         for i, expr in enumerate(as_list(selector.get("matchExpressions"))):
             expr = as_dict(expr)

@@ -1,0 +1,56 @@
+"""What a fix is: text replacements at node positions, plus the data change they must amount to.
+
+`TextEdit` carries both a character range (to apply it) and 1-based line/column positions (for JSON
+and SARIF). `ops` describe the same change on the parsed document; `wfctl.fix.run` applies them to
+the old data and insists that the rewritten file parses to exactly that, or nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace text[start:end] with `text`; positions are 1-based, end exclusive."""
+
+    start: int
+    end: int
+    text: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One rule's fix for one finding."""
+
+    rule: str
+    description: str
+    safe: bool
+    edits: tuple[TextEdit, ...]
+    # data-level operations, in order, relative to the document root: see `wfctl.fix.ops`
+    ops: tuple[tuple[Any, ...], ...] = ()
+    document: int = 0  # YAML document index in the file
+    item: int | None = None  # `items` index when the document is a `kind: List` entry
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "applicability": "safe" if self.safe else "unsafe",
+            "edits": [
+                {
+                    "line": e.line,
+                    "column": e.column,
+                    "end_line": e.end_line,
+                    "end_column": e.end_column,
+                    "replacement": e.text,
+                }
+                for e in self.edits
+            ],
+        }
