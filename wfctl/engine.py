@@ -21,6 +21,7 @@ from wfctl import rules as rule_registry
 from wfctl import suppress
 from wfctl.argo.index import TemplateIndex
 from wfctl.errors import ConfigError
+from wfctl.fix import FIXERS
 from wfctl.loader import discovery
 from wfctl.loader.documents import Document, Skipped, classify, not_argo_manifest
 from wfctl.loader.locate import locate
@@ -114,6 +115,7 @@ class Checker:
         self.input_codes = {cls.code for cls in selected if cls.stage == "input"}
         self.reported = {cls.code for cls in selected} | {"WF000"}  # codes a finding may carry
         self.rules: list[Rule] = [cls(settings.rule_options.get(cls.code)) for cls in selected if cls.stage != "input"]
+        self.fixable = set(FIXERS) & self.reported  # findings of these rules carry their fix (wfctl.fix)
 
     def severity_of(self, finding: Finding) -> Severity:
         return self.settings.severity.get(finding.rule, finding.severity)
@@ -171,9 +173,12 @@ class Checker:
                 if not schema_findings:
                     raw.append(Finding("WF000", Severity.ERROR, f"rule {rule.code} failed on this document: {exc!r}"))
         muted = suppress.annotation_codes(doc.metadata, rule_registry.resolve)
+        superseded = ctx.cache.get("superseded")  # (rule, path[, message]) a rule's own finding replaces
         out = []
         for f in raw:
             if f.rule not in self.reported:
+                continue
+            if superseded and ((f.rule, f.path) in superseded or (f.rule, f.path, f.message) in superseded):
                 continue
             if f.rule in muted or "ALL" in muted:
                 continue
@@ -181,6 +186,10 @@ class Checker:
             if f.line == 0:
                 f.line, f.column, f.end_line, f.end_column = locate(doc.node, f.path, at_key=f.at_key)
             out.append(f)
+        if self.fixable and any(f.rule in self.fixable for f in out):
+            from wfctl.fix.attach import attach  # noqa: PLC0415
+
+            attach(out, doc, loaded.text, self.settings.argo_version)
         return out
 
 

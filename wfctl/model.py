@@ -44,6 +44,7 @@ class Finding:
     path: Path_ = ()
     # Point at the key of the last path element (unknown field, missing field) rather than its value.
     at_key: bool = False
+    fix: Any = None  # a wfctl.fix.model.Fix when the finding's rule can rewrite it (`wfctl fix`)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.rule)

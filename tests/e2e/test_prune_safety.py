@@ -18,6 +18,7 @@ from tests.conftest import ROOT, run
 
 KUBECONFIG = os.environ.get("WFCTL_E2E_KUBECONFIG")
 NS = os.environ.get("WFCTL_E2E_NAMESPACE", "argo")
+NO_READ_ALL = "-dac_override,-dac_read_search"  # the capabilities that let root read any directory
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not KUBECONFIG, reason="WFCTL_E2E_KUBECONFIG is not set"),
@@ -104,9 +105,15 @@ def test_unreadable_directory_stops_prune(api, tree):
     (root / "b").chmod(0)
     try:
         proc = subprocess.run(
-            [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
-            + [sys.executable, "-m", "wfctl", "apply", "-f", str(root), "-n", NS, "--prune"]
-            + ["-l", f"wfctl-e2e={label}"],
+            [
+                *(
+                    setpriv,
+                    "--bounding-set=-dac_override,-dac_read_search",
+                    "--inh-caps=-dac_override,-dac_read_search",
+                ),
+                *(sys.executable, "-m", "wfctl", "apply", "-f", str(root), "-n", NS, "--prune"),
+                *("-l", f"wfctl-e2e={label}"),
+            ],
             env={**os.environ, "KUBECONFIG": str(KUBECONFIG), "PYTHONPATH": str(ROOT)},
             capture_output=True,
             text=True,

@@ -20,6 +20,7 @@ COMMANDS = {
     "diff": ("wfctl.cli.diff", "diff"),
     "graph": ("wfctl.cli.graph", "graph"),
     "dedupe": ("wfctl.cli.dedupe", "dedupe"),
+    "fix": ("wfctl.cli.fix", "fix"),
     "apply": ("wfctl.cli.apply", "apply"),
     "submit": ("wfctl.cli.apply", "submit"),
     "watch": ("wfctl.cli.apply", "watch"),

@@ -510,16 +510,20 @@ class Kube:
 
 
 def _remove_temp_files(private_tmp: str) -> None:
-    """Delete the files the kubernetes library wrote for `*-data` fields (CA, client certificate, key)."""
+    """Delete the files the kubernetes library wrote into `private_tmp` for `*-data` fields (CA, client
+    certificate, key), and forget them in its cache; files other clients in this process use stay."""
     import sys  # noqa: PLC0415
 
     # Never import here: after a Ctrl-C in the middle of an import, importing again may block for ever.
     kube_config = sys.modules.get("kubernetes.config.kube_config")
-    temp_files = getattr(kube_config, "_temp_files", {})
-    for name in list(temp_files.values()):
-        with contextlib.suppress(OSError):
-            os.remove(name)
-    temp_files.clear()
+    temp_files = getattr(kube_config, "_temp_files", None)
+    mine = os.path.realpath(private_tmp)
+    if isinstance(temp_files, dict):
+        for key, name in list(temp_files.items()):
+            if os.path.dirname(os.path.realpath(name)) == mine:
+                with contextlib.suppress(OSError):
+                    os.remove(name)
+                temp_files.pop(key, None)
     shutil.rmtree(private_tmp, ignore_errors=True)
 
 

@@ -1,0 +1,71 @@
+"""`wfctl fix`: apply the safe fixes of fixable rules, in place, keeping everything else byte for byte."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+
+from .options import split_ids
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--write", is_flag=True, help="Rewrite the files in place (all or nothing, mode/owner kept).")
+@click.option("--check", is_flag=True, help="Print only the names of the files that would change (for CI).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: unified diff (without --write); json: every edit (file, line, rule, before, after).",
+)
+@click.option(
+    "--target-version",
+    type=click.Choice(["4", "4.0", "4.1", "3.7"]),
+    default=None,
+    help="Argo version to migrate to [default: `argo-version` of .wfctl.yaml, else 4]; 3.7: no Argo 4 migration.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes marked unsafe (see `wfctl rules`).")
+@click.option("--select", multiple=True, metavar="IDS", help="Only the fixes of these rules.")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Not the fixes of these rules.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files or directories matching GLOB.")
+@click.option("--max-file-size", metavar="SIZE", help="Refuse files larger than this [default: 10MB].")
+@click.option("--config", metavar="PATH", help="Configuration file (default: .wfctl.yaml found by walking up).")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+def fix(paths: tuple[str, ...], **opts: Any) -> None:
+    """Fix what rules can fix mechanically: the Argo 4 migration (WF132), scalars that must be
+    strings (WF002), and with --unsafe-fixes a step's onExit (WF209).
+
+    Only the edited nodes change: comments, key order, quoting, indentation and line endings stay as
+    they were. Each fixed file is validated again; a fix that would leave a new error is not written.
+
+    Exit 0: nothing to fix; 1: something was (or, without --write, would be) changed; 2: input error,
+    a fix that could not be proven safe, or a file that cannot be rewritten safely (nothing written).
+    """
+    from wfctl.engine import settings_from  # noqa: PLC0415
+    from wfctl.fix.output import render  # noqa: PLC0415
+    from wfctl.fix.run import fix_paths  # noqa: PLC0415
+
+    settings, cfg = settings_from(
+        stages=("input", "argo", "practice"),
+        config=opts["config"],
+        isolated=opts["isolated"],
+        argo_version=opts["target_version"],
+        select=split_ids(opts["select"]),
+        ignore=split_ids(opts["ignore"]),
+        max_file_size=opts["max_file_size"],
+    )
+    exclude = tuple(opts["exclude"]) + tuple(cfg.get("exclude") or ())
+    outcome = fix_paths(paths, settings, write=opts["write"], unsafe=opts["unsafe_fixes"], exclude=exclude)
+    render(outcome, sys.stdout, sys.stderr, output=opts["output"], write=opts["write"], check=opts["check"])
+    sys.stdout.flush()
+    for f in outcome.failed:
+        click.echo(f"wfctl: error: {f.display}: {f.error}", err=True)
+    if outcome.failed:
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FINDINGS if outcome.changed else EXIT_OK)

@@ -1,0 +1,40 @@
+"""Fix for WF209 deprecated-field (unsafe, applied with `--unsafe-fixes`): a step's or task's
+`onExit: name` becomes `hooks: {exit: {template: name}}`. Unsafe because a lifecycle hook is not the
+same mechanism as the deprecated field (Argo runs it as a hook node, visible as such in the UI and in
+`argo get`), although it runs the same template at the same moment."""
+
+from __future__ import annotations
+
+from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+from wfctl.fix.model import Fix
+from wfctl.fix.text import Source, entry, has_alias_or_anchor, rename_key, replace_node, walk
+from wfctl.loader.documents import Document
+from wfctl.model import Finding
+
+RULE = "WF209"
+
+
+def build(finding: Finding, doc: Document, src: Source, argo_version: str) -> Fix | None:
+    if not finding.path or finding.path[-1] != "onExit":
+        return None
+    call_path = tuple(finding.path[:-1])
+    call = walk(doc.node, call_path)
+    hit = entry(call, "onExit")
+    if not isinstance(call, MappingNode) or hit is None or entry(call, "hooks") is not None:
+        return None
+    key, value = hit
+    if not isinstance(value, ScalarNode) or value.style in ("|", ">") or has_alias_or_anchor(call):
+        return None
+    if value.start_mark.line != value.end_mark.line:
+        return None
+    text = src.text[src.at(value.start_mark) : src.at(value.end_mark)]
+    return Fix(
+        RULE,
+        "onExit -> hooks.exit",
+        False,
+        (rename_key(src, key, "hooks"), replace_node(src, value, f"{{exit: {{template: {text}}}}}")),
+        (("hook", call_path, "onExit"),),
+        doc.index,
+        doc.item,
+    )
