@@ -90,6 +90,8 @@ def test_broken_symlink_to_a_manifest_is_an_error(tmp_path):
     write(tree / "ok.yaml")
     (tree / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
     (tree / "gone-dir").symlink_to(tmp_path / "nowhere")  # not a manifest name: nothing was lost
+    (tree / "ignored.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tree / ".gitignore").write_text("ignored.yaml\n")
     sources, errors, _ = collect(tree)
     assert names(sources) == ["ok.yaml"]
     assert len(errors) == 1 and errors[0].endswith("gone.yaml: broken symbolic link")
@@ -134,13 +136,15 @@ def test_unreadable_directory_is_an_error_with_its_path(tmp_path, locked):
     ]
 
 
-@pytest.mark.parametrize("command", ["validate", "lint", "dedupe", "diff"])
+@pytest.mark.parametrize("command", ["validate", "lint", "dedupe", "diff", "apply"])
 def test_unreadable_directory_is_exit_2_for_every_command(tmp_path, locked, command):
     write(tmp_path / "tree" / "a.yaml")
     write(tmp_path / "tree" / "locked" / "b.yaml")
     args = [command, str(tmp_path / "tree")]
     if command == "diff":
         args = ["diff", str(tmp_path / "tree"), str(tmp_path / "tree")]
+    if command == "apply":  # client-side dry run: no cluster needed, and still nothing may be planned
+        args = ["apply", "-f", str(tmp_path / "tree"), "--dry-run=client"]
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert "locked" in result.stderr and "permission denied" in result.stderr
@@ -198,6 +202,24 @@ def test_fifo_in_a_walk_is_skipped_with_a_note_never_opened(tmp_path):
     sources, errors, notes = collect(tmp_path / "tree")
     assert names(sources) == ["a.yaml"] and errors == []
     assert len(notes) == 1 and "pipe.yaml: skipped, a FIFO (named pipe) is not a regular file" in notes[0]
+
+
+@pytest.mark.skipif(not hasattr(__import__("socket"), "AF_UNIX"), reason="no Unix sockets here")
+def test_socket_in_a_walk_is_skipped_with_a_note(tmp_path):
+    import socket
+
+    write(tmp_path / "tree" / "a.yaml")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(tmp_path / "tree" / "s.yaml"))
+    except OSError:  # path too long for a socket address
+        pytest.skip("cannot bind a Unix socket here")
+    try:
+        sources, errors, notes = collect(tmp_path / "tree")
+    finally:
+        server.close()
+    assert names(sources) == ["a.yaml"] and errors == []
+    assert len(notes) == 1 and "s.yaml: skipped, a socket is not a regular file" in notes[0]
 
 
 @needs_fifo
@@ -318,6 +340,15 @@ GITIGNORE_CASES = [
     (["trailing.yaml   "], "trailing.yaml", False),
     (["x*y"], "x/y", False),
     (["*.yml", "!*.yml", "*.yml"], "a.yml", False),
+    (["foo/**/"], "foo/x/y", True),
+    (["foo/**/"], "foo/x.yaml", False),
+    (["**"], "deep/a.yaml", False),
+    (["d/*", "!d/keep.yaml"], "d/keep.yaml", False),
+    (["d/*", "!d/keep.yaml"], "d/other.yaml", False),
+    (["/*.yaml"], "sub/a.yaml", False),
+    (["space\\ .yaml"], "space .yaml", False),
+    (["[ab].yaml"], "b.yaml", False),
+    (["[ab].yaml"], "c.yaml", False),
 ]
 
 
@@ -367,6 +398,17 @@ def test_deeper_gitignore_wins_and_negation_reincludes(tmp_path):
     assert names(sources) == ["a.yaml", "y.tmp.yaml"] and errors == []
     sources, _, _ = collect(root / "wf", default_excludes=False)
     assert names(sources) == ["a.yaml", "x.tmp.yaml", "g.yaml", "y.tmp.yaml"]
+
+
+def test_gitignore_above_a_nested_repository_does_not_apply(tmp_path):
+    outer = tmp_path / "outer"
+    (outer / ".git").mkdir(parents=True)
+    (outer / ".gitignore").write_text("*.yaml\n")
+    inner = outer / "inner"
+    (inner / ".git").mkdir(parents=True)
+    write(inner / "wf.yaml")
+    assert names(collect(inner)[0]) == ["wf.yaml"]
+    assert names(collect(outer)[0]) == []  # the outer repository's own walk honours its .gitignore
 
 
 def test_gitignore_without_a_repository_applies_inside_the_walk(tmp_path):

@@ -69,7 +69,7 @@ def test_alias_bomb_is_bounded():
 
 def test_recursive_alias_is_refused():
     doc = parse("a: &a [*a]\n").documents[0]
-    assert doc.problems and doc.problems[0].rule == "WF015"
+    assert [(p.rule, p.line, p.column) for p in doc.problems] == [("WF015", 1, 8)]  # at the alias
 
 
 def test_tab_indentation_message():
@@ -215,7 +215,7 @@ def test_nesting_through_aliases_counts():
     inner = "[" * 150 + "]" * 150
     text = f"a: &a {inner}\nb: " + "[" * 60 + "*a" + "]" * 60 + "\n"
     doc = parse(text).documents[0]
-    assert [(p.rule, p.line) for p in doc.problems] == [("WF010", 1)]  # at the anchored node
+    assert [(p.rule, p.line, p.column) for p in doc.problems] == [("WF010", 2, 64)]  # at the alias
     assert "through aliases" in doc.problems[0].message
 
 

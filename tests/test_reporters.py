@@ -140,7 +140,16 @@ def test_junit():
 GOLDEN = ROOT / "tests" / "golden"
 DATA = ROOT / "tests" / "data"
 SUFFIX = {"text": "txt", "json": "json", "github": "txt", "sarif": "json", "gitlab": "json", "junit": "xml"}
-GOLDEN_ARGS = ("lint", "--isolated", "--no-cache", "--select", "WF1,WF201,WF206", "tests/golden/input")
+GOLDEN_ARGS = (
+    "lint",
+    "--isolated",
+    "--no-cache",
+    "--color",
+    "never",
+    "--select",
+    "WF1,WF201,WF206",
+    "tests/golden/input",
+)
 
 
 def cli_output(fmt: str, monkeypatch) -> tuple[int, str]:
@@ -212,7 +221,9 @@ def check_sarif(text: str) -> dict:
 def test_sarif_is_valid_against_the_sarif_2_1_0_schema(monkeypatch):
     _, out = cli_output("sarif", monkeypatch)
     doc = check_sarif(out)
-    assert len(doc["runs"][0]["results"]) == 5
+    results = doc["runs"][0]["results"]
+    assert len(results) == 7
+    assert any("fixes" in r for r in results)  # the fix of a quotable number is valid SARIF too
     check_sarif(render("sarif"))  # the awkward unit findings too
 
 
@@ -221,6 +232,17 @@ def test_schema_validation_catches_a_broken_sarif_log(monkeypatch):
     doc = json.loads(out)
     doc["runs"][0]["results"][0]["level"] = "fatal"
     assert list(sarif_validator().iter_errors(doc))
+
+
+def test_junit_marks_files_without_argo_documents_skipped(monkeypatch):
+    from xml.etree import ElementTree as ET
+
+    _, out = cli_output("junit", monkeypatch)
+    suites = {s.get("name").rsplit("/", 1)[-1]: s for s in ET.fromstring(out).findall("testsuite")}
+    helm = suites["deployment.yaml"]
+    assert helm.get("skipped") == "1"
+    assert helm.find("testcase/skipped").get("message").startswith("document 1: not an Argo manifest")
+    assert suites["mixed.yaml"].get("skipped") is None and suites["mixed.yaml"].find("testcase/skipped") is None
 
 
 def test_junit_is_valid_against_the_junit_xsd(monkeypatch):

@@ -84,6 +84,8 @@ ACCEPTED = [
         {"x": {"a": 1}, "z": {"a": 2, "b": 2}, "m": {"a": 1, "b": 2}},
     ),
     ("m:\n  a: 0\n  <<: {a: 1}\n", {"m": {"a": 1}}),  # go-yaml v2 applies merges in order
+    ("m:\n  <<: []\n  a: 1\n", {"m": {"a": 1}}),  # an empty list of merges merges nothing
+    ("m:\n  <<: [{a: 1}, {a: 2, b: 3}]\n", {"m": {"a": 1, "b": 3}}),
     ("l: &l [1, 2]\nm: *l\n", {"l": [1, 2], "m": [1, 2]}),
     ("s: &s text\nt: *s\n", {"s": "text", "t": "text"}),
     # block scalar indicators
@@ -165,7 +167,10 @@ REJECTED = [
     ("a: !!binary '@@'\n", "WF010", 1, 4),  # invalid base64
     ("x:\n  ~: 1\n", "WF010", 2, 3),  # a null key cannot be a JSON key
     ("? [a]\n: b\n", "WF010", 1, 3),  # invalid map key
-    ("a: {x: 1}\nm:\n  <<: 1\n", "WF010", 3, 7),  # map merge requires a map
+    ("a: {x: 1}\nm:\n  <<: 1\n", "WF010", 3, 3),  # map merge requires a map (at the merge key)
+    ("m:\n  <<: ~\n", "WF010", 2, 3),
+    ("l: &l [1]\nm:\n  <<: *l\n", "WF010", 3, 3),
+    ("l: &l [1]\nm: {*l : 2}\n", "WF010", 2, 5),  # a list as a key, through an alias: at the alias
     ("a: 1\nb: x\x01\n", "WF010", 2, 5),  # control character
 ]
 

@@ -105,11 +105,16 @@ def _finding_row(f: Finding) -> list[Any]:
         f.name,
         list(f.path),
         f.at_key,
+        f.fix.to_row() if f.fix is not None else None,
     ]
 
 
 def _finding(row: list[Any], file: str) -> Finding:
-    rule, sev, message, line, column, end_line, end_column, kind, name, path, at_key = row
+    rule, sev, message, line, column, end_line, end_column, kind, name, path, at_key, fix = row
+    if fix is not None:
+        from wfctl.fix.model import Fix  # noqa: PLC0415
+
+        fix = Fix.from_row(fix)
     return Finding(
         str(rule),
         Severity(int(sev)),
@@ -123,6 +128,7 @@ def _finding(row: list[Any], file: str) -> Finding:
         str(name),
         tuple(path),
         bool(at_key),
+        fix,
     )
 
 

@@ -193,7 +193,7 @@ def rule_option_problems(rules: Any) -> list[tuple[tuple[Any, ...], str]]:
     import jsonschema  # noqa: PLC0415
 
     from wfctl.rules import load_all, resolve  # noqa: PLC0415
-    from wfctl.schema.errors import suggest  # noqa: PLC0415
+    from wfctl.text import suggest  # noqa: PLC0415
 
     problems: list[tuple[tuple[Any, ...], str]] = []
     registry = load_all()
@@ -248,7 +248,7 @@ def _validate(path: Path, data: dict[str, Any], node: Any) -> None:
         if error.validator == "additionalProperties":
             unknown = [k for k in error.instance if k not in error.schema.get("properties", {})]
             for key in unknown:
-                from wfctl.schema.errors import suggest  # noqa: PLC0415
+                from wfctl.text import suggest  # noqa: PLC0415
 
                 hint = suggest(key, sorted(SCHEMA["properties"]))
                 problems.append(

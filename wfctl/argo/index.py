@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from wfctl.argo.kinds import CLUSTER_WORKFLOW_TEMPLATE, WORKFLOW_TEMPLATE
+
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document
 
@@ -23,10 +25,10 @@ class TemplateIndex:
             name = doc.metadata.get("name")
             if not isinstance(name, str):
                 continue
-            if doc.kind == "WorkflowTemplate":
+            if doc.kind == WORKFLOW_TEMPLATE:
                 self.namespaced.setdefault((doc.namespace, name), doc)
                 self.by_name.setdefault(name, []).append(doc)
-            elif doc.kind == "ClusterWorkflowTemplate":
+            elif doc.kind == CLUSTER_WORKFLOW_TEMPLATE:
                 self.cluster.setdefault(name, doc)
 
     def lookup(self, name: str, *, cluster_scope: bool, namespace: str = "") -> Document | None:

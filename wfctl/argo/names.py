@@ -1,8 +1,10 @@
-"""Name, label, duration and cron-schedule syntax, as Kubernetes and Argo accept them."""
+"""Name, label and cron-schedule syntax, as Kubernetes and Argo accept them (durations: `argo.duration`)."""
 
 from __future__ import annotations
 
 import re
+
+from wfctl.argo.duration import is_duration
 
 TEMPLATE_NAME = re.compile(r"[a-zA-Z0-9][-a-zA-Z0-9]*\Z")
 PARAM_NAME = re.compile(r"[-a-zA-Z0-9_]+\Z")
@@ -11,7 +13,6 @@ DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 _QUALIFIED = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 METRIC_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*\Z")
-_DURATION = re.compile(r"[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+\Z")
 
 
 def template_name_problem(name: str) -> str | None:
@@ -51,11 +52,6 @@ def label_value_problem(value: str) -> str | None:
     if not _QUALIFIED.match(value):
         return "must be alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric"
     return None
-
-
-def is_duration(text: str) -> bool:
-    """Go's time.ParseDuration syntax (`30s`, `1h30m`, `0`)."""
-    return text == "0" or bool(_DURATION.match(text))
 
 
 # ------------------------------------------------------------------ cron (robfig/cron ParseStandard)

@@ -5,55 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wfctl.argo.spec import as_dict, iter_steps, iter_tasks, templates_by_name, workflow_spec
+from wfctl.argo.calls import CALL, EXIT, HOOK, called_names, root_refs
+from wfctl.argo.kinds import RUNNABLE_KINDS
+from wfctl.argo.spec import templates_by_name, workflow_spec
 
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document
 
 
-def called_names(tpl: dict[str, Any]) -> list[str]:
-    """Local template names a template calls (steps, tasks, their hooks and onExit)."""
-    names: list[str] = []
-    calls = [c for _, _, c in iter_steps((), tpl)] + [c for _, c in iter_tasks((), tpl)]
-    for call in calls:
-        for value in [call.get("template"), call.get("onExit")] + [
-            as_dict(h).get("template") for h in as_dict(call.get("hooks")).values()
-        ]:
-            if isinstance(value, str):
-                names.append(value)
-        inline = call.get("inline")
-        if isinstance(inline, dict):
-            names.extend(called_names(inline))
-    return names
-
-
 def roots(doc: Document) -> list[str]:
+    """Where runs start: the entrypoint, the workflow's exit handler and its hooks."""
     _, spec = workflow_spec(doc)
-    out = [spec.get("entrypoint"), spec.get("onExit")]
-    out += [as_dict(h).get("template") for h in as_dict(spec.get("hooks")).values()]
-    return [r for r in out if isinstance(r, str)]
+    return [name for _, name in root_refs(spec)]
 
 
 def reachable_templates(doc: Document) -> set[str] | None:
     """Names reachable from the roots; None when that cannot be decided (parameterised names)."""
-    templates = templates_by_name(doc)
-    todo = roots(doc)
-    if any("{{" in r for r in todo):
-        return None
-    seen: set[str] = set()
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        if "{{" in name:
-            return None
-        seen.add(name)
-        if name in templates:
-            todo.extend(called_names(templates[name][1]))
-    return seen
+    return _closure(templates_by_name(doc), roots(doc), called_names)
+
+
+def _main_calls(tpl: dict[str, Any]) -> list[str]:
+    """Templates a template runs as steps or tasks (not as hooks or exit handlers)."""
+    return called_names(tpl, roles=(CALL,))
 
 
 def _closure(templates: dict[str, Any], start: list[str], follow: Any) -> set[str] | None:
+    """Names reached from `start` by following `follow(template)`; None at the first `{{...}}` name."""
     todo, seen = list(start), set()
     while todo:
         name = todo.pop()
@@ -65,28 +42,6 @@ def _closure(templates: dict[str, Any], start: list[str], follow: Any) -> set[st
         if name in templates:
             todo.extend(follow(templates[name][1]))
     return seen
-
-
-def _main_calls(tpl: dict[str, Any]) -> list[str]:
-    """Templates a template runs as steps or tasks (not as hooks or exit handlers)."""
-    names: list[str] = []
-    for call in [c for _, _, c in iter_steps((), tpl)] + [c for _, c in iter_tasks((), tpl)]:
-        if isinstance(call.get("template"), str):
-            names.append(call["template"])
-        inline = call.get("inline")
-        if isinstance(inline, dict):
-            names.extend(_main_calls(inline))
-    return names
-
-
-def _hook_calls(tpl: dict[str, Any]) -> list[str]:
-    """Templates a template's steps and tasks run as exit handlers or lifecycle hooks."""
-    names: list[str] = []
-    for call in [c for _, _, c in iter_steps((), tpl)] + [c for _, c in iter_tasks((), tpl)]:
-        for value in [call.get("onExit")] + [as_dict(h).get("template") for h in as_dict(call.get("hooks")).values()]:
-            if isinstance(value, str):
-                names.append(value)
-    return names
 
 
 @dataclass
@@ -104,7 +59,7 @@ class ExitContext:
             return True
         if name in self.main:
             return False
-        if kind in ("Workflow", "CronWorkflow") and not self.has_exit_roots:
+        if kind in RUNNABLE_KINDS and not self.has_exit_roots:
             return False
         return None
 
@@ -115,10 +70,9 @@ def exit_context(doc: Document) -> ExitContext | None:
     _, spec = workflow_spec(doc)
     entry = spec.get("entrypoint")
     main = _closure(templates, [entry] if isinstance(entry, str) else [], _main_calls)
-    roots = [spec.get("onExit")] + [as_dict(h).get("template") for h in as_dict(spec.get("hooks")).values()]
+    exit_roots = [name for _, name in root_refs(spec, roles=(EXIT, HOOK))]
     for _, tpl in templates.values():
-        roots.extend(_hook_calls(tpl))
-    exit_roots = [r for r in roots if isinstance(r, str)]
+        exit_roots.extend(called_names(tpl, roles=(EXIT, HOOK), inline=False))
     exits = _closure(templates, exit_roots, called_names)
     if main is None or exits is None:
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from wfctl.argo.kinds import template_kind
 from wfctl.argo.spec import as_dict, templates_by_name, workflow_spec
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def resolve_ref(ref: dict[str, Any], doc: Document, index: TemplateIndex) -> Tar
         return Target("ref", parameterised=True, unresolved="parameterised templateRef")
     cluster = bool(ref.get("clusterScope"))
     target_doc = index.lookup(name, cluster_scope=cluster, namespace=doc.namespace)
-    kind = "ClusterWorkflowTemplate" if cluster else "WorkflowTemplate"
+    kind = template_kind(cluster)
     if target_doc is None:
         return Target("ref", unresolved=f"{kind} {name!r} is not among the files given (nor --templates)")
     found = templates_by_name(target_doc).get(template)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.expr import split_reference
+from wfctl.argo.kinds import CRON_WORKFLOW, LIBRARY_KINDS
 from wfctl.argo.refs import resolve_call
 from wfctl.argo.spec import (
     RESULT_TYPES,
@@ -25,7 +26,7 @@ from wfctl.argo.spec import (
     template_type,
     workflow_spec,
 )
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 if TYPE_CHECKING:
     from wfctl.argo.index import TemplateIndex
@@ -93,7 +94,7 @@ def build_globals(doc: Document, index: TemplateIndex) -> Globals:
     _, spec = workflow_spec(doc)
     specs = [spec]
     ref = as_dict(spec.get("workflowTemplateRef"))
-    templated = doc.kind in ("WorkflowTemplate", "ClusterWorkflowTemplate")
+    templated = doc.kind in LIBRARY_KINDS
     if ref.get("name"):
         target = index.lookup(str(ref["name"]), cluster_scope=bool(ref.get("clusterScope")), namespace=doc.namespace)
         if target is None:
@@ -113,7 +114,7 @@ def build_globals(doc: Document, index: TemplateIndex) -> Globals:
         wm = as_dict(s.get("workflowMetadata"))
         labels |= set(as_dict(wm.get("labels"))) | set(as_dict(wm.get("labelsFrom")))
         annotations |= set(as_dict(wm.get("annotations")))
-    if doc.kind == "CronWorkflow":
+    if doc.kind == CRON_WORKFLOW:
         labels |= set(as_dict(as_dict(doc.spec.get("workflowMetadata")).get("labels")))
     g.exact |= {f"workflow.labels.{k}" for k in labels} | {f"workflow.annotations.{k}" for k in annotations}
     for key in _CONTROLLER_KEYS:

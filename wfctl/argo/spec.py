@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from wfctl.argo.kinds import CRON_WORKFLOW
+
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document
 
@@ -27,7 +29,7 @@ TEMPLATE_TYPES = (
 def workflow_spec(doc: Document) -> tuple[Path_, dict[str, Any]]:
     """The workflow spec and its path: `spec`, or `spec.workflowSpec` for a CronWorkflow."""
     spec = doc.spec
-    if doc.kind == "CronWorkflow":
+    if doc.kind == CRON_WORKFLOW:
         inner = spec.get("workflowSpec")
         return ("spec", "workflowSpec"), inner if isinstance(inner, dict) else {}
     return ("spec",), spec

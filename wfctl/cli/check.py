@@ -44,6 +44,7 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
     hera, metaflow = tuple(opts.get("hera") or ()), tuple(opts.get("metaflow") or ())
     if not paths and not hera and not metaflow:
         raise click.UsageError("give PATHS, --hera MODULE or --metaflow FLOW.py")
+    fix_errors = _fix_first(paths, settings, exclude, opts) if opts.get("fix") else []
     sources, errors = discovery.discover(
         paths,
         exclude=exclude,
@@ -101,6 +102,7 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
         gc.unfreeze()
     reporter.flush(summary)
     stream.flush()
+    errors = fix_errors + errors
     for message in errors:
         click.echo(f"wfctl: error: {message}", err=True)
     if errors:
@@ -110,6 +112,23 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
     if failing and not opts.get("exit_zero"):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _fix_first(paths: tuple[str, ...], settings: Any, exclude: tuple[str, ...], opts: dict[str, Any]) -> list[str]:
+    """`lint --fix`: rewrite the fixable findings lint would report (wfctl.fix), then lint the result."""
+    from wfctl.errors import InputError  # noqa: PLC0415
+    from wfctl.fix.run import fix_paths  # noqa: PLC0415
+
+    try:
+        outcome = fix_paths(paths, settings, write=True, unsafe=bool(opts.get("unsafe_fixes")), exclude=exclude)
+    except InputError as exc:
+        return [f"--fix: {exc}"]
+    if outcome.failed:
+        return [f"--fix: {f.display}: {f.error} (no file was fixed)" for f in outcome.failed]
+    fixed = sum(len(f.applied) for f in outcome.changed)
+    if fixed:
+        click.echo(f"wfctl: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(outcome.changed)} files", err=True)
+    return []
 
 
 def common_options(f: Any) -> Any:
@@ -206,8 +225,13 @@ def validate(paths: tuple[str, ...], **opts: Any) -> None:
 
 @click.command()
 @common_options
+@click.option("--fix", is_flag=True, help="First apply the safe fixes for the findings lint reports (see `wfctl fix`).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply unsafe fixes.")
 def lint(paths: tuple[str, ...], **opts: Any) -> None:
     """Validate, then check practices (rules WF2xx-WF4xx; see `wfctl rules`).
+
+    With --fix, the fixable findings (`wfctl rules` shows which) are rewritten in place first, as
+    `wfctl fix --write` would; the findings that remain are reported.
 
     Exit 0: no finding at or above --fail-on (default error); 1: such findings; 2: usage or input error.
     """

@@ -16,6 +16,6 @@ FIXERS: dict[str, tuple[str, str]] = {
 
 
 def fix_kind(code: str) -> str | None:
-    """"safe", "unsafe" or None (the rule has no automatic fix)."""
+    """Whether the rule's fix is "safe" or "unsafe"; None when the rule has no automatic fix."""
     entry = FIXERS.get(code)
     return entry[0] if entry else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from wfctl.fix.model import Fix, TextEdit
 from wfctl.fix.text import (
@@ -19,6 +19,7 @@ from wfctl.fix.text import (
     delete_entry,
     entry,
     has_alias_or_anchor,
+    leading_comments,
     rename_key,
     walk,
     wrap_in_list,
@@ -79,5 +80,10 @@ def build(finding: Finding, doc: Document, src: Source, argo_version: str) -> Fi
         raise Unfixable(f"{new} is not a list")
     if item in items:
         return _fix(doc, f"drop {old} (already in {new})", [delete_entry(src, parent, key)], [op])
-    edits = [append_item(src, existing[1], value), delete_entry(src, parent, key)]
+    moved = None if getattr(existing[1], "flow_style", False) else value  # its comments move with it
+    start = leading_comments(src, key, value) if moved is not None and not isinstance(value, ScalarNode) else None
+    edits = [
+        append_item(src, existing[1], value, start),
+        delete_entry(src, parent, key, moved=moved, moved_from=start),
+    ]
     return _fix(doc, f"move {old} into {new}", edits, [op])

@@ -39,6 +39,25 @@ class Fix:
     document: int = 0  # YAML document index in the file
     item: int | None = None  # `items` index when the document is a `kind: List` entry
 
+    def to_row(self) -> list[Any]:
+        """A JSON-able form (the results cache stores findings with their fixes)."""
+        edits = [[e.start, e.end, e.text, e.line, e.column, e.end_line, e.end_column] for e in self.edits]
+        ops = [[op[0], list(op[1]), *op[2:]] for op in self.ops]
+        return [self.rule, self.description, self.safe, edits, ops, self.document, self.item]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Fix:
+        rule, description, safe, edits, ops, document, item = row
+        return cls(
+            str(rule),
+            str(description),
+            bool(safe),
+            tuple(TextEdit(int(a), int(b), str(t), int(c), int(d), int(e), int(f)) for a, b, t, c, d, e, f in edits),
+            tuple((op[0], tuple(op[1]), *op[2:]) for op in ops),
+            int(document),
+            None if item is None else int(item),
+        )
+
     def as_json(self) -> dict[str, Any]:
         return {
             "description": self.description,

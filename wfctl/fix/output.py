@@ -3,13 +3,12 @@ a summary with the findings left for a person (stderr)."""
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any, TextIO
 
-from wfctl.dedupe.output import _lines
 from wfctl.fix.run import Applied, FileFix, Outcome
 from wfctl.fix.text import Source
+from wfctl.text import file_diff
 
 
 def _span(applied: Applied) -> tuple[int, str, str]:
@@ -79,13 +78,13 @@ def render(outcome: Outcome, out: TextIO, err: TextIO, *, output: str, write: bo
             out.write(f"{f.display}\n")
     elif not write:
         for f in outcome.changed:
-            name = f.display.lstrip("/")
-            out.writelines(difflib.unified_diff(_lines(f.before), _lines(f.after), f"a/{name}", f"b/{name}"))
+            out.writelines(file_diff(f.before, f.after, f.display))
     for f in outcome.files:
         for m in f.manual:
             err.write(f"{f.display}:{m.line}:{m.column}: {m.rule} {m.message}\n")
     verb = "fixed" if outcome.written else "would fix"
-    line = f"wfctl: {verb} {t['fixes']} finding{'s' if t['fixes'] != 1 else ''} in {t['files_changed']} of {t['files']} files"
+    plural = "s" if t["fixes"] != 1 else ""
+    line = f"wfctl: {verb} {t['fixes']} finding{plural} in {t['files_changed']} of {t['files']} files"
     if t["unsafe_fixes_available"]:
         line += f"; {t['unsafe_fixes_available']} more with --unsafe-fixes"
     if t["manual"]:

@@ -89,12 +89,16 @@ def _check(checker: Checker, display: str, text: str) -> tuple[list[Finding], An
     return checker.check(loaded).findings, loaded
 
 
+def _clash(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two edits (start, end) touch the same text, or insert at the same place or inside it."""
+    if a[0] == b[0]:
+        return True
+    inside = (a[0] == a[1] and b[0] < a[0] < b[1]) or (b[0] == b[1] and a[0] < b[0] < a[1])
+    return inside or (a[0] < b[1] and b[0] < a[1])
+
+
 def _overlaps(fix: Fix, taken: list[tuple[int, int]]) -> bool:
-    for e in fix.edits:
-        for start, end in taken:
-            if e.start < end and start < e.end or e.start == start or (e.start == e.end and start < e.start < end):
-                return True
-    return False
+    return any(_clash((e.start, e.end), t) for e in fix.edits for t in taken)
 
 
 def _documents(text: str) -> tuple[list[Any], str | None]:
@@ -167,7 +171,7 @@ def fix_text(
             new = _one_pass(current, findings, unsafe, result)
             if new is None:
                 result.unsafe_left = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
-                result.manual = [f for f in findings if f.fix is None and f.rule in FIXERS and f.rule != "WF002"]
+                result.manual = [f for f in findings if f.fix is None and f.rule == "WF132"]
                 break
             current = new
         else:

@@ -156,17 +156,28 @@ def wrap_in_list(src: Source, key: ScalarNode, value: Node) -> list[TextEdit]:
     return [src.edit(line_start, line_start, " " * k + "-" + src.newline(key.start_mark.line))]
 
 
-def _reindent(src: Source, node: Node, dash_column: int) -> str:
-    """A block mapping's lines as a new `- ` item whose dash is at `dash_column`."""
+def leading_comments(src: Source, key: Node, value: Node) -> int:
+    """The first line of the comment lines between `key` and its block value (the value's own line if none)."""
+    first = value.start_mark.line
+    while first - 1 > key.start_mark.line and src.line_text(first - 1).strip().startswith("#"):
+        first -= 1
+    return first
+
+
+def _reindent(src: Source, node: Node, dash_column: int, from_line: int) -> str:
+    """A block mapping's lines (and the comment lines from `from_line`) as a new `- ` item whose dash is
+    at `dash_column`."""
     first, last = node.start_mark.line, last_content_line(node)
     j = node.start_mark.column
     delta = dash_column + 2 - j
     lines = []
-    for n in range(first, last + 1):
+    for n in range(min(from_line, first), last + 1):
         line = src.line_text(n)
         body = line.rstrip("\r\n\x85\u2028\u2029")
         ending = line[len(body) :] or src.newline(n)
-        if n == first:
+        if n < first:  # a comment line before the mapping: at the item's indentation
+            lines.append(" " * dash_column + body.strip() + ending)
+        elif n == first:
             if body[:j].strip(" "):
                 raise Unfixable("a mapping that does not start its line")
             lines.append(" " * dash_column + "- " + body[j:] + ending)
@@ -175,7 +186,7 @@ def _reindent(src: Source, node: Node, dash_column: int) -> str:
         elif delta >= 0:
             lines.append(" " * delta + body + ending)
         else:
-            if body[: -delta].strip(" "):
+            if body[:-delta].strip(" "):
                 raise Unfixable("a mapping whose lines cannot be moved left")
             lines.append(body[-delta:] + ending)
     return "".join(lines)
@@ -197,8 +208,9 @@ def _has_explicit_indent(src: Source, node: Node) -> bool:
     return False
 
 
-def append_item(src: Source, seq: Node, item: Node) -> TextEdit:
-    """Add a copy of `item`'s text as the last item of the list `seq`."""
+def append_item(src: Source, seq: Node, item: Node, from_line: int | None = None) -> TextEdit:
+    """Add a copy of `item`'s text as the last item of the list `seq` (a block item with the comment
+    lines from `from_line`)."""
     if not isinstance(seq, SequenceNode):
         raise Unfixable("the list to merge into is not a list")
     if seq.flow_style:
@@ -213,23 +225,70 @@ def append_item(src: Source, seq: Node, item: Node) -> TextEdit:
     dash = seq.start_mark.column
     last = last_content_line(seq)
     at = src.line_end(last)
-    if at == len(src.text) and not _BREAK.search(src.line_text(last)):
-        prefix = src.newline(last)  # the list ends the file without a line break
-    else:
-        prefix = ""
+    unterminated = at == len(src.text) and not _BREAK.search(src.line_text(last))
+    prefix = src.newline(last) if unterminated else ""  # the list ends the file without a line break
     if _is_block(item):
         if _has_explicit_indent(src, item):
             raise Unfixable("a block scalar with an explicit indentation indicator")
-        body = _reindent(src, item, dash)
+        body = _reindent(src, item, dash, item.start_mark.line if from_line is None else from_line)
         if prefix:
             body = body.rstrip("\r\n\x85\u2028\u2029")
     else:
-        body = " " * dash + "- " + _inline(src, item) + ("" if prefix else src.newline(last))
+        note = trailing_comment(src, item)
+        body = " " * dash + "- " + _inline(src, item) + note
+        body += "" if prefix else src.newline(last)
     return src.edit(at, at, prefix + body)
 
 
-def delete_entry(src: Source, mapping: MappingNode, key: ScalarNode) -> TextEdit:
-    """Remove `key: value` from `mapping` (its lines in block style; the entry and a comma in flow style)."""
+def _subtree(node: Node) -> list[Node]:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        if isinstance(n, MappingNode):
+            for k, v in n.value:
+                stack += [k, v]
+        elif isinstance(n, SequenceNode):
+            stack += n.value
+    return out
+
+
+def comments(src: Source, nodes: list[Node], first: int, last: int) -> list[str]:
+    """The comments written on lines `first`..`last` (0-based) around `nodes` (what they span is content)."""
+    ends: dict[int, int] = {}
+    inside: set[int] = set()
+    for n in nodes:
+        ends[n.end_mark.line] = max(ends.get(n.end_mark.line, 0), n.end_mark.column)
+        ends.setdefault(n.start_mark.line, 0)
+        if n.end_mark.line > n.start_mark.line and isinstance(n, ScalarNode):
+            inside.update(range(n.start_mark.line + 1, n.end_mark.line))
+            if n.end_mark.column == 0:
+                inside.add(n.end_mark.line)
+    found = []
+    for line in range(first, last + 1):
+        if line in inside:
+            continue
+        body = src.line_text(line).rstrip("\r\n\x85\u2028\u2029")
+        rest = body[ends.get(line, 0) :].strip()
+        if rest.startswith("#"):
+            found.append(rest)
+    return found
+
+
+def trailing_comment(src: Source, node: Node) -> str:
+    """The comment after a one-line node on its line, with the spaces before it ("" when there is none)."""
+    body = src.line_text(node.end_mark.line).rstrip("\r\n\x85\u2028\u2029")
+    rest = body[node.end_mark.column :]
+    return rest.rstrip() if rest.strip().startswith("#") else ""
+
+
+def delete_entry(
+    src: Source, mapping: MappingNode, key: ScalarNode, *, moved: Node | None = None, moved_from: int | None = None
+) -> TextEdit:
+    """Remove `key: value` from `mapping` (its lines in block style; the entry and a comma in flow style).
+
+    In block style the comments on those lines stay, as comment lines at the key's indentation, except
+    on the lines of `moved` (a value copied elsewhere with its comments by `append_item`)."""
     pairs = mapping.value
     index = next((i for i, (k, _) in enumerate(pairs) if k is key), None)
     if index is None:
@@ -253,7 +312,18 @@ def delete_entry(src: Source, mapping: MappingNode, key: ScalarNode) -> TextEdit
     last = max(last, first)
     if index + 1 < len(pairs) and pairs[index + 1][0].start_mark.line <= last:
         raise Unfixable("the next entry is on the same line")
-    return src.edit(line_start, src.line_end(last), "")
+    if moved is not None:
+        skip = range(moved.start_mark.line if moved_from is None else moved_from, last_content_line(moved) + 1)
+    else:
+        skip = range(0)
+    kept = [
+        " " * key.start_mark.column + c + src.newline(n)
+        for n in range(first, last + 1)
+        if n not in skip
+        for c in comments(src, [*_subtree(value), key], n, n)
+    ]
+    text = "".join(kept)
+    return src.edit(line_start, src.line_end(last), text)
 
 
 def replace_node(src: Source, node: Node, text: str) -> TextEdit:

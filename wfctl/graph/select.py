@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from wfctl.argo.index import TemplateIndex
+from wfctl.argo.kinds import ARGO_KINDS, template_kind
 from wfctl.argo.spec import as_dict, templates_by_name, workflow_spec
 from wfctl.errors import InputError
-from wfctl.loader.documents import ARGO_KINDS, Document
+from wfctl.loader.documents import Document
 
 
 @dataclass
@@ -49,7 +50,7 @@ def resolve(doc: Document, index: TemplateIndex, template: str | None) -> Target
         cluster = bool(ref.get("clusterScope"))
         target = index.lookup(str(name), cluster_scope=cluster, namespace=doc.namespace) if name else None
         if target is None:
-            kind = "ClusterWorkflowTemplate" if cluster else "WorkflowTemplate"
+            kind = template_kind(cluster)
             raise InputError(
                 f"{doc.file}: {doc.label()} uses workflowTemplateRef {kind} {name!r}, which is not among the files:"
                 " give its file too, or pass it with --templates PATH"

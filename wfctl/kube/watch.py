@@ -315,7 +315,9 @@ class Watcher:
     def _timed_out(self) -> int:
         self.stop.set()
         self.kube.deadline = None  # asking the workflow to stop gets its own --request-timeout
-        if self.stop_on_timeout:
+        if self.last_key is None and not self.drawn:  # the API server never answered the first read
+            self.out.write(f"timeout reached: no answer from the API server about workflow {self.name}\n")
+        elif self.stop_on_timeout:
             self.kube.merge_patch("Workflow", self.name, {"spec": {"shutdown": "Stop"}}, self.ns)
             self.out.write(f"timeout reached: asked workflow {self.name} to stop\n")
         else:

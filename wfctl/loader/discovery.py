@@ -148,6 +148,8 @@ class _Walker:
 
     def _enclosing_ignores(self, top_abs: str) -> tuple[gitignore.IgnoreFile, ...]:
         """`.gitignore` files between the repository's top (a directory with `.git`) and `top_abs`."""
+        if os.path.lexists(os.path.join(top_abs, ".git")):
+            return ()  # the walk starts at a repository's top: nothing above it applies
         chain: list[str] = []
         current = os.path.dirname(top_abs)
         while True:
@@ -214,7 +216,7 @@ class _Walker:
                 try:
                     st = entry.stat()  # follows symbolic links
                 except FileNotFoundError:
-                    if entry.is_symlink() and name.endswith(EXTENSIONS):
+                    if entry.is_symlink() and not self._skipped_by_patterns(shown, rel, name, abs_path, False, ignores):
                         self.errors.append(f"{shown}: broken symbolic link")
                     continue
                 except OSError as exc:

@@ -175,11 +175,11 @@ def parse(text: str, *, max_alias_expansion: int = MAX_ALIAS_EXPANSION, max_dept
     source = None
     try:
         source = _EventSource(text)
-        for index, node in enumerate(_compose(source, max_depth)):
-            if isinstance(node, _Refused):
-                result.documents.append(YamlDocument(index, None, None, [node.problem]))
+        for index, item in enumerate(_compose(source, max_depth)):
+            if isinstance(item, _Refused):
+                result.documents.append(YamlDocument(index, None, None, [item.problem]))
             else:
-                result.documents.append(_build_document(index, node, max_alias_expansion, max_depth))
+                result.documents.append(_build_document(index, *item, max_alias_expansion, max_depth))
     except YAMLError as exc:
         result.problem = _syntax_problem(exc, text, max_depth)
     except _Refused as exc:
@@ -218,7 +218,8 @@ def _too_deep(mark: Any, limit: int, via_alias: bool = False) -> _Refused:
 
 
 def _compose(source: Any, max_depth: int) -> Any:
-    """Yield the root node of each document, composed from events without recursion (or why it is refused)."""
+    """Yield each document's root node and where its aliases are (by parent node id and position), composed
+    from events without recursion; or why the document is refused."""
     get = source.get_event
     get()  # stream start
     while True:
@@ -229,6 +230,7 @@ def _compose(source: Any, max_depth: int) -> Any:
         anchors: dict[str, Node] = {}
         stack: list[Node] = []
         pending: list[Node | None] = []  # per open mapping: the key waiting for its value
+        alias_marks: dict[tuple[int, int], Any] = {}
         root: Node | None = None
         while True:
             event = get()
@@ -267,8 +269,15 @@ def _compose(source: Any, max_depth: int) -> Any:
                         "while composing a document", None, f"found undefined alias {event.anchor!r}", event.start_mark
                     )
                 node = found
+                if stack:  # where this use of the anchor is: aliased nodes are shared, so their marks are not
+                    parent = stack[-1]
+                    if type(parent) is SequenceNode:
+                        at = len(parent.value)
+                    else:  # a key takes an even position, its value the odd one after it
+                        at = 2 * len(parent.value) + (pending[-1] is not None)
+                    alias_marks[id(parent), at] = event.start_mark
             elif cls is _ev.DocumentEndEvent:
-                yield root
+                yield root, alias_marks
                 break
             else:  # pragma: no cover - no other event occurs inside a document
                 continue
@@ -290,11 +299,13 @@ def _compose(source: Any, max_depth: int) -> Any:
                 stack.append(node)
 
 
-def _build_document(index: int, node: Node | None, limit: int, max_depth: int) -> YamlDocument:
+def _build_document(
+    index: int, node: Node | None, alias_marks: dict[tuple[int, int], Any], limit: int, max_depth: int
+) -> YamlDocument:
     doc = YamlDocument(index, node, None)
     if node is None:
         return doc
-    builder = _Builder(limit, max_depth)
+    builder = _Builder(limit, max_depth, alias_marks)
     try:
         doc.data = builder.build(node)
     except _Refused as exc:
@@ -416,9 +427,10 @@ def _float_key(number: float) -> str:
 class _Builder:
     """Builds plain data from one document's nodes; aliases share objects, expansion is counted."""
 
-    __slots__ = ("building", "expanded", "limit", "max_depth", "memo", "problems", "sizes")
+    __slots__ = ("alias_marks", "building", "expanded", "limit", "max_depth", "memo", "problems", "sizes")
 
-    def __init__(self, limit: int, max_depth: int) -> None:
+    def __init__(self, limit: int, max_depth: int, alias_marks: dict[tuple[int, int], Any] | None = None) -> None:
+        self.alias_marks = alias_marks or {}
         self.limit = limit
         self.max_depth = max_depth
         self.expanded = 0
@@ -428,33 +440,36 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def build(self, node: Node) -> Any:
-        return self._node(node, 0)[0]
+        return self._node(node, 0, 0, 0)[0]
 
-    def _node(self, node: Node, depth: int) -> tuple[Any, int, int]:
+    def _node(self, node: Node, depth: int, parent: int, at: int) -> tuple[Any, int, int]:
+        """Data, nodes and height of `node`, found at position `at` of the node whose id is `parent`."""
         key = id(node)
-        if key in self.memo:
+        if key in self.memo:  # a node seen before: this is an alias, at the position it is used
             size, height = self.sizes[key]
             self.expanded += size
+            mark = self.alias_marks.get((parent, at), node.start_mark)
             if self.expanded > self.limit:
                 raise _Refused(
                     "WF015",
-                    node.start_mark,
+                    mark,
                     f"YAML aliases expand to more than {self.limit:,} nodes (a 'billion laughs' document?);"
                     " refusing to read it",
                 )
             if depth + height > self.max_depth:
-                raise _too_deep(node.start_mark, self.max_depth, via_alias=True)
+                raise _too_deep(mark, self.max_depth, via_alias=True)
             return self.memo[key], size, height
         if key in self.building:
-            raise _Refused("WF015", node.start_mark, "recursive YAML alias (an anchor that contains itself)")
+            mark = self.alias_marks.get((parent, at), node.start_mark)
+            raise _Refused("WF015", mark, "recursive YAML alias (an anchor that contains itself)")
         if type(node) is ScalarNode:
             value, size, height = self._scalar(node), 1, 0
         else:
             self.building.add(key)
             if type(node) is SequenceNode:
                 value, size, height = [], 1, 0
-                for child in node.value:
-                    item, n, h = self._node(child, depth + 1)
+                for i, child in enumerate(node.value):
+                    item, n, h = self._node(child, depth + 1, key, i)
                     value.append(item)
                     size += n
                     height = max(height, h)
@@ -479,8 +494,9 @@ class _Builder:
             return value
         return resolve_explicit(str(ctag), value, node.start_mark)
 
-    def _key(self, key_node: Node, value: Any) -> str:
+    def _key(self, key_node: Node, value: Any, mark: Any = None) -> str:
         """A map key as sigs.k8s.io/yaml turns it into a JSON object key."""
+        mark = mark or key_node.start_mark
         if isinstance(value, str):
             return value
         if isinstance(value, bool):
@@ -491,19 +507,19 @@ class _Builder:
             return _float_key(value)
         if isinstance(value, (list, dict)):
             what = "a list" if isinstance(value, list) else "a mapping"
-            raise _Refused("WF010", key_node.start_mark, f"invalid map key: {what} cannot be a key")
+            raise _Refused("WF010", mark, f"invalid map key: {what} cannot be a key")
         shown = "null" if value is None else str(value)
         raise _Refused(
             "WF010",
-            key_node.start_mark,
+            mark,
             f"map key {shown} cannot be converted to JSON: Kubernetes refuses the document (quote the key)",
         )
 
-    def _merge(self, value_node: Node, value: Any, result: dict[Any, Any]) -> None:
+    def _merge(self, key_node: Node, value: Any, result: dict[Any, Any]) -> None:
         """go-yaml v2's merge: a mapping, or a list of them (earlier ones win), written into the result."""
         sources = value if isinstance(value, list) else [value]
         if not all(isinstance(s, dict) for s in sources):
-            raise _Refused("WF010", value_node.start_mark, "map merge requires map or sequence of maps as the value")
+            raise _Refused("WF010", key_node.start_mark, "map merge requires map or sequence of maps as the value")
         for source in reversed(sources):
             result.update(source)
 
@@ -511,21 +527,22 @@ class _Builder:
         result: dict[Any, Any] = {}
         size, height = 1, 0
         seen: dict[Any, Node] = {}
-        for key_node, value_node in node.value:
+        me = id(node)
+        for i, (key_node, value_node) in enumerate(node.value):
             if key_node.ctag is TAG_MERGE or (
                 type(key_node) is ScalarNode and key_node.value == "<<" and str(key_node.ctag) == _MERGE
             ):
-                value, n, h = self._node(value_node, depth)
+                value, n, h = self._node(value_node, depth, me, 2 * i + 1)
                 size += n
                 height = max(height, h)
-                self._merge(value_node, value, result)
+                self._merge(key_node, value, result)
                 continue
             if type(key_node) is ScalarNode and key_node.ctag is TAG_STR:
                 key = key_node.value
             else:
-                raw, n, _ = self._node(key_node, depth)
-                key = self._key(key_node, raw)
-            value, n, h = self._node(value_node, depth)
+                raw, n, _ = self._node(key_node, depth, me, 2 * i)
+                key = self._key(key_node, raw, self.alias_marks.get((me, 2 * i)))
+            value, n, h = self._node(value_node, depth, me, 2 * i + 1)
             size += n
             height = max(height, h)
             if key in seen:

@@ -30,6 +30,7 @@ class JsonReporter(Reporter):
                     "kind": f.kind,
                     "name": f.name,
                     "path": f.json_path(),
+                    **({"fix": f.fix.as_json()} if f.fix is not None else {}),
                 }
             )
         file = escape_name(result.file)

@@ -21,6 +21,27 @@ def uri(file: str) -> str:
     return quote(file, safe="/")
 
 
+def sarif_fix(fix: Any, artifact: str) -> dict[str, Any]:
+    """A wfctl.fix.model.Fix as a SARIF `fix`: one artifact change, a replacement per edit."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": e.line,
+                "startColumn": e.column,
+                "endLine": e.end_line,
+                "endColumn": e.end_column,
+            },
+            "insertedContent": {"text": e.text},
+        }
+        for e in fix.edits
+    ]
+    kind = "safe" if fix.safe else "unsafe"
+    return {
+        "description": {"text": f"{fix.description} ({kind} fix)"},
+        "artifactChanges": [{"artifactLocation": {"uri": artifact}, "replacements": replacements}],
+    }
+
+
 class SarifReporter(Reporter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +63,7 @@ class SarifReporter(Reporter):
                     "message": {"text": escape_unencodable(f.message)},
                     "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(file)}, "region": region}}],
                     "partialFingerprints": {"wfctl/v1": fingerprint},
+                    **({"fixes": [sarif_fix(f.fix, uri(file))]} if f.fix is not None else {}),
                 }
             )
 

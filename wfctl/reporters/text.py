@@ -15,7 +15,7 @@ class TextReporter(Reporter):
             sev = str(f.severity)
             where = style(f"{escape_name(f.file)}:{f.line}:{f.column}:", "bold", self.color)
             label = style(sev, _COLORS[sev], self.color)
-            obj = f" [{f.kind}/{f.name}]" if self.verbosity > 0 and f.kind else ""
+            obj = f" [{f.kind}/{escape_unencodable(f.name)}]" if self.verbosity > 0 and f.kind else ""
             message = escape_unencodable(f.message)
             self.stream.write(f"{where} {label} {style(f.rule, 'dim', self.color)} {message}{obj}\n")
         if self.verbosity > 0:

@@ -8,7 +8,7 @@ class AliasBomb(Rule):
     """YAML aliases expand beyond the limit, or refer to themselves.
 
     YAML anchors and aliases can make a tiny file expand to billions of nodes ('billion laughs').
-    wfctl stops reading a document whose aliases expand past one million nodes, or whose anchor
+    wfctl stops reading a document whose aliases add more than 100,000 nodes, or whose anchor
     contains itself.
     """
 

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from wfctl.argo.kinds import ARGO_KINDS
 from wfctl.model import Finding, Severity
 
 if TYPE_CHECKING:
     from wfctl.argo.index import TemplateIndex
     from wfctl.loader.documents import Document
 
-WORKFLOW_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
+WORKFLOW_KINDS = ARGO_KINDS  # the default for Rule.kinds: a rule looks at every Argo kind
 
 # Stages: "input" findings come from the loader and the schema check (the rule only documents them);
 # "argo" rules decide what Argo itself would reject (run by validate and lint); "practice" rules are
@@ -82,3 +83,12 @@ class RuleContext:
         from wfctl.argo.spec import iter_templates  # noqa: PLC0415
 
         yield from iter_templates(self.doc)
+
+    def scoped_strings(self) -> list[tuple[tuple[Any, ...], str, Any]]:
+        """(path, string, variable scope) for every string of the document; computed once per document
+        and shared by the rules about variables and expressions."""
+        if "scoped_strings" not in self.cache:
+            from wfctl.argo.scope import scoped_strings  # noqa: PLC0415
+
+            self.cache["scoped_strings"] = scoped_strings(self.doc, self.index)
+        return self.cache["scoped_strings"]  # type: ignore[no-any-return]

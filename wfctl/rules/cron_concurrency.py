@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -17,7 +18,7 @@ class CronConcurrency(Rule):
     name = "cron-concurrency"
     severity = Severity.INFO
     summary = "CronWorkflow without an explicit concurrencyPolicy"
-    kinds = ("CronWorkflow",)
+    kinds = (CRON_WORKFLOW,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if ctx.spec.get("concurrencyPolicy") is None:

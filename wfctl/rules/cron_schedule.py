@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.argo.names import cron_problem, timezone_problem
 from wfctl.argo.spec import as_list
 from wfctl.model import Finding, Severity
@@ -21,7 +22,7 @@ class CronSchedule(Rule):
     severity = Severity.ERROR
     summary = "CronWorkflow schedule, timezone or policy that Argo rejects"
     stage = "argo"
-    kinds = ("CronWorkflow",)
+    kinds = (CRON_WORKFLOW,)
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         spec = ctx.spec

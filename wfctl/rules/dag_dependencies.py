@@ -8,7 +8,7 @@ from wfctl.argo.expr import TASK_RESULTS, ParseError, parse_depends
 from wfctl.argo.spec import as_dict, as_list, iter_tasks
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 
 class DagDependencies(Rule):

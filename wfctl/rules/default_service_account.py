@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.spec import workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -19,7 +20,7 @@ class DefaultServiceAccount(Rule):
     name = "default-service-account"
     severity = Severity.WARNING
     summary = "Workflow runs as the namespace's default service account"
-    kinds = ("Workflow", "CronWorkflow")
+    kinds = RUNNABLE_KINDS
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)

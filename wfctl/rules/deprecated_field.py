@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import as_dict, iter_invocations, workflow_spec
+from wfctl.argo.spec import as_dict, iter_invocations
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
+from wfctl.rules.removed_field import sync_places
 
 
 class DeprecatedField(Rule):
     """Fields on their way out: a step's or task's `onExit` (use `hooks: {exit: ...}`); in Argo 3.7, a
     CronWorkflow's `schedule` (use `schedules`) and `synchronization.mutex`/`semaphore` (use `mutexes`/
-    `semaphores`), which Argo 4 removed (`argo convert` rewrites them).
+    `semaphores`; in the workflow spec, `templateDefaults` and templates), which Argo 4 removed (there
+    WF132 reports them and `wfctl fix` rewrites them).
+
+    `onExit` has an unsafe fix (`wfctl fix --unsafe-fixes`): `onExit: NAME` becomes
+    `hooks: {exit: {template: NAME}}` when the step has no `hooks` yet. It is unsafe because Argo runs a
+    hook as a hook node (shown differently in the UI and `argo get`), not because another template runs.
     """
 
     code = "WF209"
@@ -31,9 +37,7 @@ class DeprecatedField(Rule):
                 yield self.finding(
                     ctx, ("spec", "schedule"), "schedule is deprecated (removed in Argo 4): use schedules", at_key=True
                 )
-            prefix, spec = workflow_spec(ctx.doc)
-            places = [((*prefix, "synchronization"), spec.get("synchronization"))]
-            places += [((*p, "synchronization"), t.get("synchronization")) for p, t in ctx.templates()]
+            places = [((*p, "synchronization"), obj.get("synchronization")) for p, obj in sync_places(ctx)]
             for path, sync in places:
                 for old, new in (("mutex", "mutexes"), ("semaphore", "semaphores")):
                     if as_dict(sync).get(old) is not None:

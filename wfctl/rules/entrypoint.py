@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.refs import holder_templates
 from wfctl.argo.spec import as_dict, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 
 class Entrypoint(Rule):
@@ -33,7 +34,7 @@ class Entrypoint(Rule):
         names = holder_templates(ctx.doc, ctx.index)
         known = bool(names) or not has_ref
         entry = spec.get("entrypoint")
-        if entry is None and ctx.doc.kind in ("Workflow", "CronWorkflow") and not has_ref:
+        if entry is None and ctx.doc.kind in RUNNABLE_KINDS and not has_ref:
             yield self.finding(
                 ctx, prefix, "spec.entrypoint is required (the template the workflow starts with)", at_key=True
             )

@@ -9,7 +9,6 @@ from wfctl.argo.expr import blank_tags, check_expression, tags
 from wfctl.argo.spec import as_dict, iter_invocations, output_parameters, strings, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.rules.undefined_variable import cached_strings
 
 
 class ExpressionSyntax(Rule):
@@ -56,7 +55,7 @@ class ExpressionSyntax(Rule):
                 yield ("spec", "stopStrategy", "expression"), expr, "stopStrategy.expression"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, text, _ in cached_strings(ctx):
+        for path, text, _ in ctx.scoped_strings():
             for tag in tags(text):
                 if tag.expression:
                     problem = check_expression(tag.text)

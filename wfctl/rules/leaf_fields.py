@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wfctl.argo.names import is_duration, label_key_problem, label_value_problem
+from wfctl.argo.duration import is_duration
+from wfctl.argo.names import label_key_problem, label_value_problem
 from wfctl.argo.spec import as_dict, as_list, template_type, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 RETRY_POLICIES = ("Always", "OnError", "OnFailure", "OnTransientError", "")
 POD_GC = ("", "OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess")

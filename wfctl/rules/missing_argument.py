@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.refs import holder_templates, resolve_call
 from wfctl.argo.spec import as_dict, as_list, input_artifacts, input_parameters, iter_invocations, workflow_spec
 from wfctl.model import Finding, Severity
@@ -77,7 +78,7 @@ class MissingArgument(Rule):
             if target.template is None or target.how == "inline":
                 continue
             yield from self._compare(ctx, path, target.template, call.get("arguments"), f"{what} {call.get('name')!r}")
-        if ctx.doc.kind not in ("Workflow", "CronWorkflow"):
+        if ctx.doc.kind not in RUNNABLE_KINDS:
             return  # a WorkflowTemplate's entrypoint gets its arguments from the Workflow that runs it
         prefix, spec = workflow_spec(ctx.doc)
         names = holder_templates(ctx.doc, ctx.index)

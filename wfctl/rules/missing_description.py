@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import LIBRARY_KINDS
 from wfctl.argo.spec import as_dict
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -21,7 +22,7 @@ class MissingDescription(Rule):
     name = "missing-description"
     severity = Severity.INFO
     summary = "WorkflowTemplate without a description annotation"
-    kinds = ("WorkflowTemplate", "ClusterWorkflowTemplate")
+    kinds = LIBRARY_KINDS
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         if not as_dict(ctx.doc.metadata.get("annotations")).get(ANNOTATION):

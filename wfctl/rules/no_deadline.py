@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.spec import workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -18,7 +19,7 @@ class NoDeadline(Rule):
     name = "no-deadline"
     severity = Severity.WARNING
     summary = "Workflow without activeDeadlineSeconds"
-    kinds = ("Workflow", "CronWorkflow")
+    kinds = RUNNABLE_KINDS
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import CRON_WORKFLOW, is_cluster_scoped
 from wfctl.argo.names import DNS1123_LABEL, DNS1123_SUBDOMAIN, object_name_problem
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
-LIMITS = {"CronWorkflow": 52}
+LIMITS = {CRON_WORKFLOW: 52}
 
 
 class ObjectName(Rule):
@@ -48,7 +49,7 @@ class ObjectName(Rule):
         namespace = meta.get("namespace")
         if isinstance(namespace, str) and namespace and not DNS1123_LABEL.match(namespace):
             yield self.finding(ctx, ("metadata", "namespace"), f"namespace {namespace!r} is not a valid DNS label")
-        if ctx.doc.kind == "ClusterWorkflowTemplate" and namespace:
+        if is_cluster_scoped(ctx.doc.kind) and namespace:
             yield self.finding(
                 ctx, ("metadata", "namespace"), "a ClusterWorkflowTemplate is cluster-scoped: remove metadata.namespace"
             )

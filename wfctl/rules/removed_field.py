@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -65,7 +66,7 @@ class RemovedField(Rule):
             superseded.update({("WF001", path), ("WF003", ("spec",), _missing("schedules", ("spec",)))})
             value = ctx.spec.get("schedule")
             yield self.finding(
-                ctx, path, f"schedule was removed in Argo 4: use schedules: [{value!r}]", at_key=True
+                ctx, path, f"schedule was removed in Argo 4: use schedules: [{json.dumps(value)}]", at_key=True
             )
         if "podPriority" in spec:
             path = (*prefix, "podPriority")
@@ -85,8 +86,9 @@ class RemovedField(Rule):
                 if old in sync:
                     path = (*place, "synchronization", old)
                     superseded.add(("WF001", path))
-                    yield self.finding(ctx, path, f"synchronization.{old} was removed in Argo 4: use {new} (a list)",
-                                       at_key=True)
+                    yield self.finding(
+                        ctx, path, f"synchronization.{old} was removed in Argo 4: use {new} (a list)", at_key=True
+                    )
             config_map = as_dict(as_dict(as_dict(obj.get("memoize")).get("cache")).get("configMap"))
             for key in ("key", "optional"):
                 if key in config_map:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from wfctl.argo.expr import tags
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.rules.undefined_variable import cached_strings
 
 
 class StatusOutsideExit(Rule):
@@ -24,7 +23,7 @@ class StatusOutsideExit(Rule):
     stage = "argo"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, text, scope in cached_strings(ctx):
+        for path, text, scope in ctx.scoped_strings():
             if scope.exit_handler is not False:
                 continue
             for tag in tags(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from wfctl.argo.names import is_duration
+from wfctl.argo.duration import is_duration
 from wfctl.argo.spec import as_dict, as_list, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext

@@ -8,7 +8,7 @@ from wfctl.argo.refs import holder_templates, resolve_call, resolve_ref
 from wfctl.argo.spec import iter_invocations
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 
 class TemplateReference(Rule):

@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.expr import tags
-from wfctl.argo.scope import CHECKED_ROOTS, LABEL_PREFIX, scoped_strings
+from wfctl.argo.scope import CHECKED_ROOTS, LABEL_PREFIX
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-
-
-def cached_strings(ctx: RuleContext) -> list:
-    if "scoped_strings" not in ctx.cache:
-        ctx.cache["scoped_strings"] = scoped_strings(ctx.doc, ctx.index)
-    return ctx.cache["scoped_strings"]
 
 
 class UndefinedVariable(Rule):
@@ -37,7 +31,7 @@ class UndefinedVariable(Rule):
     stage = "argo"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, text, scope in cached_strings(ctx):
+        for path, text, scope in ctx.scoped_strings():
             for tag in tags(text):
                 if tag.expression or not tag.text:
                     continue

@@ -8,7 +8,7 @@ from wfctl.argo.refs import resolve_call
 from wfctl.argo.spec import as_dict, as_list, input_artifacts, input_parameters, iter_invocations
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 
 class UnknownArgument(Rule):

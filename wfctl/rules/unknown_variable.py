@@ -8,8 +8,7 @@ from wfctl.argo.expr import tags
 from wfctl.argo.scope import KNOWN_ROOTS
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.rules.undefined_variable import cached_strings
-from wfctl.schema.errors import suggest
+from wfctl.text import suggest
 
 
 class UnknownVariable(Rule):
@@ -26,7 +25,7 @@ class UnknownVariable(Rule):
     stage = "argo"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, text, _ in cached_strings(ctx):
+        for path, text, _ in ctx.scoped_strings():
             for tag in tags(text):
                 if tag.expression:
                     continue

@@ -8,7 +8,6 @@ from wfctl.argo.expr import tags
 from wfctl.argo.scope import LABEL_PREFIX
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.rules.undefined_variable import cached_strings
 
 
 class UnsetLabel(Rule):
@@ -27,7 +26,7 @@ class UnsetLabel(Rule):
     stage = "argo"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, text, scope in cached_strings(ctx):
+        for path, text, scope in ctx.scoped_strings():
             for tag in tags(text):
                 if tag.expression or not tag.text.startswith(LABEL_PREFIX) or "{{" in tag.text:
                     continue

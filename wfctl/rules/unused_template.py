@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.reach import reachable_templates
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -19,7 +20,7 @@ class UnusedTemplate(Rule):
     name = "unused-template"
     severity = Severity.WARNING
     summary = "Template that nothing calls"
-    kinds = ("Workflow", "CronWorkflow")
+    kinds = RUNNABLE_KINDS
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         reached = reachable_templates(ctx.doc)

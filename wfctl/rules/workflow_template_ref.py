@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import RUNNABLE_KINDS, template_kind
 from wfctl.argo.spec import as_dict, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -21,7 +22,7 @@ class WorkflowTemplateRef(Rule):
     severity = Severity.ERROR
     summary = "workflowTemplateRef not found, incomplete, or mixed with templates"
     stage = "argo"
-    kinds = ("Workflow", "CronWorkflow")
+    kinds = RUNNABLE_KINDS
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
@@ -41,7 +42,7 @@ class WorkflowTemplateRef(Rule):
             return
         cluster = bool(as_dict(ref).get("clusterScope"))
         if ctx.index.lookup(str(name), cluster_scope=cluster, namespace=ctx.doc.namespace) is None:
-            kind = "ClusterWorkflowTemplate" if cluster else "WorkflowTemplate"
+            kind = template_kind(cluster)
             finding = self.finding(
                 ctx, (*path, "name"), f"{kind} {name!r} is not among the files given (nor --templates)"
             )

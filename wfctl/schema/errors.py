@@ -7,7 +7,6 @@ Each finding takes its severity from its rule's entry (`wfctl/rules/*.py`), like
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from wfctl import rules
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import REGISTRY
 from wfctl.schema import drop_nulls, fast_check, full_validator
+from wfctl.text import suggest
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -62,14 +62,6 @@ def _owner(path: tuple[Any, ...]) -> str:
 
 def _finding(code: str, message: str, path: tuple[Any, ...], *, at_key: bool = False) -> Finding:
     return Finding(code, severity(code), message, path=path, at_key=at_key)
-
-
-def suggest(word: str, candidates: list[str]) -> str | None:
-    lowered = {c.lower(): c for c in candidates}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def validate(data: dict[str, Any], version: str, kind: str) -> list[Finding]:

@@ -1,0 +1,97 @@
+"""References from one template to another, found by one walker over a workflow spec.
+
+A template is named by a step or DAG task (`template`, or a `templateRef` back into the same
+WorkflowTemplate), by an exit handler (`onExit`) and by a lifecycle hook (`hooks.<name>.template`), at
+the top of the spec or on a step or task, and inside `inline` templates. Each reference comes with
+its path (relative to where the walk starts) and its role, so that `reach` (what runs, and what runs
+as an exit handler) and `dedupe` (what to rewrite, what to compare) read the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from wfctl.argo.spec import as_dict, as_list
+
+Path_ = tuple[Any, ...]
+SelfRef = tuple[str, bool]  # (name, clusterScope) of the WorkflowTemplate being walked, for its own templateRefs
+
+CALL, EXIT, HOOK = "call", "exit", "hook"
+ROLES = frozenset((CALL, EXIT, HOOK))
+
+
+def _self_ref_template(ref: Any, self_ref: SelfRef | None) -> str | None:
+    """The template a `templateRef` names when it points back into the WorkflowTemplate being walked."""
+    if (
+        isinstance(ref, dict)
+        and self_ref
+        and ref.get("name") == self_ref[0]
+        and bool(ref.get("clusterScope")) == self_ref[1]
+        and isinstance(ref.get("template"), str)
+    ):
+        return str(ref["template"])
+    return None
+
+
+def _call_refs(
+    call: dict[str, Any], path: Path_, self_ref: SelfRef | None, roles: Collection[str], inline: bool, role: str
+) -> Iterator[tuple[Path_, str]]:
+    if role in roles and isinstance(call.get("template"), str):
+        yield (*path, "template"), call["template"]
+    if role == CALL and EXIT in roles and isinstance(call.get("onExit"), str):
+        yield (*path, "onExit"), call["onExit"]
+    own = _self_ref_template(call.get("templateRef"), self_ref)
+    if role in roles and own is not None:
+        yield (*path, "templateRef", "template"), own
+    if role != CALL:
+        return  # a hook names a template (or templateRef) and nothing else
+    for name, hook in as_dict(call.get("hooks")).items():
+        if isinstance(hook, dict):
+            yield from _call_refs(hook, (*path, "hooks", name), self_ref, roles, inline, HOOK)
+    if inline and isinstance(call.get("inline"), dict):
+        yield from template_refs(call["inline"], (*path, "inline"), self_ref, roles=roles)
+
+
+def template_refs(
+    tpl: dict[str, Any],
+    path: Path_ = (),
+    self_ref: SelfRef | None = None,
+    *,
+    roles: Collection[str] = ROLES,
+    inline: bool = True,
+) -> Iterator[tuple[Path_, str]]:
+    """(path, template name) of every reference a template's steps and DAG tasks make, in `roles`
+    (CALL, EXIT, HOOK); `inline=False` leaves out what inline templates reference."""
+    for g, group in enumerate(as_list(tpl.get("steps"))):
+        for s, step in enumerate(as_list(group)):
+            if isinstance(step, dict):
+                yield from _call_refs(step, (*path, "steps", g, s), self_ref, roles, inline, CALL)
+    for t, task in enumerate(as_list(as_dict(tpl.get("dag")).get("tasks"))):
+        if isinstance(task, dict):
+            yield from _call_refs(task, (*path, "dag", "tasks", t), self_ref, roles, inline, CALL)
+
+
+def root_refs(spec: dict[str, Any], *, roles: Collection[str] = ROLES) -> Iterator[tuple[Path_, str]]:
+    """(path, template name) of the spec's own references: entrypoint (CALL), onExit (EXIT), hooks (HOOK)."""
+    if CALL in roles and isinstance(spec.get("entrypoint"), str):
+        yield ("entrypoint",), spec["entrypoint"]
+    if EXIT in roles and isinstance(spec.get("onExit"), str):
+        yield ("onExit",), spec["onExit"]
+    if HOOK in roles:
+        for name, hook in as_dict(spec.get("hooks")).items():
+            if isinstance(hook, dict) and isinstance(hook.get("template"), str):
+                yield ("hooks", name, "template"), hook["template"]
+
+
+def references(spec: dict[str, Any], self_ref: SelfRef | None = None) -> Iterator[tuple[Path_, str]]:
+    """(path relative to the spec, template name) of every reference to a template of this spec."""
+    yield from root_refs(spec)
+    for i, tpl in enumerate(as_list(spec.get("templates"))):
+        if isinstance(tpl, dict):
+            yield from template_refs(tpl, ("templates", i), self_ref)
+
+
+def called_names(tpl: dict[str, Any], *, roles: Collection[str] = ROLES, inline: bool = True) -> list[str]:
+    """The names a template references (see `template_refs`), in order, repeats kept."""
+    return [name for _, name in template_refs(tpl, roles=roles, inline=inline)]
