@@ -167,7 +167,7 @@ def test_config_argo_version(project):
         "  workflowSpec:\n    entrypoint: main\n    templates: [{name: main, suspend: {}}]\n"
     )
     _, payload = run_json("validate", "cron.yaml")
-    assert "WF001" in codes(payload)  # Argo 4 removed `schedule`
+    assert "WF132" in codes(payload)  # Argo 4 removed `schedule` (WF132 replaces the unknown-field WF001)
     (project / ".wfctl.yaml").write_text('argo-version: "3.7"\n')
     _, payload = run_json("validate", "cron.yaml")
     assert payload["findings"] == []

@@ -479,3 +479,49 @@ def test_size_limit_comes_from_the_configuration_too(tmp_path, monkeypatch):
     assert f.read_text() == DUPES
     assert run("dedupe", "--max-file-size", "1MB", "--write", "wf.yaml").exit_code == 0  # the flag wins
     assert "name: two" not in f.read_text()
+
+
+def test_the_same_file_named_twice_is_handled_once(tmp_path):
+    """Before: `--write DIR` failed (exit 2, nothing written) whenever DIR held a symlink to a sibling file,
+    and so did `--write a.yaml a/../a.yaml` or a directory plus a file in it (pre-commit passes both)."""
+    d = tmp_path / "d"
+    d.mkdir()
+    real = write(d, DUPES, "real.yaml")
+    (d / "link.yaml").symlink_to("real.yaml")
+    result = run("dedupe", "--write", str(d))
+    assert result.exit_code == 0, result.stderr
+    assert f"note: {real} is the same file as {d / 'link.yaml'}: handled once" in result.stdout
+    assert "rewrote 1 of 1 files" in result.stdout and "name: two" not in real.read_text()
+    assert (d / "link.yaml").is_symlink() and not leftovers(d)
+    other = write(tmp_path, DUPES, "other.yaml")
+    code, payload, result = dedupe_json("--write", other, tmp_path / "d" / ".." / "other.yaml", tmp_path)
+    assert code == 0, result.stderr
+    assert [f["file"] for f in payload["files"]] == [str(other), str(d / "link.yaml")]
+    assert "name: two" not in other.read_text()
+
+
+def test_extract_to_a_directory_name_or_under_a_file_is_refused(tmp_path):
+    a, b = _extract_setup(tmp_path)
+    for target, message in (
+        (f"{tmp_path}/new/", "names a directory; give the new file's name"),
+        (f"{a}/x.yaml", f"{a}/x.yaml: {a} is not a directory"),
+    ):
+        result = run("dedupe", "--write", "--extract-to", target, "--name", "c", str(a), str(b))
+        assert result.exit_code == 2 and message in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"] and "templateRef" not in a.read_text()
+
+
+def test_a_file_replaced_by_a_directory_meanwhile_is_left_alone(tmp_path, monkeypatch):
+    from wfctl import writer
+
+    a, b = write(tmp_path, DUPES, "a.yaml"), write(tmp_path, DUPES, "b.yaml")
+
+    def swap(stage, _path):
+        if stage == "prepared":
+            b.unlink()
+            b.mkdir()
+
+    monkeypatch.setattr(writer, "_test_hook", swap)
+    result = run("dedupe", "--write", str(a), str(b))
+    assert result.exit_code == 2 and f"{b}: is now a directory" in result.stderr
+    assert a.read_text() == DUPES and b.is_dir() and not leftovers(tmp_path)

@@ -237,7 +237,7 @@ def test_long_added_resource_is_collapsible_in_markdown():
     out = run("diff", str(CASES / "multi" / "old.yaml"), str(CASES / "multi" / "new.yaml"), "-o", "markdown").stdout
     assert "- added resource\n" in out and "- removed resource\n" in out
     from wfctl.diff.render import FOLD_LINES
-    from wfctl.diff.yamlout import to_yaml
+    from wfctl.yamlout import to_review_yaml as to_yaml
 
     for doc, op in (
         (_yaml(CASES / "multi" / "new.yaml")[-1], "added"),
@@ -461,7 +461,7 @@ def test_reorders_unit():
 
 
 def test_yaml_output_unit():
-    from wfctl.diff.yamlout import to_yaml
+    from wfctl.yamlout import to_review_yaml as to_yaml
 
     assert to_yaml({"b": 1, "a": [{"name": "x", "s": "line1\nline2\n"}]}) == (
         "b: 1\na:\n- name: x\n  s: |\n    line1\n    line2"

@@ -243,9 +243,15 @@ def test_fix_that_leaves_a_new_error_is_not_written(tmp_path):
     other = _copy(tmp_path, "convert-cron.yaml")
     result = run("fix", "--write", str(target), str(other))
     assert result.exit_code == 2
-    assert "would have a new error" in result.stderr and "WF105" in result.stderr
-    assert target.read_bytes() == (FIX / "quote-new-error.yaml").read_bytes()
-    assert other.read_bytes() == (FIX / "convert-cron.yaml").read_bytes()  # all or nothing
+    assert "not applied: it would leave a new error" in result.stderr and "WF105" in result.stderr
+    original = (FIX / "quote-new-error.yaml").read_text()
+    assert target.read_text() == original.replace("version: 1.10", 'version: "1.10"')  # the other fix is kept
+    assert "serial: 1234" in target.read_text()
+    assert other.read_bytes() == (FIX / "convert-cron.fixed.yaml").read_bytes()
+    data = json.loads(run("fix", "-o", "json", str(target)).stdout)
+    assert data["summary"]["refused"] == 1 and data["summary"]["fixes"] == 0  # still refused, nothing else
+    lint = run("lint", "--fix", "--isolated", "--no-cache", str(_copy(tmp_path, "quote-new-error.yaml")))
+    assert lint.exit_code == 2 and "--fix:" in lint.stderr and "WF105" in lint.stdout
 
 
 def test_file_changed_between_read_and_write_is_left_alone(tmp_path, monkeypatch):
@@ -416,3 +422,70 @@ def test_cached_findings_keep_their_fix(tmp_path):
     result = run("lint", "--fix", "--cache-dir", cache, "--isolated", str(target))
     assert "fixed 4 findings" in result.stderr
     assert target.read_bytes() == (FIX / "convert-sync.fixed.yaml").read_bytes()
+
+
+def _faulty(monkeypatch, replacement: str) -> None:
+    """Make WF132's fix replace the `schedule` key with `replacement` while claiming Argo's conversion."""
+    from wfctl.fix import argo4
+    from wfctl.fix.model import Fix
+
+    def build(finding, doc, src, argo_version):
+        key = walk(doc.node, ("spec",)).value[0][0]
+        edit = src.edit(src.at(key.start_mark), src.at(key.end_mark), replacement)
+        return Fix("WF132", "faulty", True, (edit,), (("plural", ("spec",), "schedule", "schedules"),), doc.index)
+
+    monkeypatch.setattr(argo4, "build", build)
+
+
+CRON = "apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: c}\nspec:\n  schedule: '1 * * * *'\n"
+CRON += "  workflowSpec: {entrypoint: m, templates: [{name: m, suspend: {}}]}\n"
+
+
+def test_a_fix_whose_text_does_not_match_its_data_change_is_refused(monkeypatch):
+    _faulty(monkeypatch, "schedules")  # renames, but forgets to make a list
+    result = fix_text("c.yaml", CRON, Settings())
+    assert result.error and "change more than it should" in result.error and result.after == CRON
+
+
+def test_a_fix_that_breaks_the_yaml_is_refused(monkeypatch):
+    _faulty(monkeypatch, "schedules: [")
+    result = fix_text("c.yaml", CRON, Settings())
+    assert result.error and "YAML invalid" in result.error and result.after == CRON
+
+
+def test_anchored_or_merged_places_are_left_for_a_person(tmp_path):
+    text = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: a-}\nspec:\n"
+        "  entrypoint: main\n  synchronization: &sync\n    mutex: {name: shared}\n  templates:\n"
+        "    - name: main\n      synchronization: *sync\n      container: {image: busybox:1.36}\n"
+        "    - name: other\n      <<: {synchronization: {mutex: {name: merged}}}\n"
+        "      container: {image: busybox:1.36}\n"
+    )
+    target = tmp_path / "anchors.yaml"
+    target.write_text(text)
+    result = run("fix", "--write", str(target))
+    assert result.exit_code == 0 and target.read_text() == text
+    assert "3 to fix by hand" in result.stderr
+
+
+def test_deprecated_field_in_37_covers_template_defaults():
+    text = (FIX / "everywhere.yaml").read_text()
+    data = json.loads(
+        run("lint", "--isolated", "--no-cache", "--argo-version", "3.7", "-o", "json", "-", input=text).stdout
+    )
+    paths = {f["path"] for f in data["findings"] if f["rule"] == "WF209"}
+    assert "/spec/templateDefaults/synchronization/mutex" in paths
+    assert "/spec/workflowSpec/templates/0/synchronization/semaphore" in paths
+    assert not any(f["rule"] == "WF132" for f in data["findings"])
+
+
+def test_list_items_and_a_bom_are_handled(tmp_path):
+    body = (FIX / "convert-cron.yaml").read_text().split("apiVersion", 1)[1]
+    items = "apiVersion: v1\nkind: List\nitems:\n- apiVersion" + body.replace("\n", "\n  ").rstrip() + "\n"
+    target = tmp_path / "list.yaml"
+    target.write_bytes(b"\xef\xbb\xbf" + items.encode())
+    assert run("fix", "--write", str(target)).exit_code == 1
+    fixed = target.read_bytes()
+    assert fixed.startswith(b"\xef\xbb\xbf")
+    assert fixed[3:].decode() == items.replace('schedule: "0 0 * * *"', 'schedules: ["0 0 * * *"]')
+    assert run("fix", str(target)).exit_code == 0

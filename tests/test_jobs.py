@@ -205,3 +205,21 @@ def test_progress_reaches_stderr_on_a_terminal(corpus: Path, monkeypatch: pytest
     shown = run("validate", "--no-cache", "-j1", str(corpus))
     assert f"/{len(list(corpus.iterdir()))} files" in shown.stderr
     assert "files" not in run("validate", "--no-cache", "-j1", "-q", str(corpus)).stderr
+
+
+def test_spawned_workers_give_the_same_results(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where fork is not available (macOS, Windows) the job is pickled into spawned workers."""
+    import multiprocessing
+
+    settings = Settings(stages=("input", "argo", "practice"))
+    sources = [Source(p.name, p) for p in sorted(corpus.iterdir())]
+    expected = [
+        (r.file, [(f.rule, f.line, f.column, f.message) for f in r.findings]) for _, r in engine.run(sources, settings)
+    ]
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    got = [
+        (r.file, [(f.rule, f.line, f.column, f.message) for f in r.findings])
+        for _, r in engine.run(sources, settings, jobs=2)
+    ]
+    assert got == expected
+    assert any(findings for _, findings in got)

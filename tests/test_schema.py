@@ -17,8 +17,9 @@ from wfctl.loader.documents import classify
 from wfctl.loader.yaml import parse
 from wfctl.model import Severity
 from wfctl.schema import drop_nulls, fast_check, load, schema_dir
-from wfctl.schema.errors import _explain, suggest, validate
+from wfctl.schema.errors import _explain, validate
 from wfctl.schema.fastcheck import compile_schema
+from wfctl.text import suggest
 
 KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 

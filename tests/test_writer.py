@@ -308,3 +308,152 @@ def test_temp_files_are_removed_on_signals(tmp_path, signum, outcome):
         assert outcome in err
     assert not temp_files(tmp_path)
     assert all(f.read_bytes() == OLD for f in files)
+
+
+def test_a_signal_right_after_a_temp_file_is_created_leaves_nothing(tmp_path, monkeypatch):
+    """The old handler raised wherever Python happened to be: between creating a temporary file and
+    remembering its name, the file was left behind (found by sending SIGINT at random moments)."""
+    files = [make(tmp_path / f"{n}.yaml") for n in ("a", "b")]
+    plans = [Planned(p, NEW, read_for_rewrite(p, LIMIT)[1]) for p in files]
+    real_open = os.open
+
+    def open_then_interrupt(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if str(path).endswith(writer.TEMP_SUFFIX):
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C the moment the first temp file exists
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_all(plans)
+    monkeypatch.undo()
+    assert not temp_files(tmp_path) and all(f.read_bytes() == OLD for f in files)
+
+
+def test_a_second_signal_does_not_stop_the_cleanup(tmp_path, monkeypatch):
+    files = [make(tmp_path / f"{n}.yaml") for n in ("a", "b", "c")]
+    plans = [Planned(p, NEW, read_for_rewrite(p, LIMIT)[1]) for p in files]
+    real_unlink = os.unlink
+
+    def edit_then_interrupt(stage: str, path: Path) -> None:
+        if stage == "prepared":
+            files[2].write_bytes(OLD + b"# edited\n")  # the check fails: clean up
+
+    def unlink_interrupted(path, *args, **kwargs):
+        real_unlink(path, *args, **kwargs)
+        signal.raise_signal(signal.SIGINT)  # Ctrl-C during the cleanup, again and again
+
+    monkeypatch.setattr(writer, "_test_hook", edit_then_interrupt)
+    monkeypatch.setattr(os, "unlink", unlink_interrupted)
+    with pytest.raises(KeyboardInterrupt):  # the signal wins over the error, after the cleanup
+        write_all(plans)
+    monkeypatch.undo()
+    assert not temp_files(tmp_path) and [f.read_bytes() for f in files[:2]] == [OLD, OLD]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
+def test_sighup_cleans_up_too(tmp_path):
+    files = [make(tmp_path / f"{n}.yaml") for n in ("a", "b")]
+    marker = tmp_path / "ready"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", BLOCKING_WRITE, str(marker), *map(str, files)], cwd=ROOT, stderr=subprocess.PIPE
+    )
+    try:
+        wait_for(marker, proc)
+        proc.send_signal(signal.SIGHUP)  # the terminal closed
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGHUP
+    assert not temp_files(tmp_path) and all(f.read_bytes() == OLD for f in files)
+
+
+def _acl(*entries: tuple[int, int, int]) -> bytes:
+    """A POSIX ACL as the kernel stores it in system.posix_acl_* (version 2, then tag/perm/id entries)."""
+    import struct  # noqa: PLC0415
+
+    return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, uid) for tag, perm, uid in entries)
+
+
+ANY = 0xFFFFFFFF
+# user::rw- user:1234:rw- group::r-- mask::rw- other::r--
+ACL = _acl((0x01, 6, ANY), (0x02, 6, 1234), (0x04, 4, ANY), (0x10, 6, ANY), (0x20, 4, ANY))
+
+
+def _xattrs_or_skip(directory: Path) -> None:
+    path = make(directory / "probe")
+    try:
+        os.setxattr(path, "user.wfctl-probe", b"1")
+        os.removexattr(path, "user.wfctl-probe")
+        os.setxattr(path, "system.posix_acl_access", ACL)
+        os.removexattr(path, "system.posix_acl_access")
+    except (AttributeError, OSError) as exc:
+        pytest.skip(f"no extended attributes or ACLs here: {exc}")
+    finally:
+        path.unlink()
+
+
+def test_extended_attributes_and_acls_are_kept(tmp_path):
+    """Before: the new file had none of them (a colleague's ACL access was silently revoked)."""
+    f = make(tmp_path / "a.yaml", mode=0o664)
+    _xattrs_or_skip(tmp_path)
+    os.setxattr(f, "user.origin", b"kept")
+    os.setxattr(f, "system.posix_acl_access", ACL)
+    before = {name: os.getxattr(f, name) for name in os.listxattr(f)}
+    rewrite(f)
+    assert f.read_bytes() == NEW and not temp_files(tmp_path)
+    assert {name: os.getxattr(f, name) for name in os.listxattr(f)} == before
+    assert stat.S_IMODE(f.stat().st_mode) == 0o664
+
+
+def test_a_directory_default_acl_is_not_added(tmp_path):
+    f = make(tmp_path / "a.yaml")
+    _xattrs_or_skip(tmp_path)
+    os.setxattr(tmp_path, "system.posix_acl_default", ACL)  # new files here would get user:1234:rw-
+    rewrite(f)
+    assert f.read_bytes() == NEW and "system.posix_acl_access" not in os.listxattr(f)
+    assert stat.S_IMODE(f.stat().st_mode) == 0o644
+
+
+def test_an_extended_attribute_that_cannot_be_kept_stops_the_write(tmp_path, monkeypatch):
+    a, b = make(tmp_path / "a.yaml"), make(tmp_path / "b.yaml")
+    _xattrs_or_skip(tmp_path)
+    os.setxattr(b, "user.origin", b"x")
+    plans = [Planned(p, NEW, read_for_rewrite(p, LIMIT)[1]) for p in (a, b)]
+    real_setxattr = os.setxattr
+
+    def refuse(target, name, *args, **kwargs):
+        if name == "user.origin":
+            raise OSError(errno.EPERM, "Operation not permitted")
+        return real_setxattr(target, name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "setxattr", refuse)
+    with pytest.raises(WriteError, match=r"b\.yaml: cannot keep its extended attribute user\.origin"):
+        write_all(plans)
+    monkeypatch.undo()
+    assert a.read_bytes() == OLD and b.read_bytes() == OLD and not temp_files(tmp_path)
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to own a file for another user")
+def test_an_owner_that_cannot_be_kept_is_named(tmp_path, monkeypatch):
+    f = make(tmp_path / "a.yaml")
+    os.chown(f, 4321, 4321)
+    _, snap = read_for_rewrite(f, LIMIT)
+
+    def no_chown(*_args):
+        raise PermissionError(errno.EPERM, "Operation not permitted")  # root without CAP_CHOWN
+
+    monkeypatch.setattr(os, "fchown", no_chown)
+    with pytest.raises(WriteError, match=r"a\.yaml: cannot give the new file its owner 4321:4321: operation not"):
+        write_all([Planned(f, NEW, snap)])
+    assert f.read_bytes() == OLD and not temp_files(tmp_path)
+
+
+def test_long_file_names_get_a_temporary_file_that_fits(tmp_path):
+    """Before: `.NAME.RANDOM.wfctl-tmp` was over 255 bytes for a 240-byte name: ENAMETOOLONG."""
+    for name in ("x" * 250 + ".yml", "é" * 125 + ".yml"):
+        f = make(tmp_path / name)
+        rewrite(f)
+        assert f.read_bytes() == NEW and not temp_files(tmp_path)
+    assert len(os.fsencode(writer.temp_name("é" * 127))) <= 255 and writer.temp_name("a").startswith(".a.")

@@ -202,3 +202,27 @@ def test_pure_python_event_source_reads_the_same(monkeypatch):
     with_c = [outcome(t) for t in texts]
     monkeypatch.setattr(loader_yaml, "_EventSource", yaml.SafeLoader)
     assert [outcome(t) for t in texts] == with_c
+
+
+@pytest.mark.parametrize("text", [t for t, _ in ACCEPTED][:12])
+def test_every_node_has_a_position(text):
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    root = parse(text).documents[0].node
+    todo, seen = [root], 0
+    while todo:
+        node = todo.pop()
+        seen += 1
+        start, end = node.start_mark, node.end_mark
+        assert 0 <= start.line <= end.line and (start.line, start.column) <= (end.line, end.column)
+        if isinstance(node, MappingNode):
+            todo.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, SequenceNode):
+            todo.extend(node.value)
+    assert seen >= 3
+
+
+def test_flow_scalar_with_colon_points_at_its_text():
+    doc = parse("spec:\n  args: [https://example.com/x, b]\n  c: {image: alpine:3.20}\n").documents[0]
+    assert locate(doc.node, ("spec", "args", 1))[:2] == (2, 33)
+    assert locate(doc.node, ("spec", "c", "image"))[:4] == (3, 14, 3, 25)

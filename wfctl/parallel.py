@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,6 +30,7 @@ def cpu_count() -> int:
 def _init(job: Callable[[Any], Any]) -> None:
     global _JOB
     _JOB = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
 def _call(item: Any) -> Any:
@@ -36,17 +39,15 @@ def _call(item: Any) -> Any:
 
 
 def ordered_map(job: Callable[[Any], T], items: Sequence[Any], jobs: int) -> Iterator[T]:
-    """`map(job, items)` over up to `jobs` processes, yielding in item order as results arrive."""
+    """`map(job, items)` over up to `jobs` processes, yielding in item order as results arrive.
+
+    A worker that dies (killed, out of memory) raises BrokenProcessPool here instead of hanging."""
     workers = max(1, min(jobs, len(items) // 16 or 1))
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(32, len(items) // (workers * 8) or 1))
-    pool = context.Pool(workers, initializer=_init, initargs=(job,))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(job,))
     try:
-        yield from pool.imap(_call, items, chunksize=chunk)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
+        yield from pool.map(_call, items, chunksize=chunk)
     finally:
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)

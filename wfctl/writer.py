@@ -230,26 +230,48 @@ class _Signalled(BaseException):
 
 
 class _Signals:
-    """SIGINT/SIGTERM handlers for the duration of a write; while `defer` is set (renaming), a signal waits."""
+    """SIGINT/SIGTERM/SIGHUP handlers for the duration of a write.
+
+    A signal is only recorded, never acted on in the middle of a step (creating a temporary file and
+    remembering its name, cleaning up, renaming): `interruptible()` marks the few places where it may
+    interrupt at once (waiting in a test hook), and `check()` stops between steps when one arrived."""
+
+    NUMBERS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
     def __init__(self) -> None:
         self.previous: dict[int, Any] = {}
-        self.defer = False
         self.pending: int | None = None
+        self._interruptible = False
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        if self.defer:
-            self.pending = self.pending or signum
-            return
-        raise _Signalled(signum)
+        if self.pending is not None:
+            return  # the first signal decides; cleaning up is already on its way
+        self.pending = signum
+        if self._interruptible:
+            self._interruptible = False
+            raise _Signalled(signum)
+
+    def check(self) -> None:
+        """Stop (raise) when a signal arrived since the last step."""
+        if self.pending is not None:
+            raise _Signalled(self.pending)
+
+    @contextlib.contextmanager
+    def interruptible(self) -> Iterator[None]:
+        self.check()
+        self._interruptible = True
+        try:
+            yield
+        finally:
+            self._interruptible = False
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[_Signals]:
         if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            for signum in self.NUMBERS:
                 old = signal.getsignal(signum)
                 if old is signal.SIG_IGN or old is None:
-                    continue  # ignored (e.g. a background job's SIGINT): keep it ignored
+                    continue  # ignored (e.g. a background job's SIGINT, nohup's SIGHUP): keep it ignored
                 self.previous[signum] = old
                 signal.signal(signum, self._handle)
         try:
@@ -265,6 +287,14 @@ class _Signals:
             raise KeyboardInterrupt
         os.kill(os.getpid(), signum)  # the restored handler (default: terminate) takes it from here
         raise SystemExit(128 + signum)
+
+
+def temp_name(name: str) -> str:
+    """A fresh temporary file name for `name`: `.NAME.RANDOM.wfctl-tmp`, hidden and never a YAML name, so that
+    no wfctl walk reads one that a `kill -9` left; NAME is shortened to fit the usual 255-byte limit."""
+    random = secrets.token_hex(4)
+    budget = 255 - len(f"..{random}{TEMP_SUFFIX}")
+    return f".{os.fsdecode(os.fsencode(name)[:budget])}.{random}{TEMP_SUFFIX}"
 
 
 def _new_file_mode() -> int:
@@ -285,7 +315,7 @@ def _prepare(item: _Temp) -> None:
         mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
     directory = target.parent
     for _ in range(100):
-        temp = directory / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        temp = directory / temp_name(target.name)
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
             break
@@ -299,22 +329,62 @@ def _prepare(item: _Temp) -> None:
         raise WriteError(plan.path, f"cannot create a temporary file in {directory}")
     item.temp = temp
     try:
-        view = memoryview(plan.content)
-        while view:
-            view = view[os.write(fd, view) :]
+        try:
+            view = memoryview(plan.content)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError as exc:
+            raise WriteError(plan.path, f"cannot write the new content: {_reason(exc)}") from None
         if owner is not None and hasattr(os, "fchown"):
             tst = os.fstat(fd)
             if (tst.st_uid, tst.st_gid) != owner:
-                os.fchown(fd, *owner)  # before chmod: chown clears setuid/setgid
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, mode)
-        else:  # Windows
-            os.chmod(temp, mode)
-        os.fsync(fd)
-    except OSError as exc:
-        raise WriteError(plan.path, f"cannot write the new content: {_reason(exc)}") from None
+                try:
+                    os.fchown(fd, *owner)  # before chmod: chown clears setuid/setgid
+                except OSError as exc:
+                    raise WriteError(
+                        plan.path, f"cannot give the new file its owner {owner[0]}:{owner[1]}: {_reason(exc)}"
+                    ) from None
+        if plan.original is not None:
+            _copy_xattrs(plan.path, target, fd)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # last: an ACL copied above sets group bits too
+            else:  # Windows
+                os.chmod(temp, mode)
+            os.fsync(fd)
+        except OSError as exc:
+            raise WriteError(plan.path, f"cannot write the new content: {_reason(exc)}") from None
     finally:
         os.close(fd)
+
+
+def _copy_xattrs(path: Path, source: Path, fd: int) -> None:
+    """Give the new file (open as `fd`) the old one's extended attributes (ACLs, `user.*`...) and only those
+    (not a directory's default ACL). `security.*` ones (SELinux labels, capabilities) are copied where the
+    system allows it, else left to the system; any other that cannot be kept stops the rewrite."""
+    if not hasattr(os, "listxattr"):
+        return  # not Linux
+    try:
+        names = os.listxattr(source)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return
+        raise WriteError(path, f"cannot read its extended attributes: {_reason(exc)}") from None
+    for name in names:
+        try:
+            os.setxattr(fd, name, os.getxattr(source, name))
+        except OSError as exc:
+            if not name.startswith("security."):
+                raise WriteError(
+                    path, f"cannot keep its extended attribute {name} (an ACL?): {_reason(exc)}; not rewritten"
+                ) from None
+    try:
+        extra = set(os.listxattr(fd)) - set(names)
+    except OSError:
+        return
+    for name in extra:
+        with contextlib.suppress(OSError):
+            os.removexattr(fd, name)
 
 
 def _cleanup(items: list[_Temp]) -> None:
@@ -388,22 +458,20 @@ def write_all(plans: list[Planned]) -> None:
         try:
             for item in items:
                 _prepare(item)
-            _test_hook("prepared", items[0].target if items else Path())
+                signals.check()
+            with signals.interruptible():
+                _test_hook("prepared", items[0].target if items else Path())
             for item in items:
                 if item.plan.original is not None and (why := _changed(item.plan)):
                     raise WriteError(item.plan.path, f"{why}; left alone, nothing was written")
-        except _Signalled as sig:
+            signals.check()
+        except BaseException:  # _Signalled included
             _cleanup(items)
-            signals.pending = sig.signum
-        except BaseException:
-            _cleanup(items)
-            raise
+            if signals.pending is None:
+                raise
+            # a signal came too: it wins over the error (SIGINT: KeyboardInterrupt, exit 130)
         else:
-            signals.defer = True
-            try:
-                _rename_all(items)
-            finally:
-                signals.defer = False
+            _rename_all(items)  # a signal now waits until every file is renamed
     if signals.pending is not None:
         _Signals.redeliver(signals.pending)
 

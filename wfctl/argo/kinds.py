@@ -6,6 +6,10 @@ instead of spelling the names out.
 
 from __future__ import annotations
 
+GROUP = "argoproj.io"
+VERSION = "v1alpha1"
+API_VERSION = f"{GROUP}/{VERSION}"  # the apiVersion of every Argo kind
+
 WORKFLOW = "Workflow"
 WORKFLOW_TEMPLATE = "WorkflowTemplate"
 CLUSTER_WORKFLOW_TEMPLATE = "ClusterWorkflowTemplate"

@@ -45,6 +45,17 @@ def iter_templates(doc: Document) -> Iterator[tuple[Path_, dict[str, Any]]]:
             yield (*prefix, "templates", i), tpl
 
 
+def sync_places(doc: Document) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """(path, mapping) of every object that may hold `synchronization` or `memoize`: the workflow spec
+    (a CronWorkflow's `workflowSpec`), `templateDefaults` and every template."""
+    prefix, spec = workflow_spec(doc)
+    yield prefix, spec
+    defaults = spec.get("templateDefaults")
+    if isinstance(defaults, dict):
+        yield (*prefix, "templateDefaults"), defaults
+    yield from iter_templates(doc)
+
+
 def template_type(tpl: dict[str, Any]) -> str | None:
     for t in TEMPLATE_TYPES:
         if tpl.get(t) is not None:

@@ -128,7 +128,7 @@ def _fix_first(paths: tuple[str, ...], settings: Any, exclude: tuple[str, ...], 
     fixed = sum(len(f.applied) for f in outcome.changed)
     if fixed:
         click.echo(f"wfctl: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(outcome.changed)} files", err=True)
-    return []
+    return [f"--fix: {message}" for message in outcome.refused]
 
 
 def common_options(f: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def dedupe(
 
     if bool(extract_to) != bool(wft_name):
         raise click.UsageError("--extract-to and --name go together")
+    if extract_to and extract_to.endswith(("/", os.sep)):
+        raise click.UsageError(f"--extract-to {extract_to} names a directory; give the new file's name")
     settings, _ = settings_from(max_file_size=max_file_size)  # the size limit every command uses
     outcome = dedupe_paths(
         paths,

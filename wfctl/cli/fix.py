@@ -45,7 +45,8 @@ def fix(paths: tuple[str, ...], **opts: Any) -> None:
     they were. Each fixed file is validated again; a fix that would leave a new error is not written.
 
     Exit 0: nothing to fix; 1: something was (or, without --write, would be) changed; 2: input error,
-    a fix that could not be proven safe, or a file that cannot be rewritten safely (nothing written).
+    a fix left out because it would leave a new error (the others are applied), a fix that could not be
+    proven safe or a file that cannot be rewritten safely (then nothing is written).
     """
     from wfctl.engine import settings_from  # noqa: PLC0415
     from wfctl.fix.output import render  # noqa: PLC0415
@@ -66,6 +67,8 @@ def fix(paths: tuple[str, ...], **opts: Any) -> None:
     sys.stdout.flush()
     for f in outcome.failed:
         click.echo(f"wfctl: error: {f.display}: {f.error}", err=True)
-    if outcome.failed:
+    for message in outcome.refused:
+        click.echo(f"wfctl: error: {message}", err=True)
+    if outcome.failed or outcome.refused:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if outcome.changed else EXIT_OK)

@@ -34,11 +34,9 @@ def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: f
         )
         sys.stdout.write("\n")
         return
-    from ruamel.yaml import YAML  # noqa: PLC0415
+    from wfctl.yamlout import dump_all  # noqa: PLC0415
 
-    yaml = YAML()
-    yaml.default_flow_style = False
-    yaml.dump_all(docs, sys.stdout)
+    dump_all(docs, sys.stdout)
 
 
 def _data(content: bytes | None) -> Any:

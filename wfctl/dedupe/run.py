@@ -35,7 +35,32 @@ def _check_new_file(path: Path) -> None:
         raise InputError(f"{path} exists already; choose a new file for the WorkflowTemplate")
     parent = path.parent if str(path.parent) else Path()
     if not parent.is_dir():
+        if os.path.exists(parent):
+            raise InputError(f"{path}: {parent} is not a directory")
         raise InputError(f"{path}: directory {parent} does not exist")
+
+
+def _distinct(sources: list[discovery.Source]) -> tuple[list[discovery.Source], list[str]]:
+    """Each file once: the same file named twice (`a.yaml a/../a.yaml`, a directory and a file in it, a
+    symlink and its target) is read, reported and written once, under the first name it was given."""
+    seen: dict[tuple[int, int], str] = {}
+    kept: list[discovery.Source] = []
+    notes: list[str] = []
+    for source in sources:
+        if source.path is not None:
+            try:
+                st = os.stat(source.path)
+            except OSError:
+                kept.append(source)  # reading it reports the problem
+                continue
+            first = seen.get((st.st_dev, st.st_ino))
+            if first is not None:
+                if first != source.display:
+                    notes.append(f"{source.display} is the same file as {first}: handled once, as {first}")
+                continue
+            seen[(st.st_dev, st.st_ino)] = source.display
+        kept.append(source)
+    return kept, notes
 
 
 def _failed_report(item: Input) -> FileReport:
@@ -55,6 +80,7 @@ def dedupe_paths(
     sources, errors = discovery.discover(paths)
     if errors:
         raise InputError(errors[0])
+    sources, same = _distinct(sources)
     if extract_to is not None:
         _check_new_file(extract_to)
     inputs = [read_input(s, max_bytes, for_write=write) for s in sources]
@@ -72,7 +98,7 @@ def dedupe_paths(
         outcome.reports = [by_file[i.display] if i.error is None else _failed_report(i) for i in inputs]
         if result.template_text and any(r.changed for r in result.reports):
             outcome.extracted = (extract_to, result.template_text)
-        outcome.notes = result.notes
+        outcome.notes = list(result.notes)
     else:
         outcome.reports = [
             dedupe_text(i.display, i.text, include_templates=include_templates)
@@ -80,6 +106,7 @@ def dedupe_paths(
             else _failed_report(i)
             for i in inputs
         ]
+    outcome.notes += same
     for item, report in zip(inputs, outcome.reports, strict=True):
         report.encoder = item.encode
     if write and not outcome.failed and (outcome.changed or outcome.extracted):

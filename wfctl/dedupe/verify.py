@@ -12,9 +12,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from wfctl.argo.calls import Path_, references, template_refs
 from wfctl.argo.canonical import fingerprint, template_body
 from wfctl.argo.spec import as_dict, as_list
-from wfctl.dedupe.find import Path_, _template_refs, references
 
 Resolver = Callable[[str, str], dict[str, Any] | None]  # (WorkflowTemplate name, template) -> template
 
@@ -52,7 +52,7 @@ class Expander:
             return f"<missing {name}>"
         body = copy.deepcopy(template_body(tpl))
         cyclic = False
-        for path, target in list(_template_refs(tpl, (), self.self_ref)):
+        for path, target in list(template_refs(tpl, (), self.self_ref)):
             value = self.expand(target, (*stack, name))
             cyclic = cyclic or value.startswith("<recursion")
             self._put(body, path, value)

@@ -12,8 +12,8 @@ import json
 from typing import IO, Any
 
 from wfctl.diff.compare import Change, DiffResult
-from wfctl.diff.yamlout import to_yaml
 from wfctl.term import style
+from wfctl.yamlout import to_review_yaml
 
 _OPS = {
     "added": ("+", "green"),
@@ -118,7 +118,7 @@ def _text_change(c: Change, indent: str, stream: IO[str], color: bool) -> None:
         value = _value_of(c)
         if not c.path or _is_block(value):
             out(f"{sign} {where}: {c.op}")
-            for line in to_yaml(value).splitlines():
+            for line in to_review_yaml(value).splitlines():
                 out(f"    {sign} {line}")
         else:
             out(f"{sign} {where}: {_inline(value)}")
@@ -128,7 +128,7 @@ def _text_change(c: Change, indent: str, stream: IO[str], color: bool) -> None:
             out("    " + d, "green" if d.startswith("+") else "red" if d.startswith("-") else "dim")
     elif _is_block(c.before) or _is_block(c.after):
         out(f"{sign} {where}:")
-        for d in line_diff(to_yaml(c.before), to_yaml(c.after)):
+        for d in line_diff(to_review_yaml(c.before), to_review_yaml(c.after)):
             out("    " + d, "green" if d.startswith("+") else "red" if d.startswith("-") else "dim")
     else:
         out(f"{sign} {where}: {_inline(c.before)} -> {_inline(c.after)}")
@@ -179,14 +179,14 @@ def _md_change(c: Change) -> str:
         value = _value_of(c)
         if c.path and not _is_block(value):
             return f"- {c.op} {where}: {_code(_inline(value))}\n"
-        body = to_yaml(value)
+        body = to_review_yaml(value)
         lines = body.count("\n") + 1
         return f"- {c.op} {where}\n" + _md_block(
             "yaml", body, f"{c.op} {c.path or 'resource'} ({plural(lines, 'line')})"
         )
     if _is_long(c.before) or _is_long(c.after) or _is_block(c.before) or _is_block(c.after):
-        before = c.before if isinstance(c.before, str) else to_yaml(c.before)
-        after = c.after if isinstance(c.after, str) else to_yaml(c.after)
+        before = c.before if isinstance(c.before, str) else to_review_yaml(c.before)
+        after = c.after if isinstance(c.after, str) else to_review_yaml(c.after)
         body = "\n".join(line_diff(before or "", after or ""))
         return f"- changed {where}\n" + _md_block("diff", body, "diff", fold=True)
     return f"- changed {where}: {_code(_inline(c.before))} → {_code(_inline(c.after))}\n"

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wfctl.argo.kinds import GROUP
 from wfctl.argo.meta import Resource
 from wfctl.engine import LoadedFile, Settings, load
 from wfctl.errors import InputError
@@ -23,7 +24,6 @@ from wfctl.loader.documents import Document
 from wfctl.loader.yaml import Problem, parse
 
 FATAL = ("WF010", "WF012", "WF013", "WF014", "WF015")
-_MARKER = "argoproj.io"
 _NOT_ARGO = "not an Argo manifest"  # how the loader describes a file it skipped whole (loader/documents.py)
 
 
@@ -65,7 +65,7 @@ def looks_like_argo(raw: bytes | None) -> bool:
     """A file that mentions `argoproj.io` (or an Argo kind) is meant for Argo: failing to read it stays an error."""
     if raw is None:
         return False
-    if any(_MARKER.encode(enc) in raw for enc in ("utf-16-le", "utf-16-be")):
+    if any(GROUP.encode(enc) in raw for enc in ("utf-16-le", "utf-16-be")):
         return True
     return documents.looks_like_argo(raw.decode("utf-8", "replace"))
 

@@ -52,6 +52,7 @@ def totals(outcome: Outcome) -> dict[str, int]:
         "unsafe_fixes_available": sum(f.unsafe_left for f in outcome.files),
         "manual": sum(len(f.manual) for f in outcome.files),
         "errors": len(outcome.failed),
+        "refused": len(outcome.refused),
     }
 
 
@@ -62,7 +63,9 @@ def render(outcome: Outcome, out: TextIO, err: TextIO, *, output: str, write: bo
             "version": 1,
             "written": outcome.written,
             "edits": [r for f in outcome.changed for r in edit_records(f)],
-            "files": [{"file": f.display, "changed": f.changed, "error": f.error} for f in outcome.files],
+            "files": [
+                {"file": f.display, "changed": f.changed, "error": f.error, "refused": f.refused} for f in outcome.files
+            ],
             "manual": [
                 {"file": f.display, "line": m.line, "column": m.column, "rule": m.rule, "message": m.message}
                 for f in outcome.files

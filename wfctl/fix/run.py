@@ -4,9 +4,10 @@ and with `write` hand every changed file to `wfctl.writer` at once (all or nothi
 Per file, in passes (edits that overlap wait for the next pass, at most `MAX_PASSES`): check with the
 selected rules, take every fix that is allowed (safe, or unsafe with `unsafe`), splice the edits and
 re-parse: the documents must equal the old ones with the fixes' data operations applied, or the file
-is refused. At the end the rewritten file is validated again (schema and Argo rules): an error that
-was not there before refuses the file. A refused file is never written, and with `write` neither is
-any other (exit 2).
+is refused (`error`). Then the rewritten file is validated again (schema and Argo rules): if it has
+an error the original did not have, the fixes are replayed one at a time and each one that would
+leave a new error is left out (`refused`, exit 2). A file that cannot be written safely stops the
+whole write: nothing is written.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from wfctl.loader.yaml import parse
 from wfctl.model import Finding, Severity
 
 MAX_PASSES = 10
+MAX_FIXES_PER_FILE = 1000  # one at a time (when some fix would leave a new error)
 _LINE_NO = re.compile(r"\bline \d+")
 
 
@@ -52,6 +54,7 @@ class FileFix:
     applied: list[Applied] = field(default_factory=list)
     unsafe_left: int = 0  # fixes held back (unsafe, no --unsafe-fixes)
     manual: list[Finding] = field(default_factory=list)  # findings of fixable rules with no fix
+    refused: list[str] = field(default_factory=list)  # fixes left out: they would leave a new error
     error: str | None = None
     item: Input | None = None
 
@@ -68,6 +71,10 @@ class Outcome:
     @property
     def failed(self) -> list[FileFix]:
         return [f for f in self.files if f.error]
+
+    @property
+    def refused(self) -> list[str]:
+        return [f"{f.display}: {r}" for f in self.files for r in f.refused]
 
     @property
     def changed(self) -> list[FileFix]:
@@ -101,10 +108,13 @@ def _overlaps(fix: Fix, taken: list[tuple[int, int]]) -> bool:
     return any(_clash((e.start, e.end), t) for e in fix.edits for t in taken)
 
 
-def _documents(text: str) -> tuple[list[Any], str | None]:
+def _documents(text: str) -> tuple[list[Any], list[tuple[str, str]]]:
+    """The documents' data and the YAML problems of the text (rule, message)."""
     parsed = parse(text)
-    problem = parsed.problem or next((p for d in parsed.documents for p in d.problems), None)
-    return [d.data for d in parsed.documents], (problem.message if problem else None)
+    problems = [p for d in parsed.documents for p in d.problems]
+    if parsed.problem is not None:
+        problems.append(parsed.problem)
+    return [d.data for d in parsed.documents], [(p.rule, _LINE_NO.sub("line N", p.message)) for p in problems]
 
 
 def _expected(old: list[Any], fixes: list[Fix]) -> list[Any]:
@@ -118,35 +128,44 @@ def _expected(old: list[Any], fixes: list[Fix]) -> list[Any]:
     return data
 
 
-def _one_pass(text: str, findings: list[Finding], unsafe: bool, result: FileFix) -> str | None:
-    """Apply the allowed, non-overlapping fixes of `findings` to `text`; None when there are none."""
+def _one_pass(
+    text: str, findings: list[Finding], unsafe: bool, blocked: set[tuple[object, ...]], single: bool
+) -> tuple[str, list[Finding]] | None:
+    """Apply the allowed, non-overlapping fixes of `findings` (only the first with `single`) to `text`:
+    (new text, the findings fixed), or None when there is nothing to apply. Raises _Refused when the
+    result is not exactly what the fixes claim."""
     chosen: list[Finding] = []
     taken: list[tuple[int, int]] = []
     for f in sorted((f for f in findings if f.fix is not None), key=lambda f: min(e.start for e in f.fix.edits)):
-        if not f.fix.safe and not unsafe:
-            continue
-        if _overlaps(f.fix, taken):
+        if (not f.fix.safe and not unsafe) or _ident(f) in blocked or _overlaps(f.fix, taken):
             continue
         chosen.append(f)
         taken += [(e.start, e.end) for e in f.fix.edits]
+        if single:
+            break
     if not chosen:
         return None
     try:
         new = splice(text, [Edit(e.start, e.end, e.text) for f in chosen for e in f.fix.edits])
     except RewriteError as exc:
         raise _Refused(f"the fixes overlap ({exc}); not rewritten") from None
-    old_docs, _ = _documents(text)
-    new_docs, problem = _documents(new)
-    if problem is not None:
-        raise _Refused(f"a fix would make the YAML invalid ({problem}); not rewritten")
+    old_docs, old_problems = _documents(text)
+    new_docs, new_problems = _documents(new)
+    added = Counter(new_problems) - Counter(old_problems)
+    if added:
+        rule, message = next(iter(added))
+        raise _Refused(f"a fix would make the YAML invalid ({rule} {message}); not rewritten")
     try:
         expected = _expected(old_docs, [f.fix for f in chosen])
     except (KeyError, IndexError, TypeError) as exc:
         raise _Refused(f"a fix does not fit the document ({exc!r}); not rewritten") from None
     if new_docs != expected:
         raise _Refused("a fix would change more than it should (anchors or aliases?); not rewritten")
-    result.applied += [Applied(f, f.fix, text) for f in chosen]
-    return new
+    return new, chosen
+
+
+def _ident(f: Finding) -> tuple[object, ...]:
+    return (f.rule, f.path, f.message)
 
 
 class _Refused(Exception):
@@ -157,40 +176,89 @@ def _error_keys(findings: list[Finding]) -> Counter[tuple[str, str]]:
     return Counter((f.rule, _LINE_NO.sub("line N", f.message)) for f in findings if f.severity >= Severity.ERROR)
 
 
+def _new_errors(validator: Checker, display: str, baseline: Counter[tuple[str, str]], text: str) -> str | None:
+    """The first error `text` has that the original did not, as "line N: RULE message" (None: none)."""
+    findings = _check(validator, display, text)[0]
+    added = _error_keys(findings) - baseline
+    if not added:
+        return None
+    rule, message = next(iter(added))
+    where = next((f for f in findings if f.rule == rule and _LINE_NO.sub("line N", f.message) == message), None)
+    return f"{f'line {where.line}: ' if where else ''}{rule} {message}"
+
+
 def fix_text(
     display: str, text: str, settings: Settings, *, unsafe: bool = False, index: TemplateIndex | None = None
 ) -> FileFix:
-    """Fix one file's text (no I/O); `settings` select the rules whose fixes apply."""
+    """Fix one file's text (no I/O); `settings` select the rules whose fixes apply.
+
+    All fixes are applied in passes, then the result is validated. If it has an error the original did
+    not have, the fixes are applied again one at a time, each validated, and those that would leave a
+    new error are left out (listed in `refused`)."""
     index = index or TemplateIndex()
     result = FileFix(display, before=text, after=text)
     checker = Checker(fix_settings(settings), index)
-    current = text
+    validator = Checker(_validation_settings(settings), index)
     try:
-        for _ in range(MAX_PASSES):
-            findings, _ = _check(checker, display, current)
-            new = _one_pass(current, findings, unsafe, result)
-            if new is None:
-                result.unsafe_left = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
-                result.manual = [f for f in findings if f.fix is None and f.rule == "WF132"]
-                break
-            current = new
-        else:
-            raise _Refused(f"fixes still pending after {MAX_PASSES} passes; not rewritten")
+        current, applied, findings = _run_passes(checker, display, text, unsafe, set(), single=False)
         if current != text:
-            validator = Checker(_validation_settings(settings), index)
-            before = _error_keys(_check(validator, display, text)[0])
-            after_findings = _check(validator, display, current)[0]
-            new_errors = _error_keys(after_findings) - before
-            if new_errors:
-                rule, message = next(iter(new_errors))
-                where = next((f for f in after_findings if f.rule == rule), None)
-                at = f"line {where.line}: " if where else ""
-                raise _Refused(f"the fixed file would have a new error ({at}{rule} {message}); not rewritten")
+            baseline = _error_keys(_check(validator, display, text)[0])
+            if _new_errors(validator, display, baseline, current) is not None:
+                current, applied, findings = _one_at_a_time(checker, validator, display, text, unsafe, baseline, result)
     except _Refused as exc:
         result.error = str(exc)
         return result
+    result.applied = applied
+    result.unsafe_left = sum(1 for f in findings if f.fix is not None and not f.fix.safe)
+    result.manual = [f for f in findings if f.fix is None and f.rule == "WF132"]
     result.after = current
     return result
+
+
+def _run_passes(
+    checker: Checker, display: str, text: str, unsafe: bool, blocked: set[tuple[object, ...]], *, single: bool
+) -> tuple[str, list[Applied], list[Finding]]:
+    current, applied = text, list[Applied]()
+    for _ in range(MAX_PASSES):
+        findings, _ = _check(checker, display, current)
+        step = _one_pass(current, findings, unsafe, blocked, single)
+        if step is None:
+            return current, applied, findings
+        new, chosen = step
+        applied += [Applied(f, f.fix, current) for f in chosen]
+        current = new
+    raise _Refused(f"fixes still pending after {MAX_PASSES} passes; not rewritten")
+
+
+def _one_at_a_time(
+    checker: Checker,
+    validator: Checker,
+    display: str,
+    text: str,
+    unsafe: bool,
+    baseline: Counter[tuple[str, str]],
+    result: FileFix,
+) -> tuple[str, list[Applied], list[Finding]]:
+    current, applied = text, list[Applied]()
+    blocked: set[tuple[object, ...]] = set()
+    findings: list[Finding] = []
+    for _ in range(MAX_FIXES_PER_FILE):
+        findings, _ = _check(checker, display, current)
+        step = _one_pass(current, findings, unsafe, blocked, single=True)
+        if step is None:
+            return current, applied, findings
+        new, (finding,) = step
+        problem = _new_errors(validator, display, baseline, new)
+        if problem is not None:
+            blocked.add(_ident(finding))
+            result.refused.append(
+                f"line {finding.line}: {finding.rule} fix ({finding.fix.description}) not applied: it would leave "
+                f"a new error ({problem})"
+            )
+            continue
+        applied.append(Applied(finding, finding.fix, current))
+        current = new
+    raise _Refused(f"more than {MAX_FIXES_PER_FILE} fixes; not rewritten")
 
 
 def fix_paths(
@@ -218,9 +286,9 @@ def fix_paths(
     if write and not outcome.failed and outcome.changed:
         plans = []
         for result in outcome.changed:
-            item = result.item
-            assert item is not None and item.path is not None and item.snapshot is not None
-            plans.append(writer.Planned(Path(item.path), item.encode(result.after), item.snapshot))
+            read = result.item
+            assert read is not None and read.path is not None and read.snapshot is not None
+            plans.append(writer.Planned(Path(read.path), read.encode(result.after), read.snapshot))
         try:
             writer.write_all(plans)
         except writer.WriteError as exc:

@@ -9,11 +9,9 @@ from typing import Any
 
 from ruamel.yaml.nodes import Node
 
+from wfctl.argo.kinds import API_VERSION, ARGO_KINDS, GROUP
 from wfctl.loader.locate import find
 from wfctl.loader.yaml import Problem, YamlDocument
-
-ARGO_API_VERSION = "argoproj.io/v1alpha1"
-ARGO_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 
 
 @dataclass(slots=True)
@@ -100,13 +98,13 @@ def classify(file: str, ydoc: YamlDocument) -> tuple[list[Document], list[Skippe
         return docs, skipped, problems
     api = data.get("apiVersion")
     if kind in ARGO_KINDS:
-        if api != ARGO_API_VERSION:
+        if api != API_VERSION:
             _, node = find(ydoc.node, ("apiVersion",))
             mark = node.start_mark if node is not None else None
             problems.append(
                 Problem(
                     "WF017",
-                    f"kind {kind} needs apiVersion {ARGO_API_VERSION!r}, found {api!r}",
+                    f"kind {kind} needs apiVersion {API_VERSION!r}, found {api!r}",
                     mark.line + 1 if mark else 1,
                     mark.column + 1 if mark else 1,
                 )
@@ -120,14 +118,12 @@ def classify(file: str, ydoc: YamlDocument) -> tuple[list[Document], list[Skippe
 # Problems that mean "this file is not YAML/JSON objects we can read": for a file that is plainly not an
 # Argo manifest (a Helm template, JSONC, a JSON array) they are not reported, the file is skipped.
 PARSE_FAILURES = frozenset({"WF010", "WF011", "WF015", "WF016"})
-_ARGO_KIND = re.compile(
-    r"""["']?\bkind["']?\s*:\s*["']?(?:Workflow|WorkflowTemplate|ClusterWorkflowTemplate|CronWorkflow)\b"""
-)
+_ARGO_KIND = re.compile(r"""["']?\bkind["']?\s*:\s*["']?(?:""" + "|".join(ARGO_KINDS) + r")\b")
 
 
 def looks_like_argo(text: str) -> bool:
     """Whether the text mentions `argoproj.io` or declares one of the four Argo kinds."""
-    return "argoproj.io" in text or _ARGO_KIND.search(text) is not None
+    return GROUP in text or _ARGO_KIND.search(text) is not None
 
 
 def not_argo_manifest(text: str, problems: list[Problem], documents: list[Document]) -> Skipped | None:

@@ -179,7 +179,8 @@ def parse(text: str, *, max_alias_expansion: int = MAX_ALIAS_EXPANSION, max_dept
             if isinstance(item, _Refused):
                 result.documents.append(YamlDocument(index, None, None, [item.problem]))
             else:
-                result.documents.append(_build_document(index, *item, max_alias_expansion, max_depth))
+                root, alias_marks = item
+                result.documents.append(_build_document(index, root, alias_marks, max_alias_expansion, max_depth))
     except YAMLError as exc:
         result.problem = _syntax_problem(exc, text, max_depth)
     except _Refused as exc:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
-import io
 import sys
 import traceback
 from collections.abc import Callable
@@ -196,10 +195,8 @@ def load(spec: str) -> list[Rendered]:
             f"--hera {spec}: no Hera Workflow, WorkflowTemplate, ClusterWorkflowTemplate or "
             "CronWorkflow object found" + (" in what the function returned" if factory else " at module level")
         )
-    from ruamel.yaml import YAML  # noqa: PLC0415
+    from wfctl.yamlout import to_text  # noqa: PLC0415
 
-    yaml = YAML()
-    yaml.default_flow_style = False
     shown = display_path(Path(filename))
     out: list[Rendered] = []
     for var, obj in objects:
@@ -207,9 +204,7 @@ def load(spec: str) -> list[Rendered]:
             data = obj.to_dict()
         except Exception as exc:  # noqa: BLE001 - Hera's own validation
             raise InputError(f"--hera {spec}: rendering {var!r} failed: {exc.__class__.__name__}: {exc}") from None
-        buf = io.StringIO()
-        yaml.dump(data, buf)
-        rendered = Rendered(Source(f"{shown}::{var}", content=buf.getvalue().encode()), shown, var, data)
+        rendered = Rendered(Source(f"{shown}::{var}", content=to_text(data).encode()), shown, var, data)
         top = recorder.line(obj)
         if top is not None:
             rendered.locations[()] = top

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import as_dict, iter_invocations
+from wfctl.argo.spec import as_dict, iter_invocations, sync_places
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-from wfctl.rules.removed_field import sync_places
 
 
 class DeprecatedField(Rule):
@@ -37,7 +36,7 @@ class DeprecatedField(Rule):
                 yield self.finding(
                     ctx, ("spec", "schedule"), "schedule is deprecated (removed in Argo 4): use schedules", at_key=True
                 )
-            places = [((*p, "synchronization"), obj.get("synchronization")) for p, obj in sync_places(ctx)]
+            places = [((*p, "synchronization"), obj.get("synchronization")) for p, obj in sync_places(ctx.doc)]
             for path, sync in places:
                 for old, new in (("mutex", "mutexes"), ("semaphore", "semaphores")):
                     if as_dict(sync).get(old) is not None:

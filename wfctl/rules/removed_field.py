@@ -6,23 +6,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from wfctl.argo.spec import as_dict, workflow_spec
+from wfctl.argo.spec import as_dict, sync_places, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
 Path_ = tuple[Any, ...]
 PLURALS = (("mutex", "mutexes"), ("semaphore", "semaphores"))
-
-
-def sync_places(ctx: RuleContext) -> Iterator[tuple[Path_, dict[str, Any]]]:
-    """(path, mapping) of every object that may hold `synchronization` or `memoize`: the workflow spec
-    (a CronWorkflow's `workflowSpec`), `templateDefaults` and every template."""
-    prefix, spec = workflow_spec(ctx.doc)
-    yield prefix, spec
-    defaults = spec.get("templateDefaults")
-    if isinstance(defaults, dict):
-        yield (*prefix, "templateDefaults"), defaults
-    yield from ctx.templates()
 
 
 def _missing(field: str, parent: Path_) -> str:
@@ -80,7 +69,7 @@ class RemovedField(Rule):
             )
         if not v4:
             return
-        for place, obj in sync_places(ctx):
+        for place, obj in sync_places(ctx.doc):
             sync = as_dict(obj.get("synchronization"))
             for old, new in PLURALS:
                 if old in sync:
