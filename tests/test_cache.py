@@ -259,3 +259,23 @@ def test_concurrent_processes(project: Path) -> None:
         assert json.loads(path.read_text())["hash"]
     again = subprocess.run(cmd, cwd=project, env=env, capture_output=True, timeout=120)
     assert json.loads(again.stdout)["findings"] == outputs[0]
+
+
+def test_a_file_changed_during_the_run_is_not_cached_under_the_wrong_content(tmp_path: Path) -> None:
+    from wfctl import engine
+    from wfctl.loader.discovery import Source
+
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(SUPPRESSED)
+    b.write_text(SUPPRESSED)
+    settings = Settings()
+    cache = cache_mod.Cache(tmp_path / "c", cache_mod.run_key(settings))
+    results = engine.run([Source("a.yaml", a), Source("b.yaml", b)], settings, cache=cache)
+    next(results)  # every file scanned, a.yaml checked
+    old_hash = cache_mod.content_hash(b.read_bytes())
+    b.write_text(USER)  # changes before it is checked
+    _, result = next(results)
+    assert result is not None and not any(f.rule == "WF104" for f in result.findings)
+    assert cache.get("a.yaml", cache_mod.content_hash(a.read_bytes())) is not None
+    assert cache.get("b.yaml", old_hash) is None
+    assert cache.get("b.yaml", cache_mod.content_hash(b.read_bytes())) is None

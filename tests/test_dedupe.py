@@ -7,6 +7,7 @@ import codecs
 import errno
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -525,3 +526,54 @@ def test_a_file_replaced_by_a_directory_meanwhile_is_left_alone(tmp_path, monkey
     result = run("dedupe", "--write", str(a), str(b))
     assert result.exit_code == 2 and f"{b}: is now a directory" in result.stderr
     assert a.read_text() == DUPES and b.is_dir() and not leftovers(tmp_path)
+
+
+def test_temporary_files_a_kill_9_left_are_ignored(tmp_path):
+    """kill -9 cannot be caught: it may leave `.NAME.XXXXXXXX.wfctl-tmp` files. No later run reads them."""
+    from wfctl.writer import temp_name
+
+    f = write(tmp_path, DUPES)
+    left = tmp_path / temp_name("wf.yaml")
+    left.write_text(DUPES[:100])  # half-written, as a kill leaves it: not valid YAML on its own
+    assert left.name.startswith(".wf.yaml.") and left.name.endswith(".wfctl-tmp")
+    result = run("dedupe", "--write", str(tmp_path))
+    assert result.exit_code == 0 and "rewrote 1 of 1 files" in result.stdout and "wfctl-tmp" not in result.output
+    assert run("validate", "--no-default-excludes", str(tmp_path)).exit_code == 0
+    assert "name: two" not in f.read_text() and left.read_text() == DUPES[:100]
+
+
+def test_odd_file_names_are_escaped_in_every_message(tmp_path):
+    """Before: a newline in a name split the report and the error line; a non-UTF-8 byte came out as
+    `\\udcff`. Now both are escaped as every other command escapes them (`\\x0a`, `\\xff`)."""
+    odd = os.fsencode(tmp_path) + b"/new\nline\xff.yaml"
+    with open(odd, "wb") as fh:
+        fh.write(DUPES.encode())
+    shown = f"{tmp_path}/new\\x0aline\\xff.yaml"
+    out = run_wfctl("dedupe", tmp_path)
+    assert out.returncode == 0 and f"{shown}: templates 3 -> 2" in out.stdout and f"+++ b{shown}" in out.stdout
+    os.chmod(odd, 0o444)
+    out = run_wfctl("dedupe", "--write", tmp_path)
+    assert (
+        out.returncode == 2
+        and out.stderr == f"wfctl: error: {shown}: read-only file (mode 0444); not rewritten (chmod u+w to allow it)\n"
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("capsh"), reason="needs root and capsh")
+def test_setgid_that_cannot_be_kept_is_refused(tmp_path):
+    """Root without CAP_FSETID (as in many containers): chmod silently drops setgid on a file of a group it
+    is not in. Before, the file came back 4754 instead of 6754, exit 0; now it is refused, untouched."""
+    f = write(tmp_path, DUPES)
+    os.chown(f, 1234, 2345)
+    os.chmod(f, 0o6754)
+    wfctl = [sys.executable, "-m", "wfctl", "dedupe", "--write", str(f)]
+    result = subprocess.run(
+        ["capsh", "--drop=cap_fsetid", "--", "-c", 'exec "$@"', "-", *wfctl],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{f}: cannot keep its mode 6754 (the system gives the new file 4754); not rewritten" in result.stderr
+    assert f.read_text() == DUPES and stat.S_IMODE(f.stat().st_mode) == 0o6754 and not leftovers(tmp_path)

@@ -19,7 +19,14 @@ from wfctl.fix.text import Source, Unfixable, append_item, delete_entry, rename_
 from wfctl.loader.yaml import parse
 
 FIX = FIXTURES / "fix"
-GOLDEN = ["convert-cron.yaml", "convert-sync.yaml", "convert-both.yaml", "everywhere.yaml", "quote.yaml"]
+GOLDEN = [
+    "convert-cron.yaml",
+    "convert-sync.yaml",
+    "convert-both.yaml",
+    "convert-current.yaml",
+    "everywhere.yaml",
+    "quote.yaml",
+]
 
 
 def _fixed_name(name: str) -> str:
@@ -489,3 +496,83 @@ def test_list_items_and_a_bom_are_handled(tmp_path):
     assert fixed.startswith(b"\xef\xbb\xbf")
     assert fixed[3:].decode() == items.replace('schedule: "0 0 * * *"', 'schedules: ["0 0 * * *"]')
     assert run("fix", str(target)).exit_code == 0
+
+
+def _cron(spec_lines: str, sync_lines: str = "") -> str:
+    return (
+        "apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: c}\nspec:\n"
+        + spec_lines
+        + "  workflowSpec:\n    entrypoint: m\n"
+        + sync_lines
+        + "    templates: [{name: m, suspend: {}}]\n"
+    )
+
+
+S1 = "    synchronization:\n"
+SEM = "      {}:\n        configMapKeyRef: {{name: {}, key: key}}\n"
+
+
+@pytest.mark.parametrize(
+    ("case", "spec", "sync", "schedules", "mutexes", "semaphores"),
+    [  # Argo's TestLegacySynchronization_ToCurrent and TestLegacyCronWorkflowSpec_ToCurrent, case by case
+        ("neither", "  schedules: ['0 * * * *']\n", "", ["0 * * * *"], None, None),
+        (
+            "only singular",
+            "  schedule: '0 * * * *'\n",
+            S1 + "      mutex: {name: mutex}\n" + SEM.format("semaphore", "sem"),
+            ["0 * * * *"],
+            ["mutex"],
+            ["sem"],
+        ),
+        (
+            "only plural",
+            "  schedules: ['0 * * * *', '30 * * * *']\n",
+            S1 + "      mutexes: [{name: mutex1}, {name: mutex2}]\n",
+            ["0 * * * *", "30 * * * *"],
+            ["mutex1", "mutex2"],
+            None,
+        ),
+        (
+            "appends singular to plural",
+            "  schedules: ['0 * * * *', '30 * * * *']\n  schedule: '0 0 * * *'\n",
+            S1
+            + "      mutex: {name: singular-mutex}\n      mutexes: [{name: plural-mutex}]\n"
+            + "      semaphores:\n        - configMapKeyRef: {name: plural-sem, key: key}\n"
+            + SEM.format("semaphore", "singular-sem"),
+            ["0 * * * *", "30 * * * *", "0 0 * * *"],  # Argo keeps only the singular; wfctl loses nothing
+            ["plural-mutex", "singular-mutex"],
+            ["plural-sem", "singular-sem"],
+        ),
+    ],
+)
+def test_argo_to_current_cases(case, spec, sync, schedules, mutexes, semaphores):
+    result = fix_text(f"{case}.yaml", _cron(spec, sync), Settings())
+    assert result.error is None and not result.refused, result
+    (doc,) = _data(result.after)
+    assert doc["spec"]["schedules"] == schedules and "schedule" not in doc["spec"]
+    got = doc["spec"]["workflowSpec"].get("synchronization", {})
+    assert [m["name"] for m in got.get("mutexes", [])] == (mutexes or [])
+    assert [s["configMapKeyRef"]["name"] for s in got.get("semaphores", [])] == (semaphores or [])
+    assert "mutex" not in got and "semaphore" not in got
+    assert fix_text("again.yaml", result.after, Settings()).after == result.after
+
+
+def test_a_plain_schedule_with_a_comma_is_quoted_inside_the_new_list():
+    text = _cron("  schedule: 0 0 * * 1,5   # weekdays\n  schedules: [0 12 * * *]\n")
+    result = fix_text("c.yaml", text, Settings())
+    assert '  schedules: [0 12 * * *, "0 0 * * 1,5"]\n' in result.after, result.error
+    text = _cron("  schedule: 0 0 * * 1,5   # weekdays\n")
+    result = fix_text("c.yaml", text, Settings())
+    assert '  schedules: ["0 0 * * 1,5"]   # weekdays\n' in result.after, result.error
+
+
+def test_cr_only_line_endings_and_symlinks(tmp_path):
+    cr = tmp_path / "cr.yaml"
+    cr.write_bytes((FIX / "convert-sync.yaml").read_bytes().replace(b"\n", b"\r"))
+    assert run("fix", "--write", str(cr)).exit_code == 1
+    assert cr.read_bytes() == (FIX / "convert-sync.fixed.yaml").read_bytes().replace(b"\n", b"\r")
+    real = _copy(tmp_path, "convert-cron.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real.name)
+    assert run("fix", "--write", str(link)).exit_code == 1
+    assert link.is_symlink() and real.read_bytes() == (FIX / "convert-cron.fixed.yaml").read_bytes()

@@ -223,3 +223,31 @@ def test_spawned_workers_give_the_same_results(corpus: Path, monkeypatch: pytest
     ]
     assert got == expected
     assert any(findings for _, findings in got)
+
+
+def test_memory_does_not_grow_with_the_number_of_files(tmp_path: Path) -> None:
+    """Parsed files are dropped once checked: peak memory for 300 files is close to that for 60."""
+    import gc
+    import tracemalloc
+
+    text = (FIXTURES / "rules" / "WF104" / "fail.yaml").read_text()
+
+    def peak(count: int) -> int:
+        directory = tmp_path / str(count)
+        directory.mkdir()
+        for i in range(count):
+            (directory / f"f{i:04d}.yaml").write_text(text.replace("Bad_Name", f"Bad_Name{i}"))
+        sources = [Source(p.name, p) for p in sorted(directory.iterdir())]
+        gc.collect()
+        tracemalloc.start()
+        try:
+            for _, result in engine.run(sources, Settings()):
+                assert result is not None and result.findings
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak(5)  # warm up: imports, schemas, compiled patterns
+    small, large = peak(60), peak(300)
+    # names, hashes and index entries only: well under 4 KB per extra file (a parsed file costs ~40 KB)
+    assert large - small < 240 * 4096, (small, large)

@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import textwrap
@@ -65,8 +66,8 @@ def test_dev_stdin_and_links_to_pipes_are_refused(tmp_path):
     try:
         link = tmp_path / "stdin.yaml"
         link.symlink_to(f"/proc/self/fd/{read_end}")
-        with pytest.raises(WriteError, match="FIFO"):
-            read_for_rewrite(link, LIMIT)
+        with pytest.raises(WriteError, match=r"a device or process path \(through /proc/self/fd/"):
+            read_for_rewrite(link, LIMIT)  # never opened: a FIFO would block
         assert link.is_symlink()
     finally:
         os.close(read_end)
@@ -213,17 +214,22 @@ def test_new_file_is_created_but_never_overwrites(tmp_path):
     assert target.read_bytes() == NEW
 
 
-def test_rename_failure_midway_names_what_was_written(tmp_path, monkeypatch):
+@pytest.mark.parametrize("exchange", [True, False])
+def test_rename_failure_midway_names_what_was_written(tmp_path, monkeypatch, exchange):
     a, b = make(tmp_path / "a.yaml"), make(tmp_path / "b.yaml")
     plans = [Planned(p, NEW, read_for_rewrite(p, LIMIT)[1]) for p in (a, b)]
-    real_replace = os.replace
+    real_replace, real_exchange = os.replace, writer._exchange
 
-    def failing_replace(src, dst):
-        if Path(dst).name == "b.yaml":
-            raise OSError(errno.EIO, "Input/output error")
-        return real_replace(src, dst)
+    def failing(real):
+        def rename(src, dst):
+            if Path(dst).name == "b.yaml":
+                raise OSError(errno.EIO, "Input/output error")
+            return real(src, dst)
 
-    monkeypatch.setattr(os, "replace", failing_replace)
+        return rename
+
+    monkeypatch.setattr(os, "replace", failing(real_replace))
+    monkeypatch.setattr(writer, "_exchange", failing(real_exchange) if exchange else lambda _a, _b: False)
     with pytest.raises(WriteError) as err:
         write_all(plans)
     monkeypatch.undo()
@@ -371,8 +377,6 @@ def test_sighup_cleans_up_too(tmp_path):
 
 def _acl(*entries: tuple[int, int, int]) -> bytes:
     """A POSIX ACL as the kernel stores it in system.posix_acl_* (version 2, then tag/perm/id entries)."""
-    import struct  # noqa: PLC0415
-
     return struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, perm, uid) for tag, perm, uid in entries)
 
 
@@ -457,3 +461,140 @@ def test_long_file_names_get_a_temporary_file_that_fits(tmp_path):
         rewrite(f)
         assert f.read_bytes() == NEW and not temp_files(tmp_path)
     assert len(os.fsencode(writer.temp_name("é" * 127))) <= 255 and writer.temp_name("a").startswith(".a.")
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_an_edit_landing_between_the_last_check_and_the_rename_is_saved(tmp_path, monkeypatch, exchange):
+    """The check cannot be atomic with the rename: an append in between went into the replaced file and was
+    lost silently. The writer keeps the old file open across the rename, sees the edit and saves it (with
+    or without an exchanging rename)."""
+    if not exchange:
+        monkeypatch.setattr(writer, "_exchange", lambda _a, _b: False)
+    a, b = make(tmp_path / "a.yaml", mode=0o640), make(tmp_path / "b.yaml")
+    plans = [Planned(p, NEW, read_for_rewrite(p, LIMIT)[1]) for p in (a, b)]
+
+    def append_late(stage: str, path: Path) -> None:
+        if stage == "checked" and path.name == "a.yaml":
+            with open(a, "ab") as fh:  # a colleague's `>>`, opened before the rename, written after
+                fh.write(b"# late edit\n")
+
+    monkeypatch.setattr(writer, "_test_hook", append_late)
+    with pytest.raises(WriteError) as err:
+        write_all(plans)
+    saved = tmp_path / f"a.yaml{writer.EDITED_SUFFIX}"
+    assert err.value.path == str(a) and "was edited by another program while wfctl replaced it" in err.value.message
+    assert f"saved as {saved}" in err.value.message
+    assert a.read_bytes() == NEW and b.read_bytes() == NEW  # the run went on: the others are written too
+    assert saved.read_bytes() == OLD + b"# late edit\n" and stat.S_IMODE(saved.stat().st_mode) == 0o640
+    assert not temp_files(tmp_path)
+    # a second conflict on the same file does not overwrite the first saved copy
+    _, snap = read_for_rewrite(a, LIMIT)
+    with pytest.raises(WriteError, match=r"a\.yaml\.wfctl-edited\.1"):
+        write_all([Planned(a, OLD, snap)])
+    assert saved.read_bytes() == OLD + b"# late edit\n"
+
+
+def test_a_read_only_file_system_is_named(tmp_path, monkeypatch):
+    f = make(tmp_path / "a.yaml")
+    monkeypatch.setattr(os, "access", lambda *_a, **_k: False)  # what a read-only mount answers
+    monkeypatch.setattr(os, "statvfs", lambda _p: os.statvfs_result((0,) * 8 + (os.ST_RDONLY, 255)))
+    with pytest.raises(WriteError, match=r"a\.yaml: on a read-only file system; not rewritten"):
+        read_for_rewrite(f, LIMIT)
+    monkeypatch.undo()
+    assert f.read_bytes() == OLD
+
+
+def test_a_new_file_is_taken_back_when_the_first_replace_fails(tmp_path, monkeypatch):
+    """`--extract-to` writes the new file first; if the next file then turns out edited, the run used to
+    stop with the new file created and no input changed. Now it removes its own new file: nothing changed."""
+    a = make(tmp_path / "a.yaml")
+    new_file = tmp_path / "common.yaml"
+    plans = [Planned(new_file, NEW, None), Planned(a, NEW, read_for_rewrite(a, LIMIT)[1])]
+
+    def edit_late(stage: str, path: Path) -> None:
+        if stage == "before-rename" and path.name == "a.yaml":
+            a.write_bytes(OLD + b"# edited\n")
+
+    monkeypatch.setattr(writer, "_test_hook", edit_late)
+    with pytest.raises(WriteError) as err:
+        write_all(plans)
+    assert err.value.path == str(a) and "changed on disk since wfctl read it; nothing was written" in err.value.message
+    assert not new_file.exists() and a.read_bytes() == OLD + b"# edited\n" and not temp_files(tmp_path)
+
+
+def test_a_symlink_through_dev_stdin_is_refused(tmp_path):
+    """Before: `link.yaml -> /dev/stdin` (or -> /proc/self/fd/N) rewrote whatever file stdin came from."""
+    behind_stdin = make(tmp_path / "stdin.yaml")
+    link = tmp_path / "link.yaml"
+    link.symlink_to("/dev/stdin")
+    (tmp_path / "devdir").symlink_to("/dev")
+    with open(behind_stdin, "rb") as fh:
+        fd_link = tmp_path / "fd.yaml"
+        fd_link.symlink_to(f"/proc/self/fd/{fh.fileno()}")  # a regular file, reached through /proc
+        for path in (fd_link, tmp_path / "devdir" / "stdin"):
+            with pytest.raises(WriteError, match=r"a device or process path \(through /(proc|dev)/"):
+                check_writable(path)
+    with open(behind_stdin, "rb") as stdin:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from wfctl import writer; import sys; writer.check_writable(writer.Path(sys.argv[1]))",
+                str(link),
+            ],
+            cwd=ROOT,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+        )
+    assert "a device or process path (through /dev/stdin)" in result.stderr
+    assert writer._special_hop(Path("/dev/shm/wf.yaml")) is None  # a tmpfs of plain files: allowed
+    assert behind_stdin.read_bytes() == OLD and link.is_symlink()
+
+
+def _exchange_works(directory: Path) -> bool:
+    x, y = make(directory / "x", b"x"), make(directory / "y", b"y")
+    try:
+        return writer._exchange(x, y) and x.read_bytes() == b"y"
+    finally:
+        x.unlink()
+        y.unlink()
+
+
+def test_a_file_replaced_by_another_program_in_the_last_instant_is_saved(tmp_path, monkeypatch):
+    """An editor that saves by renaming its own temporary file over ours, between the last check and our
+    rename: a plain rename would have deleted its version unseen. The exchanging rename moves it aside."""
+    if not _exchange_works(tmp_path):
+        pytest.skip("no renameat2(RENAME_EXCHANGE) here: this instant stays unguarded (see the README)")
+    a = make(tmp_path / "a.yaml", mode=0o600)
+    _, snap = read_for_rewrite(a, LIMIT)
+    theirs = OLD + b"# saved by an editor\n"
+
+    def editor_saves(stage: str, path: Path) -> None:
+        if stage == "checked":
+            make(tmp_path / "a.yaml~", theirs, mode=0o600).replace(a)
+
+    monkeypatch.setattr(writer, "_test_hook", editor_saves)
+    with pytest.raises(WriteError, match="was edited by another program while wfctl replaced it") as err:
+        write_all([Planned(a, NEW, snap)])
+    saved = tmp_path / f"a.yaml{writer.EDITED_SUFFIX}"
+    assert f"saved as {saved}" in err.value.message
+    assert a.read_bytes() == NEW and saved.read_bytes() == theirs and not temp_files(tmp_path)
+    # and the normal case leaves nothing behind
+    monkeypatch.undo()
+    _, snap = read_for_rewrite(a, LIMIT)
+    write_all([Planned(a, OLD, snap)])
+    assert a.read_bytes() == OLD and sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", saved.name]
+
+
+def test_a_mode_the_system_will_not_give_is_refused(tmp_path, monkeypatch):
+    """Without CAP_FSETID (a container, a user outside the file's group), chmod silently drops setgid: the
+    file came back 4754 instead of 6754. Now the new file's mode is checked before anything is renamed."""
+    f = make(tmp_path / "a.yaml", mode=0o2754)
+    _, snap = read_for_rewrite(f, LIMIT)
+    real_fchmod = os.fchmod
+    monkeypatch.setattr(os, "fchmod", lambda fd, mode: real_fchmod(fd, mode & ~stat.S_ISGID))
+    with pytest.raises(WriteError, match=r"a\.yaml: cannot keep its mode 2754 \(the system gives the new file 0754\)"):
+        write_all([Planned(f, NEW, snap)])
+    monkeypatch.undo()
+    assert f.read_bytes() == OLD and stat.S_IMODE(f.stat().st_mode) == 0o2754 and not temp_files(tmp_path)

@@ -20,6 +20,7 @@ from wfctl import config as config_mod
 from wfctl import rules as rule_registry
 from wfctl import suppress
 from wfctl.argo.index import TemplateIndex
+from wfctl.cache import content_hash
 from wfctl.errors import ConfigError
 from wfctl.fix import FIXERS
 from wfctl.loader import discovery
@@ -269,6 +270,12 @@ class FileJob:
         if self._checker is None:
             self._checker = Checker(self.settings, self.index)
         source = self.sources[number]
+        digest = ""
+        if self.cache is not None and source.path is not None:
+            raw = discovery.read(source, self.settings.max_bytes).raw
+            if raw is not None:  # hash exactly what is checked: the file may change while wfctl runs
+                digest = content_hash(raw)
+                source = discovery.Source(source.display, content=raw)
         loaded = load(source, self.settings)
         if loaded.error:
             return loaded.error, None
@@ -277,16 +284,13 @@ class FileJob:
             result = self._checker.check(loaded)
         finally:
             deps, self.index.deps = self.index.deps, None
-        digest = self.index.fingerprints[number]
-        if self.cache is not None and digest and source.path is not None:
+        if digest and digest == self.index.fingerprints[number]:
             self.cache.put(source.display, digest, deps, result)
         return None, result
 
 
 def scan(sources: list[discovery.Source], settings: Settings) -> LazyIndex:
     """Read every source once: its content hash, and the templates it defines (cheaply)."""
-    from wfctl.cache import content_hash  # noqa: PLC0415
-
     fingerprints = [""] * len(sources)
     index = LazyIndex(sources, fingerprints, functools.partial(documents_of, settings))
     for number, source in enumerate(sources):

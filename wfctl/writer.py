@@ -1,14 +1,21 @@
 """Safe rewriting of files: the one way wfctl changes a file on disk (`dedupe --write`, `fix --write`).
 
 Guarantees (each is checked, and refused with a `WriteError` naming the path, never half-done):
-- only regular files are rewritten (a FIFO, a device, `/dev/stdin` are refused); a symlink stays a
-  symlink, its target is rewritten; hard-linked, read-only and immutable files are refused;
-- the new file keeps the old one's mode (setuid/setgid included), owner and group;
-- a file that changed on disk since it was read (size, mtime or SHA-256) is left alone;
+- only regular files are rewritten (a FIFO, a device, `/dev/stdin` and any symlink leading through /dev,
+  /proc or /sys are refused); a symlink stays a symlink, its target is rewritten; hard-linked, read-only,
+  immutable/append-only files and files on a read-only mount are refused;
+- the new file keeps the old one's mode (setuid/setgid included), owner, group and extended attributes
+  (ACLs; `security.*` where the system allows), and gets no directory default ACL;
+- a file that changed on disk since it was read (size, mtime or SHA-256) is left alone; the checked file
+  is kept open across the rename, and on Linux the rename is an exchange (renameat2), so an edit landing
+  after the last check, even another program's atomic save, is seen and saved as NAME.wfctl-edited;
 - several files are all-or-nothing: every temporary file (same directory, fsynced) is prepared before
-  the first rename, and any failure before that point removes them all and changes nothing;
-- temporary files are removed on SIGTERM/SIGINT too (SIGINT then surfaces as KeyboardInterrupt, SIGTERM
-  terminates the process as it would have);
+  the first rename, and any failure before that point removes them all and changes nothing (a new file
+  already linked in is removed again when the next rename is refused);
+- SIGINT/SIGTERM/SIGHUP are only recorded while a step runs, then the temporary files are removed (SIGINT
+  surfaces as KeyboardInterrupt, the others terminate the process as they would have); once renaming has
+  begun, a signal waits until it is done. kill -9 can leave `.NAME.XXXXXXXX.wfctl-tmp` files: hidden, not
+  YAML names, never read by a walk;
 - every new content must be valid YAML before anything is replaced.
 
 The limit: each rename is atomic, a sequence of renames is not. If the operating system refuses a rename
@@ -26,6 +33,7 @@ import secrets
 import signal
 import stat
 import struct
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +45,7 @@ from wfctl.loader import discovery
 from wfctl.loader.discovery import file_kind
 
 TEMP_SUFFIX = ".wfctl-tmp"
+EDITED_SUFFIX = ".wfctl-edited"  # an edit that landed during the rename itself is saved here
 _FS_IOC_GETFLAGS = 0x80086601  # Linux ioctl: inode flags (chattr)
 _FS_IMMUTABLE_FL = 0x10
 _FS_APPEND_FL = 0x20
@@ -71,7 +80,8 @@ class Planned:
 
 
 def _test_hook(stage: str, path: Path) -> None:
-    """Called at fixed points ("prepared", "before-rename"); tests replace it to inject races and signals."""
+    """Called at fixed points ("prepared": every temporary file written; "before-rename" and "checked": before
+    and after the last check of one file); tests replace it to inject races and signals."""
 
 
 def _reason(exc: OSError) -> str:
@@ -95,10 +105,44 @@ def _inode_flags(path: Path) -> int:
         os.close(fd)
 
 
+def _read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & getattr(os, "ST_RDONLY", 1))
+    except (AttributeError, OSError):
+        return False
+
+
+_SPECIAL_DIRS = ("/dev/", "/proc/", "/sys/")
+
+
+def _is_special(path: str) -> bool:
+    return path.startswith(_SPECIAL_DIRS) and not path.startswith("/dev/shm/")  # /dev/shm: plain files
+
+
+def _special_hop(path: Path) -> str | None:
+    """The first place under /dev, /proc or /sys that `path` leads to, following its symlinks one hop at a
+    time: `link.yaml -> /dev/stdin` names whatever file stdin happens to be, never a file to rewrite."""
+    current = os.path.abspath(path)
+    for _ in range(64):
+        if _is_special(current):
+            return current
+        try:
+            current = os.path.join(os.path.realpath(os.path.dirname(current)), os.path.basename(current))
+            if _is_special(current):
+                return current
+            target = os.readlink(current)
+        except (OSError, ValueError):
+            return None  # not a symlink (or not there): os.stat will tell
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return None
+
+
 def _resolve(path: Path) -> tuple[Path, os.stat_result]:
     """The real file behind `path` and its stat, refusing anything that is not a regular file."""
-    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
-        raise WriteError(path, "a device or process path (such as /dev/stdin); only regular files are rewritten")
+    special = _special_hop(path)
+    if special is not None:
+        via = "" if special == os.path.abspath(path) else f" (through {special})"
+        raise WriteError(path, f"a device or process path{via}, such as /dev/stdin; only regular files are rewritten")
     try:
         st = os.stat(path)  # follows symlinks: /dev/stdin is judged by what it points at
     except FileNotFoundError:
@@ -134,6 +178,8 @@ def _check(path: Path, real: Path, st: os.stat_result) -> None:
     if flags & _FS_APPEND_FL:
         raise WriteError(path, "append-only file (chattr +a); not rewritten")
     if not os.access(real, os.W_OK):
+        if _read_only_mount(real):
+            raise WriteError(path, "on a read-only file system; not rewritten")
         raise WriteError(path, "permission denied (no write permission)")
     if st.st_nlink > 1:
         raise WriteError(path, f"has {st.st_nlink} hard links; rewriting it would separate them, so it is left alone")
@@ -177,29 +223,53 @@ def read_for_rewrite(path: Path, max_bytes: int) -> tuple[bytes, Snapshot]:
     return read_snapshot(path, max_bytes)
 
 
-def _changed(plan: Planned) -> str | None:
-    """Why the file on disk is no longer the one that was read (None when it is)."""
+def _digest(fd: int) -> str:
+    digest = hashlib.sha256()
+    os.lseek(fd, 0, os.SEEK_SET)
+    for chunk in iter(lambda: os.read(fd, 1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _differs(snap: Snapshot, fd: int) -> str | None:
+    """Why the open file `fd` is no longer what was read (None when it is the same)."""
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        return f"is now {file_kind(st.st_mode)}"
+    if (st.st_size, st.st_mtime_ns) != (snap.size, snap.mtime_ns) or _digest(fd) != snap.sha256:
+        return "changed on disk since wfctl read it"
+    return None
+
+
+def _open_unchanged(plan: Planned) -> tuple[str | None, int | None]:
+    """Open the file about to be replaced and check it is still the one that was read: (None, fd) when it
+    is, (why, None) when not. The caller keeps `fd` across the rename to see an edit made after the check."""
     snap = plan.original
     assert snap is not None
     if Path(os.path.realpath(plan.path)) != snap.path:
-        return "now points at another file"
+        return "now points at another file", None
     try:
-        st = os.stat(snap.path)
-        if not stat.S_ISREG(st.st_mode):
-            return f"is now {file_kind(st.st_mode)}"
-        if (st.st_size, st.st_mtime_ns) != (snap.size, snap.mtime_ns):
-            return "changed on disk since wfctl read it"
-        digest = hashlib.sha256()
-        with open(snap.path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        fd = os.open(snap.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return "was deleted since wfctl read it"
+        return "was deleted since wfctl read it", None
     except OSError as exc:
-        return f"cannot be read again to check it: {_reason(exc)}"
-    if digest.hexdigest() != snap.sha256:
-        return "changed on disk since wfctl read it"
-    return None
+        return f"cannot be read again to check it: {_reason(exc)}", None
+    try:
+        why = _differs(snap, fd)
+    except OSError as exc:
+        why = f"cannot be read again to check it: {_reason(exc)}"
+    if why is not None:
+        os.close(fd)
+        return why, None
+    return None, fd
+
+
+def _changed(plan: Planned) -> str | None:
+    """Why the file on disk is no longer the one that was read (None when it is)."""
+    why, fd = _open_unchanged(plan)
+    if fd is not None:
+        os.close(fd)
+    return why
 
 
 def _check_yaml(plan: Planned) -> None:
@@ -221,6 +291,8 @@ class _Temp:
     target: Path
     temp: Path | None = None
     done: bool = False
+    inode: tuple[int, int] | None = None  # (st_dev, st_ino) of the new file
+    displaced: bool = False  # swapped in: `temp` now names the file that was replaced
 
 
 class _Signalled(BaseException):
@@ -352,8 +424,18 @@ def _prepare(item: _Temp) -> None:
             else:  # Windows
                 os.chmod(temp, mode)
             os.fsync(fd)
+            st = os.fstat(fd)
+            item.inode = (st.st_dev, st.st_ino)
         except OSError as exc:
             raise WriteError(plan.path, f"cannot write the new content: {_reason(exc)}") from None
+        if hasattr(os, "fchmod") and stat.S_IMODE(st.st_mode) != mode:  # e.g. setgid without CAP_FSETID
+            raise WriteError(
+                plan.path,
+                f"cannot keep its mode {mode:04o} (the system gives the new file {stat.S_IMODE(st.st_mode):04o});"
+                " not rewritten",
+            )
+        if owner is not None and hasattr(os, "fchown") and (st.st_uid, st.st_gid) != owner:
+            raise WriteError(plan.path, f"cannot keep its owner {owner[0]}:{owner[1]}; not rewritten")
     finally:
         os.close(fd)
 
@@ -412,9 +494,42 @@ def _install(item: _Temp) -> None:
             item.done = True
             with contextlib.suppress(OSError):
                 os.unlink(item.temp)
+    elif _exchange(item.temp, item.target):
+        item.displaced = True  # the replaced file is now at item.temp: _rename_all checks it, then removes it
     else:
         os.replace(item.temp, item.target)
     item.done = True
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_renameat2: list[Any] = []  # the libc function, looked up once ([None] where there is none)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE): the replaced file is not unlinked but
+    moved to `a`, so that whatever was at `b` at that very moment can be checked afterwards. False where
+    the system or the file system cannot (then the caller renames as usual)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    if not _renameat2:
+        try:
+            import ctypes  # noqa: PLC0415  # only here: a rewrite is about to happen
+
+            func = ctypes.CDLL(None, use_errno=True).renameat2
+            func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            _renameat2.append((func, ctypes.get_errno))
+        except (ImportError, OSError, AttributeError):
+            _renameat2.append(None)
+    if _renameat2[0] is None:
+        return False
+    func, get_errno = _renameat2[0]
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False  # not supported here (old kernel, file system without exchange, seccomp)
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _fsync_dirs(items: list[_Temp]) -> None:
@@ -477,17 +592,119 @@ def write_all(plans: list[Planned]) -> None:
 
 
 def _rename_all(items: list[_Temp]) -> None:
+    late: list[tuple[_Temp, Path | None]] = []
     for index, item in enumerate(items):
+        fd: int | None = None
         try:
             _test_hook("before-rename", item.target)
-            if item.plan.original is not None and (why := _changed(item.plan)):
-                raise WriteError(item.plan.path, why)
+            if item.plan.original is not None:
+                why, fd = _open_unchanged(item.plan)
+                if why is not None:
+                    raise WriteError(item.plan.path, why)
+            _test_hook("checked", item.target)
             _install(item)
         except (OSError, WriteError) as exc:
+            if fd is not None:
+                os.close(fd)
             _cleanup(items)
+            undone = {id(i) for i in _remove_new_files(items[:index])}
             reason = exc.message if isinstance(exc, WriteError) else _reason(exc)
-            written = [str(i.plan.path) for i in items[:index]]
-            missing = [str(i.plan.path) for i in items[index:]]
+            written = [str(i.plan.path) for i in items[:index] if id(i) not in undone]
+            missing = [str(i.plan.path) for n, i in enumerate(items) if n >= index or id(i) in undone]
             detail = f"written: {', '.join(written)}; " if written else "nothing was written; "
             raise WriteError(item.plan.path, f"{reason}; {detail}not written: {', '.join(missing)}") from None
+        if fd is not None:
+            try:
+                edited, saved = _late_edit(item, fd)
+                if edited:
+                    late.append((item, saved))
+            finally:
+                os.close(fd)
     _fsync_dirs(items)
+    if late:
+        item, saved = late[0]
+        where = f"the edited one is saved as {saved}" if saved else "the edited one could not be saved"
+        raise WriteError(
+            item.plan.path,
+            f"was edited by another program while wfctl replaced it: wfctl's version is in place, {where}; "
+            "merge them by hand" + (f" (and {len(late) - 1} more such files)" if len(late) > 1 else ""),
+        )
+
+
+def _remove_new_files(done: list[_Temp]) -> list[_Temp]:
+    """After a failed rename: remove the new files (`--extract-to`) this run created, so that the run
+    changed nothing when no existing file was replaced yet. Only a file that is still the one written."""
+    if any(item.plan.original is not None for item in done):
+        return []
+    removed: list[_Temp] = []
+    for item in done:
+        with contextlib.suppress(OSError):
+            st = os.lstat(item.target)
+            if (st.st_dev, st.st_ino) == item.inode:
+                os.unlink(item.target)
+                removed.append(item)
+    return removed
+
+
+def _late_edit(item: _Temp, fd: int) -> tuple[bool, Path | None]:
+    """After the rename: did an edit land between the last check and the rename, and where is the edited
+    file saved (None: it could not be)? `fd` is the file that was checked, opened before the check. Where the
+    rename was an exchange, the replaced file itself is at `item.temp`: a file that another program put in
+    place meanwhile is caught too, not only an edit made through `fd`."""
+    assert item.plan.original is not None
+    if not item.displaced:
+        try:
+            changed = _differs(item.plan.original, fd) is not None
+        except OSError:
+            return False, None
+        return (True, _save_late_edit(item, fd)) if changed else (False, None)
+    assert item.temp is not None
+    displaced, item.temp = item.temp, None
+    try:
+        st, checked = os.lstat(displaced), os.fstat(fd)
+        if (st.st_dev, st.st_ino) == (checked.st_dev, checked.st_ino) and _differs(item.plan.original, fd) is None:
+            os.unlink(displaced)  # what was replaced is exactly what was read: the normal case
+            return False, None
+        other = os.open(displaced, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return True, displaced  # left where it is, under its temporary name
+    try:
+        saved = _save_late_edit(item, other)
+    finally:
+        os.close(other)
+    if saved is None:
+        return True, displaced
+    with contextlib.suppress(OSError):
+        os.unlink(displaced)
+    return True, saved
+
+
+def _save_late_edit(item: _Temp, fd: int) -> Path | None:
+    """Copy the replaced file (with the late edit) next to the target as `NAME.wfctl-edited[.N]`."""
+    with contextlib.suppress(OSError):
+        st = os.fstat(fd)
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = b"".join(iter(lambda: os.read(fd, 1 << 20), b""))
+        for n in range(100):
+            saved = item.target.parent / (f"{item.target.name}{EDITED_SUFFIX}" + (f".{n}" if n else ""))
+            try:
+                out = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            except FileExistsError:
+                continue
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(out, view) :]
+                if hasattr(os, "fchown"):
+                    with contextlib.suppress(OSError):
+                        os.fchown(out, st.st_uid, st.st_gid)
+                if hasattr(os, "fchmod"):
+                    os.fchmod(out, stat.S_IMODE(st.st_mode) & 0o777)
+                os.fsync(out)
+            except OSError:
+                os.unlink(saved)  # not a half copy that looks like the edit
+                raise
+            finally:
+                os.close(out)
+            return saved
+    return None

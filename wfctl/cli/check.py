@@ -44,7 +44,7 @@ def _run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, 
     hera, metaflow = tuple(opts.get("hera") or ()), tuple(opts.get("metaflow") or ())
     if not paths and not hera and not metaflow:
         raise click.UsageError("give PATHS, --hera MODULE or --metaflow FLOW.py")
-    fix_errors = _fix_first(paths, settings, exclude, opts) if opts.get("fix") else []
+    fix_errors = _fix_first(paths, settings, exclude, opts) if opts.get("fix") and paths else []
     sources, errors = discovery.discover(
         paths,
         exclude=exclude,

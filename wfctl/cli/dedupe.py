@@ -68,6 +68,7 @@ def dedupe(
     from wfctl.dedupe.output import render  # noqa: PLC0415
     from wfctl.dedupe.run import dedupe_paths  # noqa: PLC0415
     from wfctl.engine import settings_from  # noqa: PLC0415
+    from wfctl.loader.discovery import escape_name, escape_unencodable  # noqa: PLC0415
 
     if bool(extract_to) != bool(wft_name):
         raise click.UsageError("--extract-to and --name go together")
@@ -84,7 +85,7 @@ def dedupe(
     )
     render(outcome, sys.stdout, output=output, write=write)
     for r in outcome.failed:
-        click.echo(f"wfctl: error: {r.file}: {r.error}", err=True)
+        click.echo(f"wfctl: error: {escape_name(r.file)}: {escape_unencodable(r.error or '')}", err=True)
     if outcome.failed:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if check and outcome.changed else EXIT_OK)

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from wfctl.dedupe.plan import FileReport
 from wfctl.dedupe.run import Outcome
+from wfctl.loader.discovery import escape_name
 
 
 def _lines(text: str) -> list[str]:
@@ -29,17 +30,19 @@ def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> Non
         return
     if not write:
         for r in outcome.changed:
-            name = r.file.lstrip("/")
+            name = escape_name(r.file).lstrip("/")
             stream.writelines(
                 difflib.unified_diff(_lines(r.before_text), _lines(r.after_text), f"a/{name}", f"b/{name}")
             )
         if outcome.extracted:
             path, text = outcome.extracted
-            stream.writelines(difflib.unified_diff([], text.splitlines(True), "/dev/null", f"b/{path}"))
+            stream.writelines(
+                difflib.unified_diff([], text.splitlines(True), "/dev/null", f"b/{escape_name(str(path))}")
+            )
     for r in reports:
         _report(r, stream)
     for note in outcome.notes:
-        stream.write(f"note: {note}\n")
+        stream.write(f"note: {escape_name(note)}\n")
     t = totals(reports)
     verb = "rewrote" if outcome.written else "would rewrite"
     stream.write(
@@ -54,7 +57,7 @@ def _report(r: FileReport, stream: TextIO) -> None:
         return
     data = r.as_json()
     stream.write(
-        f"{r.file}: templates {data['templates_before']} -> {data['templates_after']}, bytes "
+        f"{escape_name(r.file)}: templates {data['templates_before']} -> {data['templates_after']}, bytes "
         f"{data['bytes_before']:,} -> {data['bytes_after']:,} (API JSON {data['json_bytes_before']:,} -> "
         f"{data['json_bytes_after']:,})\n"
     )
@@ -62,7 +65,7 @@ def _report(r: FileReport, stream: TextIO) -> None:
         for removed, kept in merges.items():
             stream.write(f"  {obj}: {removed} -> {kept}\n")
     for note in r.notes:
-        stream.write(f"  note: {note}\n")
+        stream.write(f"  note: {escape_name(note)}\n")
 
 
 def totals(reports: list[FileReport]) -> dict[str, int]:

@@ -12,6 +12,7 @@ from wfctl.dedupe.inputs import Input, read_input
 from wfctl.dedupe.plan import FileReport, dedupe_text
 from wfctl.errors import InputError
 from wfctl.loader import discovery
+from wfctl.loader.discovery import escape_name
 
 
 @dataclass
@@ -32,12 +33,12 @@ class Outcome:
 
 def _check_new_file(path: Path) -> None:
     if os.path.lexists(path):
-        raise InputError(f"{path} exists already; choose a new file for the WorkflowTemplate")
+        raise InputError(f"{escape_name(str(path))} exists already; choose a new file for the WorkflowTemplate")
     parent = path.parent if str(path.parent) else Path()
     if not parent.is_dir():
         if os.path.exists(parent):
-            raise InputError(f"{path}: {parent} is not a directory")
-        raise InputError(f"{path}: directory {parent} does not exist")
+            raise InputError(escape_name(f"{path}: {parent} is not a directory"))
+        raise InputError(escape_name(f"{path}: directory {parent} does not exist"))
 
 
 def _distinct(sources: list[discovery.Source]) -> tuple[list[discovery.Source], list[str]]:
@@ -120,6 +121,6 @@ def dedupe_paths(
         try:
             writer.write_all(plans)
         except writer.WriteError as exc:
-            raise InputError(str(exc)) from None
+            raise InputError(escape_name(str(exc))) from None  # a file name may hold a newline
         outcome.written = True
     return outcome

@@ -50,7 +50,7 @@ def build(finding: Finding, doc: Document, src: Source, argo_version: str) -> Fi
     parent = walk(doc.node, parent_path_t)
     hit = entry(parent, str(old))
     if not isinstance(parent, MappingNode) or hit is None:
-        return None  # reached through a `<<` merge: not rewritten in place
+        raise Unfixable("it comes from a `<<` merge; edit it where it is written")
     if has_alias_or_anchor(parent):
         raise Unfixable("anchors or aliases in the edited mapping")
     key, value = hit

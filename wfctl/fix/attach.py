@@ -12,7 +12,8 @@ from wfctl.model import Finding
 
 
 def attach(findings: list[Finding], doc: Document, text: str, argo_version: str) -> None:
-    """Set `finding.fix` for every finding whose rule has a fix that applies here."""
+    """Set `finding.fix` for every finding whose rule has a fix that applies here; a finding whose fix
+    does not fit this layout says why in its message."""
     src: Source | None = None
     for finding in findings:
         entry = FIXERS.get(finding.rule)
@@ -22,7 +23,8 @@ def attach(findings: list[Finding], doc: Document, text: str, argo_version: str)
         module: Any = importlib.import_module(entry[1])
         try:
             fix = module.build(finding, doc, src, argo_version)
-        except Unfixable:
-            fix = None
+        except Unfixable as exc:
+            finding.message += f" (no automatic fix here: {exc})"
+            continue
         if fix is not None:
             finding.fix = fix

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from wfctl.fix.model import Fix
-from wfctl.fix.text import Source, entry, has_alias_or_anchor, rename_key, replace_node, walk
+from wfctl.fix.text import Source, entry, flow_text, has_alias_or_anchor, rename_key, replace_node, walk
 from wfctl.loader.documents import Document
 from wfctl.model import Finding
 
@@ -28,7 +28,7 @@ def build(finding: Finding, doc: Document, src: Source, argo_version: str) -> Fi
         return None
     if value.start_mark.line != value.end_mark.line:
         return None
-    text = src.text[src.at(value.start_mark) : src.at(value.end_mark)]
+    text = flow_text(src, value)  # its own quoting, or quoted where `{...}` would read it differently
     return Fix(
         RULE,
         "onExit -> hooks.exit",

@@ -134,12 +134,29 @@ def _inline(src: Source, node: Node) -> str:
     return text
 
 
+_FLOW_INDICATORS = frozenset(",[]{}#:")
+
+
+def _needs_quotes_in_flow(node: Node) -> bool:
+    """A plain scalar that would read differently inside `[...]` (`0 0 * * 1,5` is two items there)."""
+    return isinstance(node, ScalarNode) and node.style is None and bool(_FLOW_INDICATORS & set(node.value))
+
+
+def flow_text(src: Source, node: Node) -> str:
+    """`node` written for a flow collection: its own text, or a plain string double-quoted when needed."""
+    if _needs_quotes_in_flow(node):
+        return double_quoted(node.value)
+    return _inline(src, node)
+
+
 def wrap_in_list(src: Source, key: ScalarNode, value: Node) -> list[TextEdit]:
     """Make `value` the single item of a list, in place."""
     if not _is_block(value):
         if isinstance(value, ScalarNode) and value.style in ("|", ">"):
             raise Unfixable("a block scalar")
         start, end = src.at(value.start_mark), src.at(value.end_mark)
+        if _needs_quotes_in_flow(value):
+            return [src.edit(start, end, "[" + flow_text(src, value) + "]")]
         return [src.edit(start, start, "["), src.edit(end, end, "]")]
     if isinstance(value, SequenceNode):
         raise Unfixable("a list where one object was expected")
@@ -214,7 +231,7 @@ def append_item(src: Source, seq: Node, item: Node, from_line: int | None = None
     if not isinstance(seq, SequenceNode):
         raise Unfixable("the list to merge into is not a list")
     if seq.flow_style:
-        text = _inline(src, item)
+        text = flow_text(src, item)
         if seq.value:
             at = src.at(seq.value[-1].end_mark)
             return src.edit(at, at, ", " + text)
