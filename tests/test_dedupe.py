@@ -577,3 +577,48 @@ def test_setgid_that_cannot_be_kept_is_refused(tmp_path):
     assert result.returncode == 2, result.stderr
     assert f"{f}: cannot keep its mode 6754 (the system gives the new file 4754); not rewritten" in result.stderr
     assert f.read_text() == DUPES and stat.S_IMODE(f.stat().st_mode) == 0o6754 and not leftovers(tmp_path)
+
+
+def test_a_file_in_a_read_only_directory_is_refused(tmp_path):
+    d = tmp_path / "ro"
+    d.mkdir()
+    f = write(d, DUPES)
+    os.chmod(d, 0o555)
+    wfctl = [sys.executable, "-m", "wfctl", "dedupe", "--write", str(f)]
+    if os.geteuid() == 0:  # root writes anywhere: drop the capability that lets it
+        if not shutil.which("capsh"):
+            pytest.skip("running as root without capsh")
+        wfctl = ["capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", 'exec "$@"', "-", *wfctl]
+    try:
+        result = subprocess.run(wfctl, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        os.chmod(d, 0o755)
+    assert result.returncode == 2, result.stderr
+    assert f"{f}: directory {d} is not writable (the new file is written next to the old one)" in result.stderr
+    assert f.read_text() == DUPES and sorted(p.name for p in d.iterdir()) == ["wf.yaml"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_report_that_cannot_be_written_says_what_happened_to_the_files(tmp_path):
+    """Before: `wfctl dedupe --write F > /dev/full` said "internal error: OSError(28...)" with F rewritten."""
+    f = write(tmp_path, DUPES)
+    for args, said in ((["--write"], "; the files were rewritten\n"), ([], "\n")):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [sys.executable, "-m", "wfctl", "dedupe", *args, str(f)],
+                cwd=ROOT,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+            )
+        assert result.returncode == 2
+        assert result.stderr == f"wfctl: error: cannot write the report: no space left on device{said}"
+    assert "name: two" not in f.read_text()
+    f.write_text(DUPES)
+    wfctl = [sys.executable, "-m", "wfctl", "dedupe", "--write", str(f)]
+    result = subprocess.run(  # stdout closed (`>&-`): before, "internal error: AttributeError"
+        ["sh", "-c", 'exec "$@" >&-', "-", *wfctl], cwd=ROOT, stderr=subprocess.PIPE, text=True, timeout=120
+    )
+    assert result.returncode == 2 and "cannot write the report: standard output is closed" in result.stderr
+    assert "; the files were rewritten" in result.stderr and "name: two" not in f.read_text()

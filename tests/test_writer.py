@@ -598,3 +598,30 @@ def test_a_mode_the_system_will_not_give_is_refused(tmp_path, monkeypatch):
         write_all([Planned(f, NEW, snap)])
     monkeypatch.undo()
     assert f.read_bytes() == OLD and stat.S_IMODE(f.stat().st_mode) == 0o2754 and not temp_files(tmp_path)
+
+
+def test_a_bind_mounted_file_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    """rename(2) onto a bind-mounted file (`docker -v $PWD/wf.yaml:/w/wf.yaml`) fails with EBUSY: the run
+    used to stop after the files before it were replaced ("written: a.yaml; not written: b.yaml")."""
+    a, b = make(tmp_path / "a.yaml"), make(tmp_path / "b.yaml")
+    plans = [Planned(p, NEW, read_for_rewrite(p, LIMIT)[1]) for p in (a, b)]
+    monkeypatch.setattr(writer, "_mount_points", lambda: {str(b.resolve())})
+    with pytest.raises(WriteError, match=r"b\.yaml: is a mount point \(a bind-mounted file"):
+        write_all(plans)
+    assert a.read_bytes() == OLD and b.read_bytes() == OLD and not temp_files(tmp_path)
+
+
+@pytest.mark.skipif(not IS_ROOT or not sys.platform.startswith("linux"), reason="bind mounts need root on Linux")
+def test_a_real_bind_mount_with_a_space_in_its_name(tmp_path):
+    source, a, b = make(tmp_path / "source"), make(tmp_path / "a.yaml"), make(tmp_path / "b c.yaml")
+    if subprocess.run(["mount", "--bind", str(source), str(b)], capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here")
+    try:
+        plans = [Planned(a, NEW, read_for_rewrite(a, LIMIT)[1])]
+        with pytest.raises(WriteError, match="is a mount point"):  # mountinfo writes the space as \040
+            plans.append(Planned(b, NEW, read_for_rewrite(b, LIMIT)[1]))
+            write_all(plans)
+        assert a.read_bytes() == OLD and b.read_bytes() == OLD
+    finally:
+        subprocess.run(["umount", str(b)], check=True)
+    assert not temp_files(tmp_path)

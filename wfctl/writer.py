@@ -3,9 +3,10 @@
 Guarantees (each is checked, and refused with a `WriteError` naming the path, never half-done):
 - only regular files are rewritten (a FIFO, a device, `/dev/stdin` and any symlink leading through /dev,
   /proc or /sys are refused); a symlink stays a symlink, its target is rewritten; hard-linked, read-only,
-  immutable/append-only files and files on a read-only mount are refused;
+  immutable/append-only and bind-mounted files and files on a read-only mount are refused;
 - the new file keeps the old one's mode (setuid/setgid included), owner, group and extended attributes
-  (ACLs; `security.*` where the system allows), and gets no directory default ACL;
+  (ACLs; `security.*` where the system allows), and gets no directory default ACL; where the system will
+  not give it the same mode or owner, the file is refused;
 - a file that changed on disk since it was read (size, mtime or SHA-256) is left alone; the checked file
   is kept open across the rename, and on Linux the rename is an exchange (renameat2), so an edit landing
   after the last check, even another program's atomic save, is seen and saved as NAME.wfctl-edited;
@@ -29,6 +30,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import signal
 import stat
@@ -163,7 +165,42 @@ def _resolve(path: Path) -> tuple[Path, os.stat_result]:
 
 def check_writable(path: Path) -> None:
     """Raise WriteError unless wfctl may rewrite `path` (a regular, writable file; symlinks followed)."""
+    _mounts_read.clear()
     _check(path, *_resolve(path))
+
+
+_mounts_read: list[set[str]] = []  # read once per check_writable / write_all call (emptied at their start)
+
+
+def _mount_points() -> set[str]:
+    """Every mount point (Linux: /proc/self/mountinfo, field 5, octal escapes undone); empty elsewhere."""
+    if _mounts_read:
+        return _mounts_read[0]
+    try:
+        with open("/proc/self/mountinfo", "rb") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        lines = []
+    points = set()
+    for line in lines:
+        fields = line.split(b" ")
+        if len(fields) > 4:
+            raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), fields[4])
+            points.add(os.fsdecode(raw))
+    _mounts_read[:] = [points]
+    return points
+
+
+def _is_mount_point(real: Path) -> bool:
+    """A file mounted over another (bind mount): rename(2) onto it fails with EBUSY, after other files of
+    the run may have been replaced already, so it is refused before anything is written."""
+    try:
+        parent = os.stat(real.parent)
+        if os.stat(real).st_dev != parent.st_dev:
+            return True
+    except OSError:
+        return False
+    return str(real) in _mount_points()
 
 
 def _check(path: Path, real: Path, st: os.stat_result) -> None:
@@ -183,6 +220,10 @@ def _check(path: Path, real: Path, st: os.stat_result) -> None:
         raise WriteError(path, "permission denied (no write permission)")
     if st.st_nlink > 1:
         raise WriteError(path, f"has {st.st_nlink} hard links; rewriting it would separate them, so it is left alone")
+    if _is_mount_point(real):
+        raise WriteError(
+            path, "is a mount point (a bind-mounted file, as `docker -v FILE:FILE` makes); a rename cannot replace it"
+        )
     directory = real.parent
     if not os.access(directory, os.W_OK | os.X_OK):
         raise WriteError(path, f"directory {directory} is not writable (the new file is written next to the old one)")
@@ -543,6 +584,7 @@ def _fsync_dirs(items: list[_Temp]) -> None:
 
 
 def _targets(plans: list[Planned]) -> list[_Temp]:
+    _mounts_read.clear()  # mounts are read once for all the plans, afresh for each write
     items: list[_Temp] = []
     seen: dict[Path, Path] = {}
     for plan in plans:

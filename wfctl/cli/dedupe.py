@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -83,7 +84,18 @@ def dedupe(
         wft_name=str(wft_name or ""),
         max_bytes=settings.max_bytes,
     )
-    render(outcome, sys.stdout, output=output, write=write)
+    try:
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise OSError(errno.EBADF, "standard output is closed")
+        render(outcome, sys.stdout, output=output, write=write)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: the entry point ends quietly
+    except OSError as exc:  # stdout on a full disk, /dev/full...: the files were still written (or not)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the buffered report is dropped, not flushed at exit
+        done = "; the files were rewritten" if outcome.written else ""
+        click.echo(f"wfctl: error: cannot write the report: {(exc.strerror or str(exc)).lower()}{done}", err=True)
+        sys.exit(EXIT_INPUT)
     for r in outcome.failed:
         click.echo(f"wfctl: error: {escape_name(r.file)}: {escape_unencodable(r.error or '')}", err=True)
     if outcome.failed:

@@ -72,6 +72,9 @@ def merge_plan(spec: dict[str, Any], self_ref: tuple[str, bool] | None = None) -
     """removed template name -> kept template name, for one workflow spec."""
     work = copy.deepcopy(spec)
     plan: dict[str, str] = {}
+    names = [t.get("name") for t in as_list(spec.get("templates")) if isinstance(t, dict)]
+    if len(names) != len({repr(n) for n in names}):  # a name used twice: Argo refuses it, merging would lose one
+        return plan
     while True:
         templates = [
             t for t in as_list(work.get("templates")) if isinstance(t, dict) and isinstance(t.get("name"), str)
@@ -80,7 +83,7 @@ def merge_plan(spec: dict[str, Any], self_ref: tuple[str, bool] | None = None) -
         round_map: dict[str, str] = {}
         for tpl in templates:
             key = fingerprint(template_body(tpl))
-            if key in first:
+            if key in first and first[key] != tpl["name"]:  # a repeated name is not a merge (no self-loop)
                 round_map[tpl["name"]] = first[key]
             else:
                 first[key] = tpl["name"]

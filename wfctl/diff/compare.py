@@ -57,7 +57,7 @@ def _renames(old: dict[str, Any], new: dict[str, Any], resource: str, changes: l
     """Templates removed and added with the same body: report (and drop) them as renames."""
 
     def templates(data: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
-        spec = data.get("spec") or {}
+        spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
         holder = spec.get("workflowSpec") if isinstance(spec.get("workflowSpec"), dict) else spec
         tpls = holder.get("templates") if isinstance(holder, dict) else None
         return (["spec", "workflowSpec"] if holder is not spec else ["spec"]), (tpls if isinstance(tpls, dict) else {})

@@ -48,12 +48,14 @@ class ResourceTemplate(Rule):
                 from wfctl.loader.yaml import parse  # noqa: PLC0415
 
                 parsed = parse(manifest)
-                if parsed.problem is not None:
+                # the file-level stop (syntax) and each document's own (too deep, alias bomb, bad tag, bad key)
+                problems = [parsed.problem] if parsed.problem is not None else []
+                problems += [p for d in parsed.documents for p in d.problems]
+                for problem in problems:
                     yield self.finding(
                         ctx,
                         (*rpath, "manifest"),
-                        f"manifest is not valid YAML (line {parsed.problem.line} of the manifest):"
-                        f" {parsed.problem.message}",
+                        f"manifest is not valid YAML (line {problem.line} of the manifest): {problem.message}",
                     )
             art = as_dict(manifest_from).get("artifact")
             if isinstance(art, dict):
