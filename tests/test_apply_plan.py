@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -283,14 +282,18 @@ def test_prune_selector_requires_every_label():
     assert not sel.matches({}) and not sel.matches(None) and sel.matches({"app": "etl"})
 
 
-def test_audit_finds_unread_symlinked_directory(tmp_path):
-    from wfctl.kube.plan import audit_paths
-    from wfctl.loader.discovery import Source
+def test_walk_inputs_counts_skipped_special_files_as_problems(tmp_path):
+    import os
+
+    from wfctl.kube.plan import walk_inputs
 
     (tmp_path / "real").mkdir()
     (tmp_path / "real" / "x.yaml").write_text(wft("x"))
     (tmp_path / "tree").mkdir()
     (tmp_path / "tree" / "link").symlink_to(tmp_path / "real", target_is_directory=True)
-    assert "symlinked directory" in audit_paths((str(tmp_path / "tree"),), [])[0]
-    read = [Source("x", Path(tmp_path / "tree" / "link" / "x.yaml"))]
-    assert audit_paths((str(tmp_path / "tree"),), read) == []  # a walker that follows the link is fine
+    (tmp_path / "tree" / "loop").symlink_to(tmp_path / "tree", target_is_directory=True)
+    sources, problems = walk_inputs((str(tmp_path / "tree"),))
+    assert [s.path.name for s in sources] == ["x.yaml"] and problems == []  # the link is followed, the loop noted
+    os.mkfifo(tmp_path / "tree" / "pipe.yaml")
+    sources, problems = walk_inputs((str(tmp_path / "tree"),))
+    assert len(sources) == 1 and len(problems) == 1 and "pipe.yaml" in problems[0] and "never opened" in problems[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import jsonschema
@@ -47,6 +49,41 @@ def test_rule_fixture_fails_where_expected(code):
     got = {(f["line"], f["rule"]) for f in payload["findings"] if f["rule"] == code}
     want = {(line, c) for line, c in expectations(folder / "fail.yaml") if c == code}
     assert want and got == want, payload["findings"]
+
+
+def _golden_lines(findings: list[dict], code: str) -> str:
+    """`LINE:COL CODE message`, one line per finding of `code`, in the order of the file."""
+    own = sorted((f["line"], f["column"], f["message"]) for f in findings if f["rule"] == code)
+    return "".join(f"{line}:{column} {code} {message}\n" for line, column, message in own)
+
+
+@pytest.mark.parametrize("code", CHECKED)
+def test_rule_fixture_column_and_message(code):
+    """fixtures/rules/WFxxx/expected.txt holds every finding of the rule on its fail.yaml, with its
+    column and message: a finding that moves to another column or changes its text fails here.
+    `WFCTL_UPDATE_GOLDEN=1 pytest tests/test_rules.py` rewrites the files; review the diff (a finding
+    should point at the offending key or value) before committing it."""
+    folder = FIXTURES / "rules" / code
+    _, payload = _lint(folder, "fail.yaml")
+    got = _golden_lines(payload["findings"], code)
+    golden = folder / "expected.txt"
+    if os.environ.get("WFCTL_UPDATE_GOLDEN") == "1":
+        golden.write_text(got, encoding="utf-8")
+    assert golden.is_file(), f"{golden} missing: run with WFCTL_UPDATE_GOLDEN=1"
+    assert got == golden.read_text(encoding="utf-8")
+    # the golden file agrees with the fixture's `# expect:` comments (counted, not only as a set)
+    listed = sorted((int(row.split(":", 1)[0]), row.split()[1]) for row in got.splitlines())
+    assert listed == _expect_comments(folder / "fail.yaml", code)
+
+
+def _expect_comments(path: Path, code: str) -> list[tuple[int, str]]:
+    """(line, code) for each `code` in the fixture's `# expect:` comments, repeats kept."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = re.search(r"#\s*expect:\s*([A-Z0-9, ]+)", line)
+        if match:
+            rows += [(number, c) for c in match.group(1).replace(" ", "").split(",") if c == code]
+    return rows
 
 
 @pytest.mark.parametrize("code", CHECKED)

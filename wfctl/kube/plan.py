@@ -1,23 +1,21 @@
 """What `apply` decides before its first request: every input read and sound, every object named and
 placed in a namespace. Any problem here means nothing is applied and nothing is pruned (exit 2).
 
-Checked even with --no-validate: unreadable or skipped paths of the walk, directories it did not
-enter (symlinks, permissions), special files, YAML problems of any kind (syntax, aliases, size,
-encoding, not a mapping, wrong apiVersion), documents without a usable `metadata`, names the API
-would refuse, the same object twice, a manifest namespace that disagrees with `-n`.
+Checked even with --no-validate: unreadable or skipped paths of the walk (the one walker,
+`loader.discovery`, follows symlinked directories and reports what it cannot read), special files,
+YAML problems of any kind (syntax, aliases, size, encoding, not a mapping, wrong apiVersion),
+documents without a usable `metadata`, names the API would refuse, the same object twice, a manifest
+namespace that disagrees with `-n`.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import re
-import stat
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from wfctl.loader.discovery import EXTENSIONS, Source
+from wfctl.loader.discovery import Source
 from wfctl.loader.documents import Document
 
 ORDER = {"ClusterWorkflowTemplate": 0, "WorkflowTemplate": 1, "CronWorkflow": 2, "Workflow": 3}
@@ -37,96 +35,15 @@ class Planned:
     obj: dict[str, Any] = field(default_factory=dict)
 
 
-def discovery_problems(result: Any) -> list[str]:
-    """Problems in what `discovery.discover` returned: its errors and any paths it skipped
-    (whatever extra lists or notes a version of the walker reports)."""
-    problems: list[str] = []
-    if isinstance(result, tuple):
-        for extra in result[1:]:
-            problems.extend(str(e) for e in (extra or []))
-    for attr in ("errors", "skipped", "notes"):
-        problems.extend(str(e) for e in getattr(result, attr, None) or [])
-    return problems
-
-
 def walk_inputs(paths: tuple[str, ...], **options: Any) -> tuple[list[Source], list[str]]:
-    """`discovery.discover` for apply: the sources, and every problem that makes the set incomplete.
-
-    A walker that reports skipped paths through `note` (special files...) and errors for unreadable
-    directories is trusted, and its skips are problems here; with one that does not (it neither follows
-    symbolic links nor reports what it cannot read), `audit_paths` checks the tree independently."""
-    import inspect  # noqa: PLC0415
-
+    """The one walker (`discovery.discover`) for apply: the sources, and every problem that makes the
+    set incomplete: its errors (unreadable paths anywhere, missing paths, special files named) and the
+    files it skipped (special files in a walk). Loops and directories reached twice lose nothing: noted."""
     from wfctl.loader import discovery  # noqa: PLC0415
 
-    notes: list[str] = []
-    reports = "note" in inspect.signature(discovery.discover).parameters
-    if reports:
-        options["note"] = notes.append
-    found = discovery.discover(paths, **options)
-    sources = list(found[0] if isinstance(found, tuple) else found.sources)
-    problems = discovery_problems(found)
-    for note in notes:  # a skipped file is missing input; a loop or a directory seen twice was read once
-        if "loop" in note or "walked once" in note:
-            sys.stderr.write(f"wfctl: note: {note}\n")
-        else:
-            problems.append(note)
-    if reports:
-        problems += audit_paths((), sources)  # special files among the sources only
-    else:
-        problems += audit_paths(paths, sources)
-    return sources, problems
-
-
-def _candidate(name: str) -> bool:
-    return name.endswith(EXTENSIONS) and not name.startswith(".")
-
-
-def _unseen_manifests(directory: str, seen_real: set[str]) -> bool:
-    """Whether `directory` (a symlink) leads to manifests that are not among the sources read."""
-    target = os.path.realpath(directory)
-    if not os.access(target, os.R_OK | os.X_OK):
-        return True
-    for root, dirs, files in os.walk(target, followlinks=False):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for f in files:
-            if _candidate(f) and os.path.realpath(os.path.join(root, f)) not in seen_real:
-                return True
-    return False
-
-
-def audit_paths(paths: tuple[str, ...], sources: list[Source]) -> list[str]:
-    """What a walk of `paths` could not see, checked independently of the walker: directories that
-    cannot be read, symlinked directories whose manifests are not among `sources`, and sources that
-    are not regular files (a FIFO would block, a device would never end)."""
-    problems: list[str] = []
-    seen_real = {os.path.realpath(str(s.path)) for s in sources if s.path is not None}
-    for arg in paths:
-        if arg == "-" or not os.path.isdir(arg):
-            continue
-
-        def unreadable(exc: OSError) -> None:
-            problems.append(f"{exc.filename}: cannot read directory: {exc.strerror or exc}")
-
-        for root, dirs, _ in os.walk(arg, onerror=unreadable, followlinks=False):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for d in dirs:
-                full = os.path.join(root, d)
-                if not os.path.islink(full):
-                    continue
-                if _unseen_manifests(full, seen_real):
-                    problems.append(f"{full}: symlinked directory was not read (its manifests would be missing)")
-    for s in sources:
-        if s.path is None:
-            continue
-        try:
-            mode = os.stat(s.path).st_mode
-        except OSError as exc:
-            problems.append(f"{s.display}: {exc.strerror or exc}")
-            continue
-        if not stat.S_ISREG(mode):
-            problems.append(f"{s.display}: not a regular file; not read")
-    return problems
+    skipped: list[str] = []
+    sources, errors = discovery.discover(paths, skipped=skipped.append, **options)
+    return sources, [*errors, *skipped]
 
 
 def input_problems(loaded: list[Any]) -> list[str]:
@@ -210,4 +127,4 @@ def plan_documents(docs: list[Document], namespace_flag: str | None, default_nam
     return planned
 
 
-__all__ = ["ORDER", "Planned", "audit_paths", "discovery_problems", "input_problems", "plan_documents", "walk_inputs"]
+__all__ = ["ORDER", "Planned", "input_problems", "plan_documents", "walk_inputs"]

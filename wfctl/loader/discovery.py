@@ -130,12 +130,14 @@ class _Walker:
         sources: list[Source],
         errors: list[str],
         note: Callable[[str], None],
+        skipped: Callable[[str], None],
     ) -> None:
         self.exclude = exclude
         self.default_excludes = default_excludes
         self.sources = sources
         self.errors = errors
         self.note = note
+        self.skipped = skipped
 
     def _ignore_file(self, path: Path, base: str) -> gitignore.IgnoreFile | None:
         try:
@@ -242,7 +244,7 @@ class _Walker:
                 if self._skipped_by_patterns(shown, rel, name, abs_path, False, ignores):
                     continue
                 if not stat.S_ISREG(st.st_mode):
-                    self.note(f"{shown}: skipped, {file_kind(st.st_mode)} is not a regular file (never opened)")
+                    self.skipped(f"{shown}: skipped, {file_kind(st.st_mode)} is not a regular file (never opened)")
                     continue
                 self.sources.append(Source(shown, full))
             stack.extend(reversed(subdirs))
@@ -255,17 +257,21 @@ def discover(
     stdin_name: str = "<stdin>",
     default_excludes: bool = True,
     note: Callable[[str], None] | None = None,
+    skipped: Callable[[str], None] | None = None,
 ) -> tuple[list[Source], list[str]]:
     """Sources in a stable order, and errors: paths that do not exist or cannot be read, anywhere in a walk.
 
     Any error means the input is incomplete (exit 2; `apply` must not act on a partial set). `note`
-    receives what was skipped on the way (special files, symbolic link loops); by default it goes to
-    stderr. `default_excludes=False` also walks hidden and default-excluded directories and ignores
+    receives what was noticed on the way (a symbolic link loop not followed, a directory reached twice
+    and walked once: nothing is missing); `skipped` receives files left out (special files, never
+    opened), by default the same as `note`, which by default goes to stderr. `default_excludes=False`
+    also walks hidden and default-excluded directories and ignores
     `.gitignore` files.
     """
     sources: list[Source] = []
     errors: list[str] = []
-    walker = _Walker(tuple(exclude), default_excludes, sources, errors, note or _stderr_note)
+    note = note or _stderr_note
+    walker = _Walker(tuple(exclude), default_excludes, sources, errors, note, skipped or note)
     for arg in paths:
         if arg == "-":
             sources.append(Source(stdin_name, stream=sys.stdin.buffer))
