@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -104,10 +105,15 @@ def test_validate_runs_argo_rules_but_not_practice_rules():
 def test_rules_and_explain_commands():
     out = run("rules").stdout
     assert "WF201  unpinned-image" in out and "WF101" in out
-    assert run("rules", "-o", "json", "--stage", "practice").exit_code == 0
+    listed = run("rules", "-o", "json", "--stage", "practice")
+    assert listed.exit_code == 0
+    practice = json.loads(listed.stdout)
+    assert {r["stage"] for r in practice} == {"practice"}
+    assert [r["id"] for r in practice] == [c for c, cls in REGISTRY.items() if cls.stage == "practice"]
     result = run("explain", "unpinned-image")
     assert result.exit_code == 0 and "Pin a" in result.stdout and "allow" in result.stdout
-    assert run("explain", "WF999").exit_code == 2
+    unknown = run("explain", "WF999")
+    assert unknown.exit_code == 2 and "unknown rule 'WF999'" in unknown.stderr and unknown.stdout == ""
 
 
 def test_selection_by_code_name_and_prefix():
@@ -116,16 +122,21 @@ def test_selection_by_code_name_and_prefix():
     assert {f["rule"] for f in payload["findings"]} == {"WF301"}
     _, payload = run_json("lint", "--isolated", "--ignore", "run-as-root", path)
     assert "WF301" not in {f["rule"] for f in payload["findings"]}
-    assert run("lint", "--isolated", "--select", "nope", path).exit_code == 2
+    bad = run("lint", "--isolated", "--select", "nope", path)
+    assert bad.exit_code == 2 and "--select: unknown rule 'nope'" in bad.stderr and "Traceback" not in bad.output
 
 
 def test_fail_on_and_exit_zero():
     path = str(FIXTURES / "rules" / "WF201" / "fail.yaml")
-    assert run("lint", "--isolated", path).exit_code == 0  # a warning does not fail by default
-    assert run("lint", "--isolated", "--fail-on", "warning", path).exit_code == 1
+    default = run("lint", "--isolated", path)
+    assert default.exit_code == 0 and " warning WF201 " in default.stdout  # a warning does not fail by default
+    strict = run("lint", "--isolated", "--fail-on", "warning", path)
+    assert strict.exit_code == 1 and strict.stdout == default.stdout  # same report, other exit code
     bad = str(FIXTURES / "rules" / "WF302" / "fail.yaml")
-    assert run("lint", "--isolated", bad).exit_code == 1
-    assert run("lint", "--isolated", "--exit-zero", bad).exit_code == 0
+    failing = run("lint", "--isolated", bad)
+    assert failing.exit_code == 1 and " error WF302 " in failing.stdout
+    zero = run("lint", "--isolated", "--exit-zero", bad)
+    assert zero.exit_code == 0 and zero.stdout == failing.stdout
 
 
 def test_upstream_examples_only_known_breakage(upstream_examples):
@@ -169,8 +180,6 @@ def _readme_rule_rows() -> list[tuple[str, ...]]:
 def test_readme_rule_table_matches_wfctl_rules():
     """The README's table is `wfctl rules -o json`: same codes in the same order, names, default
     severities, stages and one-line summaries."""
-    import json
-
     result = run("rules", "-o", "json")
     listed = [(r["id"], r["name"], r["severity"], r["stage"], r["summary"]) for r in json.loads(result.stdout)]
     assert _readme_rule_rows() == listed

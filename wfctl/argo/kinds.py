@@ -20,6 +20,28 @@ RUNNABLE_KINDS = (WORKFLOW, CRON_WORKFLOW)  # start runs: their own entrypoint, 
 LIBRARY_KINDS = (WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE)  # hold templates that others call by templateRef
 STORED_KINDS = (WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE, CRON_WORKFLOW)  # kept by the cluster (apply, prune)
 
+# The API's resource names, and the names `submit --from KIND/NAME` accepts for each kind.
+PLURALS = {
+    WORKFLOW: "workflows",
+    WORKFLOW_TEMPLATE: "workflowtemplates",
+    CLUSTER_WORKFLOW_TEMPLATE: "clusterworkflowtemplates",
+    CRON_WORKFLOW: "cronworkflows",
+}
+KIND_ALIASES = {
+    "workflow": WORKFLOW,
+    "wf": WORKFLOW,
+    "workflows": WORKFLOW,
+    "workflowtemplate": WORKFLOW_TEMPLATE,
+    "wftmpl": WORKFLOW_TEMPLATE,
+    "workflowtemplates": WORKFLOW_TEMPLATE,
+    "clusterworkflowtemplate": CLUSTER_WORKFLOW_TEMPLATE,
+    "cwftmpl": CLUSTER_WORKFLOW_TEMPLATE,
+    "clusterworkflowtemplates": CLUSTER_WORKFLOW_TEMPLATE,
+    "cronworkflow": CRON_WORKFLOW,
+    "cronwf": CRON_WORKFLOW,
+    "cronworkflows": CRON_WORKFLOW,
+}
+
 
 def template_kind(cluster_scope: bool) -> str:
     """The kind a `templateRef` / `workflowTemplateRef` points at: `clusterScope: true` means cluster-wide."""

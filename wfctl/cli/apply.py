@@ -205,9 +205,9 @@ def apply(
             json.dump(doc, stream, indent=2)
             stream.write("\n")
         else:
-            from ruamel.yaml import YAML  # noqa: PLC0415
+            from wfctl.yamlout import dump  # noqa: PLC0415
 
-            YAML(typ="safe").dump(doc, stream)
+            dump(doc, stream)
     else:
         for o in outcomes:
             stream.write(f"{o.resource}\n" if output == "name" else f"{o.resource} {o.action}{suffix}\n")
@@ -261,7 +261,8 @@ def submit(
     """Create a Workflow from a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow on the
     cluster, like `argo submit --from`."""
     from wfctl.errors import ClusterError  # noqa: PLC0415
-    from wfctl.kube.client import KIND_ALIASES, resource_name  # noqa: PLC0415
+    from wfctl.argo.kinds import KIND_ALIASES  # noqa: PLC0415
+    from wfctl.kube.client import resource_name  # noqa: PLC0415
 
     kind_text, _, name = source.partition("/")
     kind = KIND_ALIASES.get(kind_text.lower())
@@ -312,9 +313,9 @@ def submit(
         json.dump(created, stream, indent=2)
         stream.write("\n")
     elif output == "yaml":
-        from ruamel.yaml import YAML  # noqa: PLC0415
+        from wfctl.yamlout import dump  # noqa: PLC0415
 
-        YAML(typ="safe").dump(created, stream)
+        dump(created, stream)
     elif output == "name":
         stream.write(resource_name("Workflow", new_name) + "\n")
     else:

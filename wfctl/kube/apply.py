@@ -8,13 +8,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfctl.argo.kinds import STORED_KINDS, is_cluster_scoped
+from wfctl.argo.meta import SERVER_METADATA
 from wfctl.errors import ClusterError
 from wfctl.kube.client import Kube, resource_name
 from wfctl.kube.plan import ORDER, Planned
 from wfctl.kube.selector import Selector
 
-PRUNABLE = ("WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
-SERVER_META = ("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink")
 FIELD_MANAGER = "wfctl"
 
 
@@ -34,7 +34,7 @@ class Outcome:
 def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy({k: v for k, v in obj.items() if k != "status"})
     meta = out.get("metadata") or {}
-    for key in SERVER_META:
+    for key in SERVER_METADATA:
         meta.pop(key, None)
     return out
 
@@ -98,15 +98,15 @@ def prune_candidates(kube: Kube, plan: list[Planned], selector: Selector, namesp
     Never Workflows."""
     keep = {(p.kind, p.namespace, p.name) for p in plan}
     found: list[Outcome] = []
-    for kind in PRUNABLE:
-        scopes: list[str | None] = [None] if kind == "ClusterWorkflowTemplate" else [*sorted(namespaces)]
+    for kind in STORED_KINDS:  # never Workflows
+        scopes: list[str | None] = [None] if is_cluster_scoped(kind) else [*sorted(namespaces)]
         for ns in scopes:
             items, _ = kube.list_objects(kind, ns, label_selector=str(selector))
             for item in items:
                 meta = item.get("metadata") or {}
                 name = meta.get("name")
-                item_ns = meta.get("namespace") if kind != "ClusterWorkflowTemplate" else None
-                if not name or (kind != "ClusterWorkflowTemplate" and item_ns != ns):
+                item_ns = None if is_cluster_scoped(kind) else meta.get("namespace")
+                if not name or (not is_cluster_scoped(kind) and item_ns != ns):
                     continue
                 labels = meta.get("labels") if isinstance(meta.get("labels"), dict) else {}
                 managers = {m.get("manager") for m in meta.get("managedFields") or [] if isinstance(m, dict)}

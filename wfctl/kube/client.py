@@ -28,29 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from wfctl.argo.kinds import GROUP, PLURALS, VERSION, is_cluster_scoped
 from wfctl.errors import ClusterError
 
-GROUP, VERSION = "argoproj.io", "v1alpha1"
-PLURALS = {
-    "Workflow": "workflows",
-    "WorkflowTemplate": "workflowtemplates",
-    "ClusterWorkflowTemplate": "clusterworkflowtemplates",
-    "CronWorkflow": "cronworkflows",
-}
-KIND_ALIASES = {
-    "workflow": "Workflow",
-    "wf": "Workflow",
-    "workflows": "Workflow",
-    "workflowtemplate": "WorkflowTemplate",
-    "wftmpl": "WorkflowTemplate",
-    "workflowtemplates": "WorkflowTemplate",
-    "clusterworkflowtemplate": "ClusterWorkflowTemplate",
-    "cwftmpl": "ClusterWorkflowTemplate",
-    "clusterworkflowtemplates": "ClusterWorkflowTemplate",
-    "cronworkflow": "CronWorkflow",
-    "cronwf": "CronWorkflow",
-    "cronworkflows": "CronWorkflow",
-}
 CONNECT_TIMEOUT = 10.0  # at most, per connection attempt
 ATTEMPTS = 5
 SECRET_KEYS = ("token", "client-key-data", "client-certificate-data", "password")
@@ -310,7 +290,7 @@ class Kube:
         return json.loads(data) if data else {}
 
     def ns(self, kind: str, obj_ns: str | None = None) -> str | None:
-        if kind == "ClusterWorkflowTemplate":
+        if is_cluster_scoped(kind):
             return None
         return obj_ns or self.namespace
 

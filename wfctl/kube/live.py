@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wfctl.argo.kinds import is_cluster_scoped
 from wfctl.argo.meta import Resource, strip_server_fields
 from wfctl.kube.client import Connection, Kube
 
@@ -21,7 +22,7 @@ def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list
     for r in resources:
         if r.generated:
             continue  # a generateName Workflow is a new run each time: nothing on the cluster to compare
-        ns = None if r.kind == "ClusterWorkflowTemplate" else (r.namespace or kube.namespace)
+        ns = None if is_cluster_scoped(r.kind) else (r.namespace or kube.namespace)
         obj = kube.get(r.kind, r.name, ns)
         if obj is None:
             continue
