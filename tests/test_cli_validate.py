@@ -168,7 +168,8 @@ def test_file_size_limit(tmp_path):
     f.write_text("a: " + "x" * 5000 + "\n")
     code, payload = run_json("validate", "--max-file-size", "1k", str(f))
     assert code == 1 and payload["findings"][0]["rule"] == "WF014"
-    assert run("validate", "--max-file-size", "lots", str(f)).exit_code == 2
+    bad_size = run("validate", "--max-file-size", "lots", str(f))
+    assert bad_size.exit_code == 2 and "invalid size 'lots'" in bad_size.stderr
 
 
 def test_missing_path_is_exit_2_but_others_still_checked(tmp_path):
@@ -194,8 +195,10 @@ def test_permission_error_is_exit_2(tmp_path, monkeypatch):
 
 
 def test_usage_error_is_exit_2():
-    assert run("validate").exit_code == 2
-    assert run("validate", "-o", "nope", "x").exit_code == 2
+    nothing = run("validate")
+    assert nothing.exit_code == 2 and "give PATHS" in nothing.stderr and nothing.stdout == ""
+    bad_format = run("validate", "-o", "nope", "x")
+    assert bad_format.exit_code == 2 and "'nope' is not one of" in bad_format.stderr
 
 
 def test_argo_version_option():
@@ -203,8 +206,10 @@ def test_argo_version_option():
         "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  podResources: {}\n"
         "  entrypoint: main\n  templates: [{name: main, suspend: {}}]\n"
     )
-    assert run("validate", "-", input=doc).exit_code == 0
-    assert run("validate", "--argo-version", "3.7", "-", input=doc).exit_code == 1
+    v4 = run("validate", "-", input=doc)
+    assert v4.exit_code == 0 and "0 errors" in v4.stdout
+    v3 = run("validate", "--argo-version", "3.7", "-", input=doc)
+    assert v3.exit_code == 1 and "<stdin>:5:3: error WF001 unknown field 'podResources'" in v3.stdout
 
 
 def test_main_entry_point_maps_exit_codes(tmp_path):
@@ -250,7 +255,7 @@ def test_config_applies_to_validate_and_apply_alike(tmp_path, monkeypatch):
     (tmp_path / ".wfctl.yaml").write_text("ignore: [WF104]\n")
     after_v = run("validate", "--no-cache", str(manifest))
     after_a = run("apply", "-f", str(manifest), "--dry-run=client")
-    assert after_v.exit_code == 0, after_v.stdout
+    assert after_v.exit_code == 0 and "WF104" not in after_v.stdout and "0 errors" in after_v.stdout, after_v.stdout
     # validation no longer refuses (the Kubernetes client's own name check may still say no)
     assert "WF104" not in after_a.stderr and "validation failed" not in after_a.stderr, after_a.stderr
     # a finding only wfctl knows about: ignored in the config, apply goes through
@@ -259,7 +264,8 @@ def test_config_applies_to_validate_and_apply_alike(tmp_path, monkeypatch):
         "  entrypoint: main\n  templates:\n    - name: main\n      inputs: {parameters: [{name: msg}]}\n"
         "      container: {image: busybox:1.36}\n"
     )
-    assert run("apply", "-f", str(manifest), "--dry-run=client").exit_code == 2
+    refused = run("apply", "-f", str(manifest), "--dry-run=client")
+    assert refused.exit_code == 2 and "WF120" in refused.stderr, refused.stderr
     (tmp_path / ".wfctl.yaml").write_text("ignore: [WF104, WF120]\n")
     applied = run("apply", "-f", str(manifest), "--dry-run=client")
     assert applied.exit_code == 0, applied.stderr

@@ -121,9 +121,12 @@ def test_invalid_yaml_is_exit_2(tmp_path, side):
 
 
 def test_usage_errors():
-    assert run("diff", str(CASES / "image" / "old.yaml")).exit_code == 2
-    assert run("diff", str(CASES / "image"), str(CASES / "image" / "old.yaml")).exit_code == 2
-    assert run("diff", "--to", "HEAD", "x").exit_code == 2
+    one = run("diff", str(CASES / "image" / "old.yaml"))
+    assert one.exit_code == 2 and "give OLD and NEW" in one.stderr and one.stdout == ""
+    mixed = run("diff", str(CASES / "image"), str(CASES / "image" / "old.yaml"))
+    assert mixed.exit_code == 2 and "must both be files or both be directories" in mixed.stderr
+    to = run("diff", "--to", "HEAD", "x")
+    assert to.exit_code == 2 and "--to needs --git" in to.stderr
 
 
 @pytest.fixture
@@ -149,6 +152,7 @@ def repo(tmp_path, monkeypatch):
 def test_git_mode(repo, tmp_path):
     result = run("diff", "--git", "HEAD", "-o", "json")
     assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["changes"] == []
     shutil.copy(CASES / "image" / "new.yaml", tmp_path / "wf" / "p.yaml")
     result = run("diff", "--git", "HEAD", "wf", "-o", "json")
     assert result.exit_code == 1

@@ -104,7 +104,7 @@ class Checker:
     def __init__(self, settings: Settings, index: TemplateIndex) -> None:
         self.settings = settings
         self.index = index
-        registry = rule_registry.load_all()
+        registry = rule_registry.load(settings.stages)  # only the modules of these stages
         self.registry = registry
         selected = [
             cls

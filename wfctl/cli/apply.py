@@ -260,8 +260,8 @@ def submit(
 ) -> None:
     """Create a Workflow from a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow on the
     cluster, like `argo submit --from`."""
-    from wfctl.errors import ClusterError  # noqa: PLC0415
     from wfctl.argo.kinds import KIND_ALIASES  # noqa: PLC0415
+    from wfctl.errors import ClusterError  # noqa: PLC0415
     from wfctl.kube.client import resource_name  # noqa: PLC0415
 
     kind_text, _, name = source.partition("/")

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
-from wfctl.errors import EXIT_INTERRUPTED, EXIT_OK, ClusterError, InputError
+from wfctl.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TIMEOUT, ClusterError, InputError
 from wfctl.kube.client import GROUP, PLURALS, VERSION, DeadlineReached, Kube, _lines
 from wfctl.kube.watchstate import Tracked, WatchSet
 from wfctl.kube.watchview import WatchView
@@ -335,8 +335,6 @@ class MultiWatcher:
         self.kube.deadline = None
         what = ", ".join(name for name, _ in self.requested) or f"-l {self.selector}"
         self.view.note(f"timeout reached: no answer from the API server about workflow {what}")
-        from wfctl.errors import EXIT_TIMEOUT  # noqa: PLC0415
-
         return EXIT_TIMEOUT
 
     def _report_timeout(self) -> None:
