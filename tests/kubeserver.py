@@ -1,11 +1,13 @@
 """A small Kubernetes API server for tests: the HTTP the `kubernetes` client speaks, on 127.0.0.1.
 
-It serves the four Argo kinds (get, list with label/field selectors, create, server-side apply with
-field managers and 409 conflicts, merge patch, delete, dryRun=All), chunked watch streams with
-resourceVersions (410 Gone for a compacted version), pods and their logs, and bearer-token auth
-(`nobody` gets 403). Faults on demand: cut a watch stream after N events, answer 410 to the next
-watch, fail the next requests with 5xx, slow every response, a watch that sends its headers and then
-nothing (`stall_watch`), and `Blackhole`: a listener that accepts connections and never answers.
+It serves the four Argo kinds (get, list and watch with label selectors (equality and set-based,
+parsed as the API server does) and field selectors (metadata.name, metadata.namespace), create,
+server-side apply with field managers and 409 conflicts, merge patch, delete, dryRun=All), chunked
+watch streams with resourceVersions (410 Gone for a compacted version), pods and their logs, and
+bearer-token auth (`nobody` gets 403). Faults on demand: cut a watch stream after N events, answer
+410 to the next watch, an ERROR event with any code (`error_next_watch`), fail the next requests with
+5xx, slow every response, a watch that sends its headers and then nothing (`stall_watch`), and
+`Blackhole`: a listener that accepts connections and never answers.
 Tests play Argo's controller by writing a Workflow's status through `set_status`.
 """
 
@@ -24,6 +26,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from wfctl.kube.selector import parse as parse_selector
+
 PLURALS = {
     "workflows": "Workflow",
     "workflowtemplates": "WorkflowTemplate",
@@ -39,6 +43,22 @@ _PODS = re.compile(r"^/api/v1/namespaces/(?P<ns>[^/]+)/pods(?:/(?P<name>[^/]+)(?
 def truthy(value: str | None) -> bool:
     """Query booleans as the API server reads them (Go's ParseBool: true, True, 1...)."""
     return (value or "").lower() in ("1", "t", "true")
+
+
+def _fields(q: dict[str, str]) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in q.get("fieldSelector", "").split(",") if "=" in p)
+
+
+def matches(obj: dict[str, Any], q: dict[str, str]) -> bool:
+    """Whether `obj` is selected by the labelSelector and fieldSelector of query `q`."""
+    meta = obj.get("metadata") or {}
+    text = q.get("labelSelector")
+    if text and not parse_selector(text).matches(meta.get("labels") or {}):
+        return False
+    fields = _fields(q)
+    if "metadata.name" in fields and meta.get("name") != fields["metadata.name"]:
+        return False
+    return not ("metadata.namespace" in fields and meta.get("namespace") != fields["metadata.namespace"])
 
 
 def status(code: int, reason: str, message: str) -> dict[str, Any]:
@@ -65,6 +85,7 @@ class State:
         # fault injection
         self.cut_watch_after: int | None = None
         self.gone_next_watch = False
+        self.error_next_watch: int | None = None  # the next watch gets an ERROR event with this code
         self.fail_next: list[int] = []
         self.delay = 0.0
         self.requests: list[tuple[str, str]] = []
@@ -204,6 +225,29 @@ class KubeServer:
             }
             self.state.logs[(ns, name)] = lines
 
+    def create_workflow(self, name: str, ns: str = "argo", labels: dict[str, str] | None = None) -> None:
+        """A Workflow as `apply` would create it (an ADDED event), without going through the CLI."""
+        with self.state.lock:
+            meta: dict[str, Any] = {"name": name, "namespace": ns, "uid": str(uuid.uuid4()), "generation": 1}
+            if labels:
+                meta["labels"] = dict(labels)
+            obj = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": meta, "spec": {}}
+            meta["resourceVersion"] = self.state.bump()
+            self.state.objects[("workflows", ns, name)] = obj
+            self.state.record("ADDED", obj)
+
+    def watches(self) -> list[str]:
+        """The paths of the watch requests made so far."""
+        return [p for m, p in list(self.state.requests) if m == "GET" and "watch=true" in p.lower()]
+
+    def lists(self) -> list[str]:
+        """The paths of the Workflow list requests (not watches) made so far."""
+        return [
+            p
+            for m, p in list(self.state.requests)
+            if m == "GET" and "watch=true" not in p.lower() and urlparse(p).path.endswith("/workflows")
+        ]
+
     def compact(self) -> None:
         """Forget history: watches from any earlier resourceVersion get 410 Gone."""
         with self.state.lock:
@@ -287,6 +331,12 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, obj)
             return
+        try:
+            if q.get("labelSelector"):
+                parse_selector(q["labelSelector"])
+        except ValueError as exc:
+            self._send(400, status(400, "BadRequest", f"unable to parse requirement: {exc}"))
+            return
         if truthy(q.get("watch")):
             self._watch(plural, ns, q)
             return
@@ -302,28 +352,17 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _select(self, plural: str, ns: str, q: dict[str, str]) -> list[dict[str, Any]]:
-        labels = dict(p.split("=", 1) for p in q.get("labelSelector", "").split(",") if "=" in p)
-        fields = dict(p.split("=", 1) for p in q.get("fieldSelector", "").split(",") if "=" in p)
         with self.state.lock:
             items = [
                 copy.deepcopy(o)
                 for (p, n, _), o in sorted(self.state.objects.items())
                 if p == plural and (not ns or n == ns)
             ]
-        out = []
-        for obj in items:
-            meta = obj["metadata"]
-            if any((meta.get("labels") or {}).get(k) != v for k, v in labels.items()):
-                continue
-            if fields.get("metadata.name") not in (None, meta["name"]):
-                continue
-            out.append(obj)
-        return out
+        return [o for o in items if matches(o, q)]
 
     def _watch(self, plural: str, ns: str, q: dict[str, str]) -> None:
         st = self.state
         since = int(q.get("resourceVersion") or 0)
-        name = dict(p.split("=", 1) for p in q.get("fieldSelector", "").split(",") if "=" in p).get("metadata.name")
         timeout = float(q.get("timeoutSeconds") or 60)
         if st.watch_timeout_cap is not None:
             timeout = min(timeout, st.watch_timeout_cap)
@@ -342,6 +381,10 @@ class _Handler(BaseHTTPRequestHandler):
                 st.closing.wait(timeout=600)
                 self.close_connection = True
                 return
+            if st.error_next_watch:
+                code, st.error_next_watch = st.error_next_watch, None
+                chunk({"type": "ERROR", "object": status(code, "Forbidden", "injected watch error")})
+                return
             if st.gone_next_watch or (since and since < st.oldest_rv):
                 st.gone_next_watch = False
                 chunk({"type": "ERROR", "object": status(410, "Expired", f"too old resource version: {since}")})
@@ -349,7 +392,7 @@ class _Handler(BaseHTTPRequestHandler):
             sent = 0
             deadline = time.monotonic() + timeout
             position = since
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not st.closing.is_set():
                 with st.lock:
                     pending = [
                         (rv, t, o)
@@ -357,7 +400,7 @@ class _Handler(BaseHTTPRequestHandler):
                         if rv > position
                         and o["kind"] == PLURALS[plural]
                         and (not ns or o["metadata"].get("namespace", "") == ns)
-                        and (name is None or o["metadata"]["name"] == name)
+                        and matches(o, q)
                     ]
                     if not pending:
                         st.lock.wait(timeout=min(0.2, max(0.0, deadline - time.monotonic())))
@@ -370,6 +413,8 @@ class _Handler(BaseHTTPRequestHandler):
                         st.cut_watch_after = None
                         self.close_connection = True
                         return  # cut mid-stream, without the closing chunk
+        except (BrokenPipeError, ConnectionResetError):  # the client went away: nothing to tell it
+            self.close_connection = True
         finally:
             try:
                 if not self.close_connection:
@@ -588,6 +633,11 @@ def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
             _merge(target[k], v)
         else:
             target[k] = copy.deepcopy(v)
+
+
+def query(path: str) -> dict[str, str]:
+    """The query parameters of a request path."""
+    return {k: v[0] for k, v in parse_qs(urlparse(path).query).items()}
 
 
 def events(server: KubeServer) -> Iterator[tuple[int, str, dict[str, Any]]]:

@@ -88,7 +88,8 @@ def test_explicit_config_and_env(project, monkeypatch):
     monkeypatch.setenv("WFCTL_CONFIG", str(project / "custom.yaml"))
     _, payload = run_json("lint", "wf.yaml")
     assert "WF201" not in codes(payload)
-    assert run("lint", "--config", "missing.yaml", "wf.yaml").exit_code == 2
+    missing = run("lint", "--config", "missing.yaml", "wf.yaml")
+    assert missing.exit_code == 2 and "missing.yaml: configuration file not found" in missing.stderr
 
 
 def test_config_argo_version_and_templates(project):
@@ -103,9 +104,12 @@ def test_config_argo_version_and_templates(project):
         "      steps: [[{name: a, templateRef: {name: lib, template: t}}]]\n"
     )
     (project / ".wfctl.yaml").write_text("templates: [lib]\nstrict-refs: true\n")
-    assert run("validate", "ref.yaml").exit_code == 0
+    found = run("validate", "ref.yaml")
+    assert found.exit_code == 0 and "not among the files" not in found.stdout, found.stdout
     (project / ".wfctl.yaml").write_text("strict-refs: true\n")
-    assert run("validate", "ref.yaml").exit_code == 1
+    strict = run("validate", "ref.yaml")
+    assert strict.exit_code == 1, strict.stdout
+    assert "ref.yaml:8:26: error WF109 step 'a': WorkflowTemplate 'lib' is not among the files" in strict.stdout
 
 
 # ------------------------------------------------------------------ suppression

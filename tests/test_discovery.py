@@ -458,7 +458,8 @@ def test_cli_virtualenv_and_gitignore_and_no_default_excludes(tmp_path, monkeypa
     payload = json.loads(result.stdout)
     assert result.exit_code == 1
     assert {f["file"] for f in payload["findings"]} == {".venv/lib/site-packages/pkg/bad.yaml", "build/bad.yaml"}
-    assert run("validate", "--no-cache", "build/bad.yaml").exit_code == 1  # named: checked even if ignored
+    named = run("validate", "--no-cache", "build/bad.yaml")  # named: checked even if ignored
+    assert named.exit_code == 1 and "build/bad.yaml:" in named.stdout and " error WF" in named.stdout
 
 
 # --- files that are not Argo manifests ------------------------------------------------------------

@@ -34,7 +34,7 @@ def test_outputs():
 def test_loops_and_conditions_on_nodes():
     path = str(GRAPHS / "loops.yaml")
     text = run("graph", path)
-    assert text.exit_code == 0
+    assert text.exit_code == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
     assert "    per-region: echo  <- list  [loop: withItems (3 items)]" in lines
     assert "    per-file: echo  <- list  [loop: withParam {{tasks.list.outputs.result}}]" in lines
@@ -110,14 +110,17 @@ def test_errors_say_what_to_do(monkeypatch):
     assert chosen.exit_code == 0 and chosen.stdout.splitlines() == ["twice", "    one: say", "    two: say  <- one"]
     unknown = run("graph", DAG, "--template", "nope")
     assert unknown.exit_code == 2 and "template 'nope' not found in Workflow/dag-diamond-" in unknown.stderr
-    assert run("graph", DAG, "--name", "nope").exit_code == 2
-    assert run("graph").exit_code == 2
+    unnamed = run("graph", DAG, "--name", "nope")
+    assert unnamed.exit_code == 2 and "no Argo workflow named 'nope'" in unnamed.stderr and unnamed.stdout == ""
+    nothing = run("graph")
+    assert nothing.exit_code == 2 and "Missing argument 'PATHS...'" in nothing.stderr
 
 
 def test_stdin():
     result = run("graph", "-", "-o", "mermaid", input=(GRAPHS / "loops.yaml").read_text())
     assert result.exit_code == 0 and "n_list --> n_per_region" in result.stdout
-    assert run("graph", "-", "--diff", "HEAD", input="").exit_code == 2
+    piped = run("graph", "-", "--diff", "HEAD", input="")
+    assert piped.exit_code == 2 and "--diff needs files in git, not stdin" in piped.stderr
 
 
 @pytest.fixture

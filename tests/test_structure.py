@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_json
+from tests.conftest import ROOT, run, run_json
 from wfctl.argo import calls, kinds
 from wfctl.argo.duration import flag_seconds, is_duration, parse_duration
 from wfctl.text import diff_lines, file_diff, suggest
@@ -151,6 +151,17 @@ def test_manifest_durations_through_the_cli(tmp_path):
     assert lint("5 minutes") == ["WF122:8:14:timeout '5 minutes' is not a duration (e.g. 30s, 5m, 1h)"]
 
 
+def test_flag_durations_through_the_cli():
+    """--request-timeout reads the manifests' grammar (`500ms` was refused before the grammars were one),
+    and a bad value is a usage error (exit 2) that names the flag."""
+    wf = str(ROOT / "fixtures" / "rules" / "WF201" / "pass.yaml")
+    ok = run("apply", "--dry-run=client", "-f", wf, "--request-timeout", "500ms")
+    assert ok.exit_code == 0 and ok.stdout.endswith("created (dry run)\n")
+    bad = run("apply", "--dry-run=client", "-f", wf, "--request-timeout", "5minutes")
+    assert bad.exit_code == 2
+    assert "Invalid value for --request-timeout: '5minutes' is not a duration (e.g. 90, 30s, 5m, 1h30m)" in bad.stderr
+
+
 # ------------------------------------------------------------------ text helpers
 
 
@@ -167,6 +178,8 @@ def test_file_diff_keeps_line_endings():
     assert out.startswith("--- a/abs/f.yaml\n+++ b/abs/f.yaml\n")
     assert "-b\n+c\n" in out and " a\r\n" in out
     assert list(file_diff("same\n", "same\n", "f")) == []
+    new = "".join(file_diff(None, "kind: WorkflowTemplate\n", "shared.yaml"))
+    assert new == "--- /dev/null\n+++ b/shared.yaml\n@@ -0,0 +1 @@\n+kind: WorkflowTemplate\n"
 
 
 # ------------------------------------------------------------------ the YAML dumper

@@ -1,12 +1,16 @@
-"""Unit tests of the watch display: node tree, durations, failing nodes, duration flags."""
+"""Unit tests of the watch state machine and display: node tree, durations, failing nodes, one line
+per workflow (TTY redrawn in place, logs appended on change), the final report, duration flags."""
 
 from __future__ import annotations
+
+import io
 
 import click
 import pytest
 
-from wfctl.cli.apply import parse_duration
-from wfctl.kube.watch import duration, failed_nodes, node_lines
+from wfctl.cli.watchcmd import parse_duration
+from wfctl.kube.watchstate import WatchSet
+from wfctl.kube.watchview import WatchView, duration, failed_nodes, node_lines, workflow_line
 
 WF = {
     "metadata": {"name": "w"},
@@ -70,3 +74,125 @@ def test_parse_duration(text, seconds):
 def test_parse_duration_rejects_garbage():
     with pytest.raises(click.BadParameter):
         parse_duration("soon")
+
+
+# ------------------------------------------------------------------ many workflows: state and display
+
+
+def wf(name: str, phase: str | None = None, progress: str | None = None, message: str | None = None) -> dict:
+    status = {k: v for k, v in {"phase": phase, "progress": progress, "message": message}.items() if v}
+    return {"metadata": {"name": name, "namespace": "argo"}, "status": status}
+
+
+def test_watch_set_outcomes_are_final_and_ordered():
+    s = WatchSet([("argo", "a"), ("argo", "b"), ("other", "c")])
+    assert s.namespaces() == ["argo", "other"] and s.names_in("argo") == ["a", "b"]
+    assert s.observe("argo", wf("a", "Running", "0/2")).phase == "Running"
+    assert s.observe("argo", wf("zzz", "Failed")) is None  # not ours
+    assert s.observe("argo", wf("a", "Succeeded", "2/2")).outcome == "Succeeded"
+    assert s.observe("argo", wf("a", "Failed")) is None  # decided: later events change nothing
+    assert [t.name for t in s.unfinished()] == ["b", "c"] and not s.done()
+    assert s.exit_code() == 0 and s.exit_code(timed_out=True) == 4
+    s.observe("argo", wf("b", "Error", message="pod deleted"))
+    assert [t.name for t in s.failures()] == ["b"] and s.exit_code() == 1
+    assert s.exit_code(timed_out=True) == 4  # c is still unfinished: timeout is the worst outcome
+    s.api_error("other", "forbidden")
+    assert s.done() and s.exit_code() == 3 and s.exit_code(timed_out=True) == 3
+    assert s.counts() == {"Succeeded": 1, "Error": 1, "APIError": 1}
+
+
+def test_watch_set_deleted_and_resync_after_410():
+    s = WatchSet([("argo", "a"), ("argo", "b"), ("argo", "c")])
+    assert s.deleted("argo", "a").outcome == "Deleted"
+    assert s.deleted("argo", "a") is None
+    changed = s.resync("argo", [wf("b", "Succeeded"), wf("unrelated", "Running")])
+    assert {t.name: t.outcome for t in changed} == {"b": "Succeeded", "c": "Deleted"}
+    assert s.done() and s.exit_code() == 1
+
+
+def test_workflow_line_has_symbol_name_phase_progress_duration_message():
+    from wfctl.kube.watchstate import Tracked
+
+    t = Tracked("argo", "build")
+    t.wf = {
+        "metadata": {"name": "build"},
+        "status": {
+            "phase": "Failed",
+            "progress": "1/2",
+            "startedAt": "2026-01-01T00:00:00Z",
+            "finishedAt": "2026-01-01T00:01:05Z",
+            "message": "child failed",
+        },
+    }
+    assert workflow_line(t, unicode=True, color=False) == "✖ build  Failed  progress 1/2  1m05s  child failed"
+    assert workflow_line(t, unicode=False, color=False, name_width=8, phase_width=9).startswith(
+        "x build     Failed     "
+    )
+    assert "\x1b[31m" in workflow_line(t, unicode=True, color=True)
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_log_display_appends_a_line_only_when_a_workflow_changes():
+    s = WatchSet([("argo", "a"), ("argo", "b")])
+    out = io.StringIO()
+    view = WatchView(s, out, tty=False)
+    view.update()
+    assert out.getvalue().splitlines() == ["◷ a  Pending", "◷ b  Pending"]
+    view.update([s.observe("argo", wf("a", "Running", "0/1"))])
+    view.update([s.observe("argo", wf("a", "Running", "0/1"))])  # same line: nothing new
+    view.tick()  # time passing writes nothing to a log
+    view.update([s.observe("argo", wf("b", "Failed", message="boom"))])
+    assert out.getvalue().splitlines()[2:] == ["● a  Running    progress 0/1", "✖ b  Failed     boom"]
+    assert "\x1b[" not in out.getvalue()
+    view.final()
+    tail = out.getvalue().splitlines()[4:]
+    assert tail == ["2 workflows: 1 Running, 1 Failed", "workflow b Failed: boom"]
+
+
+def test_tty_display_redraws_in_place_and_fits_the_screen():
+    s = WatchSet([("argo", f"w{i:02d}") for i in range(30)])
+    out = Tty()
+    view = WatchView(s, out, tty=True, height=10)
+    view.update()
+    first = out.getvalue()
+    assert "\x1b[" not in first and first.splitlines()[0] == "30 workflows: 30 Pending"
+    assert len(first.splitlines()) <= 9 and first.splitlines()[-1] == "... and 23 more"
+    for i in range(29):
+        s.observe("argo", wf(f"w{i:02d}", "Succeeded"))
+    s.observe("argo", wf("w29", "Failed", message="boom"))
+    view.update()
+    frame = out.getvalue()[len(first) :]
+    assert frame.startswith(f"\x1b[{len(first.splitlines())}F\x1b[J")  # cursor up over the last frame, clear
+    lines = frame.split("\x1b[J", 1)[1].splitlines()
+    assert lines[0] == "30 workflows: 29 Succeeded, 1 Failed" and lines[1].startswith("✖ w29")
+    assert lines[-1] == "... and 29 more"
+
+
+def test_tty_display_of_a_few_shows_every_line_and_ticks():
+    s = WatchSet([("argo", "a"), ("argo", "bb")])
+    out = Tty()
+    view = WatchView(s, out, tty=True, height=40)
+    view.update()
+    assert out.getvalue() == "◷ a   Pending\n◷ bb  Pending\n"  # names and phases in columns
+    view.tick()
+    assert out.getvalue().endswith("\x1b[2F\x1b[J◷ a   Pending\n◷ bb  Pending\n")
+
+
+def test_final_report_shows_the_node_tree_of_each_failure():
+    s = WatchSet([("argo", "w"), ("argo", "ok")])
+    s.observe("argo", WF | {"metadata": {"name": "w"}})
+    s.observe("argo", wf("ok", "Succeeded"))
+    out = io.StringIO()
+    WatchView(s, out).final()
+    assert out.getvalue().splitlines() == [
+        "2 workflows: 1 Succeeded, 1 Failed",
+        "workflow w Failed",
+        "  ✖ w  1m05s",
+        "    ✔ a  3s",
+        "    ✖ b  1m05s  exit code 3",
+        "  failed: b: exit code 3",
+    ]

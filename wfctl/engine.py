@@ -20,7 +20,6 @@ from wfctl import config as config_mod
 from wfctl import rules as rule_registry
 from wfctl import suppress
 from wfctl.argo.index import TemplateIndex
-from wfctl.cache import content_hash
 from wfctl.errors import ConfigError
 from wfctl.fix import FIXERS
 from wfctl.loader import discovery
@@ -274,12 +273,14 @@ class FileJob:
         if self.cache is not None and source.path is not None:
             raw = discovery.read(source, self.settings.max_bytes).raw
             if raw is not None:  # hash exactly what is checked: the file may change while wfctl runs
+                from wfctl.cache import content_hash  # noqa: PLC0415
+
                 digest = content_hash(raw)
                 source = discovery.Source(source.display, content=raw)
         loaded = load(source, self.settings)
         if loaded.error:
             return loaded.error, None
-        self.index.deps = []
+        self.index.deps = [] if self.cache is not None else None  # lookups are recorded for the cache only
         try:
             result = self._checker.check(loaded)
         finally:
@@ -289,15 +290,19 @@ class FileJob:
         return None, result
 
 
-def scan(sources: list[discovery.Source], settings: Settings) -> LazyIndex:
-    """Read every source once: its content hash, and the templates it defines (cheaply)."""
+def scan(sources: list[discovery.Source], settings: Settings, *, hashing: bool = True) -> LazyIndex:
+    """Read every source once: its content hash (only the cache needs it: skipped when not `hashing`),
+    and the templates it defines (cheaply)."""
+    if hashing:
+        from wfctl.cache import content_hash  # noqa: PLC0415
     fingerprints = [""] * len(sources)
     index = LazyIndex(sources, fingerprints, functools.partial(documents_of, settings))
     for number, source in enumerate(sources):
         raw = discovery.read(source, settings.max_bytes).raw
         if raw is None:
             continue
-        fingerprints[number] = content_hash(raw)
+        if hashing:
+            fingerprints[number] = content_hash(raw)
         found = quick_templates(raw)
         if found is None:
             probe = discovery.Source(source.display, content=raw)
@@ -324,7 +329,7 @@ def run(
     replays the results of files whose content and referenced templates are unchanged."""
     checked = list(sources)
     everything = checked + list(template_sources)
-    index = scan(everything, settings)
+    index = scan(everything, settings, hashing=cache is not None)
     job = FileJob(settings, everything, index, cache)
     replayed: dict[int, FileResult] = {}
     pending: list[int] = []
@@ -340,6 +345,8 @@ def run(
     if jobs > 1 and len(pending) >= POOL_MIN_FILES:
         from wfctl.parallel import ordered_map  # noqa: PLC0415
 
+        if job._checker is None:  # built once here: forked workers inherit it (its rule modules imported)
+            job._checker = Checker(settings, index)
         outcomes: Iterator[tuple[str | None, FileResult | None]] = ordered_map(job, pending, jobs)
     else:
         outcomes = map(job, pending)

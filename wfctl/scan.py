@@ -18,12 +18,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.index import TemplateIndex
+from wfctl.argo.kinds import CLUSTER_WORKFLOW_TEMPLATE as CWFT
+from wfctl.argo.kinds import WORKFLOW_TEMPLATE as WFT
 
 if TYPE_CHECKING:
     from wfctl.loader.discovery import Source
     from wfctl.loader.documents import Document
 
-WFT, CWFT = "WorkflowTemplate", "ClusterWorkflowTemplate"
 _DOC_SPLIT = re.compile(rb"^(?:---|\.\.\.)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
 _KIND = re.compile(rb"^kind:[ \t]*([\"']?)([A-Za-z]+)\1[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
 _ANY_KIND = re.compile(rb"^[\"']?kind[\"']?[ \t]*:", re.MULTILINE)

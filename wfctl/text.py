@@ -30,7 +30,9 @@ def diff_lines(text: str) -> list[str]:
     ]
 
 
-def file_diff(before: str, after: str, name: str) -> Iterator[str]:
-    """The unified diff of one file's rewrite, with git's `a/` and `b/` prefixes on `name`."""
+def file_diff(before: str | None, after: str, name: str) -> Iterator[str]:
+    """The unified diff of one file's rewrite, with git's `a/` and `b/` prefixes on `name`; `before`
+    None: a new file (from /dev/null)."""
     name = name.lstrip("/")
-    return difflib.unified_diff(diff_lines(before), diff_lines(after), f"a/{name}", f"b/{name}")
+    old, old_name = ([], "/dev/null") if before is None else (diff_lines(before), f"a/{name}")
+    return difflib.unified_diff(old, diff_lines(after), old_name, f"b/{name}")

@@ -36,6 +36,14 @@ def workflow_spec(doc: Document) -> tuple[Path_, dict[str, Any]]:
 
 
 def iter_templates(doc: Document) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """(path, template) for every template; listed once per document (many rules walk them)."""
+    cached = doc.cache.get("templates")
+    if cached is None:
+        cached = doc.cache["templates"] = list(_templates(doc))
+    return iter(cached)
+
+
+def _templates(doc: Document) -> Iterator[tuple[Path_, dict[str, Any]]]:
     prefix, spec = workflow_spec(doc)
     templates = spec.get("templates")
     if not isinstance(templates, list):
@@ -106,7 +114,14 @@ def iter_tasks(tpl_path: Path_, tpl: dict[str, Any]) -> Iterator[tuple[Path_, di
 
 
 def iter_invocations(doc: Document) -> Iterator[tuple[Path_, dict[str, Any], dict[str, Any], str]]:
-    """Every step and DAG task: (path, the call, its template, "step"|"task")."""
+    """Every step and DAG task: (path, the call, its template, "step"|"task"); listed once per document."""
+    cached = doc.cache.get("invocations")
+    if cached is None:
+        cached = doc.cache["invocations"] = list(_invocations(doc))
+    return iter(cached)
+
+
+def _invocations(doc: Document) -> Iterator[tuple[Path_, dict[str, Any], dict[str, Any], str]]:
     for tpl_path, tpl in iter_templates(doc):
         for path, _, step in iter_steps(tpl_path, tpl):
             yield path, step, tpl, "step"
@@ -145,15 +160,33 @@ def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str,
 
 
 def strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
-    """Every string (values, not keys) under `value`, with its path."""
+    """Every string (values, not keys) under `value`, with its path, in document order."""
+    out: list[tuple[Path_, str]] = []
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from strings(v, (*path, k))
+        out.append((path, value))
+    else:
+        _collect_strings(value, path, out)
+    return iter(out)
+
+
+def _collect_strings(value: Any, path: Path_, out: list[tuple[Path_, str]]) -> None:
+    # a plain recursive walk into a list: a generator chain costs a resume per level for every string
+    if isinstance(value, dict):
+        items: Any = value.items()
     elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from strings(v, (*path, i))
+        items = enumerate(value)
+    else:
+        return
+    for k, v in items:
+        t = type(v)
+        if t is str:
+            out.append(((*path, k), v))
+        elif t is dict or t is list:
+            _collect_strings(v, (*path, k), out)
+        elif isinstance(v, str):
+            out.append(((*path, k), v))
+        elif isinstance(v, (dict, list)):
+            _collect_strings(v, (*path, k), out)
 
 
 def named(items: Any) -> Iterator[tuple[int, dict[str, Any], str, bool]]:

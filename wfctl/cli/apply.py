@@ -1,68 +1,19 @@
-"""`wfctl apply`, `wfctl submit`, `wfctl watch`: the CI/CD commands (kubernetes imported here only)."""
+"""`wfctl apply` and `wfctl submit`: the CI/CD commands (kubernetes imported here only); `--watch`
+and `wfctl watch` live in watchcmd.py."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
 import click
 
-from wfctl.errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, InputError
+from wfctl.errors import EXIT_INPUT, EXIT_OK, InputError
 
-from .kubeopts import duration_seconds, kube_options
+from .kubeopts import kube_options
 from .options import color_option
-
-
-def parse_duration(text: str | None) -> float | None:
-    return None if text is None else duration_seconds(text, "--timeout")
-
-
-def _connect(kube: dict[str, Any]) -> Any:
-    from wfctl.kube.client import Connection, Kube  # noqa: PLC0415
-
-    return Kube(
-        Connection(
-            kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"), kube.get("request_timeout", 30.0)
-        )
-    )
-
-
-def _watch_all(kube_client: Any, names: list[tuple[str, str]], opts: dict[str, Any], stream: Any) -> int:
-    from wfctl.kube.watch import Watcher  # noqa: PLC0415
-    from wfctl.term import use_color  # noqa: PLC0415
-
-    worst = EXIT_OK
-    tty = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
-    for name, ns in names:
-        code = Watcher(
-            kube_client,
-            name,
-            ns,
-            out=stream,
-            tty=tty,
-            color=use_color(opts.get("color", "auto"), stream),
-            timeout=parse_duration(opts.get("timeout")),
-            logs=bool(opts.get("logs")),
-            stop_on_timeout=bool(opts.get("stop_on_timeout")),
-        ).run()
-        if code == EXIT_INTERRUPTED:  # Ctrl-C stops watching altogether, not just this workflow
-            return code
-        worst = max(worst, code)
-    return worst
-
-
-def watch_options(f: Any) -> Any:
-    for decorator in reversed(
-        [
-            click.option("--timeout", metavar="DURATION", help="Stop watching after DURATION (30s, 5m, 1h); exit 4."),
-            click.option("--stop-on-timeout", is_flag=True, help="On --timeout, also ask the workflow to stop."),
-            click.option("--logs", is_flag=True, help="Stream the logs of the workflow's pods, prefixed by node name."),
-        ]
-    ):
-        f = decorator(f)
-    return f
+from .watchcmd import connect, watch_options, watch_workflows
 
 
 def _nothing_applied(problems: list[str]) -> str:
@@ -110,7 +61,11 @@ def _selector(text: str | None, prune: bool) -> Any:
 )
 @click.option("-l", "--selector", metavar="SELECTOR", help="Label selector for --prune, e.g. app=etl.")
 @click.option("--no-validate", is_flag=True, help="Do not validate before applying.")
-@click.option("--watch", is_flag=True, help="Follow each created Workflow to the end; its outcome is the exit code.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Follow every created Workflow at once to the end; the worst outcome is the exit code.",
+)
 @click.option("-o", "--output", type=click.Choice(["text", "json", "yaml", "name"]), default="text", show_default=True)
 @click.option("--argo-version", type=click.Choice(["4", "4.0", "4.1", "3.7"]), default="4", show_default=True)
 @watch_options
@@ -180,7 +135,7 @@ def apply(
     if not docs:
         click.echo("wfctl: nothing to apply (no Argo documents)", err=True)
         sys.exit(EXIT_OK)
-    kube = None if dry_run == "client" else _connect(opts)  # a client dry run sends no request at all
+    kube = None if dry_run == "client" else connect(opts)  # a client dry run sends no request at all
     default_ns = (kube.namespace if kube is not None else opts.get("namespace")) or "default"
     plan = planning.plan_documents(docs, opts.get("namespace"), default_ns)
     candidates = []
@@ -214,21 +169,8 @@ def apply(
     stream.flush()
     if watch and kube is not None:
         created = [(o.name, o.namespace or kube.namespace) for o in outcomes if o.kind == "Workflow"]
-        sys.exit(_watch_all(kube, created, opts, sys.stdout if output in ("text", "name") else sys.stderr))
+        sys.exit(watch_workflows(kube, created, opts, sys.stdout if output in ("text", "name") else sys.stderr))
     sys.exit(EXIT_OK)
-
-
-@click.command()
-@click.argument("name")
-@watch_options
-@color_option
-@kube_options
-def watch(name: str, **opts: Any) -> None:
-    """Follow Workflow NAME until it Succeeds, Fails or Errors (exit 0, 1, 1; 3 API error; 4 timeout).
-
-    Ctrl-C stops watching, not the workflow."""
-    kube = _connect(opts)
-    sys.exit(_watch_all(kube, [(name, kube.namespace)], opts, sys.stdout))
 
 
 @click.command()
@@ -276,7 +218,7 @@ def submit(
         if not sep or not key:
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p")
         params.append({"name": key, "value": value})
-    kube = _connect(opts)
+    kube = connect(opts)
     found = kube.get(kind, name)
     if found is None:
         raise ClusterError(
@@ -324,5 +266,5 @@ def submit(
         )
     stream.flush()
     if watch and dry_run == "none":
-        sys.exit(_watch_all(kube, [(new_name, kube.namespace)], opts, sys.stdout))
+        sys.exit(watch_workflows(kube, [(new_name, kube.namespace)], opts, sys.stdout))
     sys.exit(EXIT_OK)

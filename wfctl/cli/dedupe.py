@@ -11,6 +11,8 @@ import click
 
 from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 
+from .options import no_default_excludes_option
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -46,6 +48,7 @@ from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
     metavar="SIZE",
     help="Refuse files larger than this [default: `max-file-size` of .wfctl.yaml, else 10MB].",
 )
+@no_default_excludes_option
 def dedupe(
     paths: tuple[str, ...],
     write: bool,
@@ -55,6 +58,7 @@ def dedupe(
     extract_to: str | None,
     wft_name: str | None,
     max_file_size: str | None,
+    no_default_excludes: bool = False,
 ) -> None:
     """Merge templates that are identical apart from their name, rewriting every reference.
 
@@ -83,6 +87,7 @@ def dedupe(
         extract_to=Path(extract_to) if extract_to else None,
         wft_name=str(wft_name or ""),
         max_bytes=settings.max_bytes,
+        default_excludes=not no_default_excludes,
     )
     try:
         if sys.stdout is None:  # started with stdout closed (`>&-`)

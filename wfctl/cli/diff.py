@@ -11,7 +11,7 @@ import click
 from wfctl.errors import EXIT_FINDINGS, EXIT_OK, InputError
 
 from .kubeopts import kube_options
-from .options import color_option
+from .options import color_option, no_default_excludes_option
 
 
 @click.command()
@@ -39,6 +39,7 @@ from .options import color_option
     metavar="GLOB",
     help="Skip files and directories matching GLOB (path or name; repeatable), e.g. 'charts/*'.",
 )
+@no_default_excludes_option
 @click.option("-v", "--verbose", is_flag=True, help="List the files skipped because they hold no Argo workflow.")
 @color_option
 @kube_options
@@ -51,6 +52,7 @@ def diff(
     output: str,
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
+    no_default_excludes: bool,
     verbose: bool,
     color: str,
     **kube: Any,
@@ -74,10 +76,11 @@ def diff(
         raise click.UsageError("use either --git or --live")
     if to_rev and not git_rev:
         raise click.UsageError("--to needs --git")
+    walk_defaults = not no_default_excludes  # both sides of a diff walk alike (git tree and working tree)
 
     def load(items: tuple[str, ...], side: str, pair: bool = False) -> sources.Side:
         if not hera:
-            return sources.load_paths(items, side, exclude=exclude, pair=pair)
+            return sources.load_paths(items, side, exclude=exclude, pair=pair, default_excludes=walk_defaults)
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
         return sources.load_sources([ps.source for ps in python_sources(items)], side)
@@ -85,9 +88,9 @@ def diff(
     if git_rev and hera:
         raise click.UsageError("--hera cannot be combined with --git")
     if git_rev:
-        old = sources.load_git(git_rev, paths or (".",), "old", exclude=exclude)
+        old = sources.load_git(git_rev, paths or (".",), "old", exclude=exclude, default_excludes=walk_defaults)
         if to_rev:
-            new = sources.load_git(to_rev, paths or (".",), "new", exclude=exclude)
+            new = sources.load_git(to_rev, paths or (".",), "new", exclude=exclude, default_excludes=walk_defaults)
         else:
             new = load(paths or (".",), "new")
     elif live:

@@ -3,23 +3,23 @@ duration syntax they use (`90`, `30s`, `5m`, `1h30m`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-_DURATION = re.compile(r"^\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$")
+from wfctl.argo.duration import flag_seconds
+
 DEFAULT_REQUEST_TIMEOUT = 30.0
 
 
 def duration_seconds(text: str, option: str) -> float:
-    """Seconds in a duration written like kubectl's: 90 (seconds), 30s, 5m, 1h30m, 1.5s."""
-    m = _DURATION.match(text)
-    if not m or not any(m.groups()):
+    """Seconds in a duration: a number of seconds (90, 1.5) or a Go duration (30s, 5m, 1h30m, 300ms),
+    the grammar of `wfctl.argo.duration`, shared with the manifests' own durations."""
+    seconds = flag_seconds(text)
+    if seconds is None:
         raise click.BadParameter(f"{text!r} is not a duration (e.g. 90, 30s, 5m, 1h30m)", param_hint=option)
-    h, mnt, s = m.groups()
-    return int(h or 0) * 3600 + int(mnt or 0) * 60 + float(s or 0)
+    return seconds
 
 
 def _request_timeout(_ctx: click.Context, _param: click.Parameter, value: Any) -> float | None:

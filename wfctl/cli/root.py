@@ -23,7 +23,7 @@ COMMANDS = {
     "fix": ("wfctl.cli.fix", "fix"),
     "apply": ("wfctl.cli.apply", "apply"),
     "submit": ("wfctl.cli.apply", "submit"),
-    "watch": ("wfctl.cli.apply", "watch"),
+    "watch": ("wfctl.cli.watchcmd", "watch"),
     "clean": ("wfctl.cli.root", "clean"),
 }
 

@@ -7,14 +7,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 
+from wfctl.argo.calls import Path_, references, root_refs
 from wfctl.argo.canonical import fingerprint, template_body
-from wfctl.argo.spec import LEAF_TYPES, as_dict, as_list, strings, template_type, workflow_spec
-from wfctl.dedupe.find import references
+from wfctl.argo.kinds import API_VERSION, RUNNABLE_KINDS, WORKFLOW_TEMPLATE
+from wfctl.argo.spec import LEAF_TYPES, as_list, strings, template_type, workflow_spec
 from wfctl.dedupe.plan import FileReport, documents, verify
-from wfctl.dedupe.rewrite import Edit, RewriteError, delete_item, line_starts, offset, splice
+from wfctl.dedupe.retarget import Retarget, retarget
+from wfctl.dedupe.rewrite import Edit, RewriteError, line_starts, offset, splice
+from wfctl.loader.documents import Document
 from wfctl.loader.locate import find
+from wfctl.yamlout import to_text
 
 
 @dataclass
@@ -32,12 +36,30 @@ def _why_not(tpl: dict[str, Any], spec: dict[str, Any], name: str) -> str | None
         return "reads {{workflow.*}} variables, which would then refer to the caller's workflow"
     if spec.get("templateDefaults"):
         return "its workflow has templateDefaults, which a referenced template might not get the same way"
-    roots = {spec.get("entrypoint"), spec.get("onExit")} | {
-        as_dict(h).get("template") for h in as_dict(spec.get("hooks")).values()
-    }
-    if name in roots:
+    if name in {root for _, root in root_refs(spec)}:
         return "it is the entrypoint, exit handler or a workflow hook (those must be local templates)"
     return None
+
+
+def _call_by_ref(doc: Document, prefix: Path_, starts: list[int], wft: str, moving: dict[str, str]) -> Retarget:
+    """The edit that turns a step's or task's `template: b` into `templateRef: {name: WFT, template: b'}`
+    (the workflow's own entrypoint, onExit and hooks are never extracted: see `_why_not`)."""
+
+    def call_by_ref(path: Path_, ref_name: str) -> Edit | None:
+        if path[0] != "templates":
+            return None
+        call_node = find(doc.node, (*prefix, *path[:-1]))[1]
+        key_node, value_node = None, None
+        for k, v in getattr(call_node, "value", []):
+            if isinstance(k, ScalarNode) and k.value == "template":
+                key_node, value_node = k, v
+        if key_node is None or not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
+            raise RewriteError(f"reference at {'.'.join(map(str, path))} is not a plain `template:` value")
+        start = offset(starts, key_node.start_mark.line, key_node.start_mark.column)
+        end = offset(starts, value_node.end_mark.line, value_node.end_mark.column)
+        return Edit(start, end, f"templateRef: {{name: {wft}, template: {moving[ref_name]}}}")
+
+    return call_by_ref
 
 
 def extract(files: list[tuple[str, str]], name: str) -> Extraction:
@@ -54,7 +76,7 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
             continue
         parsed.append((file, text, docs))
         for doc in docs:
-            if doc.kind not in ("Workflow", "CronWorkflow"):
+            if doc.kind not in RUNNABLE_KINDS:
                 continue
             _, spec = workflow_spec(doc)
             for tpl in as_list(spec.get("templates")):
@@ -73,7 +95,7 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
             templates = [t for t in as_list(spec.get("templates")) if isinstance(t, dict)]
             report.templates_before += len(templates)
             report.templates_after += len(templates)
-            if doc.kind not in ("Workflow", "CronWorkflow"):
+            if doc.kind not in RUNNABLE_KINDS:
                 continue
             moving: dict[str, str] = {}
             for tpl in templates:
@@ -104,28 +126,8 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
                 report.notes.append(f"{doc.label()}: a step's onExit calls an extracted template; left alone")
                 continue
             try:
-                for path, ref_name in refs:
-                    if ref_name not in moving or path[0] != "templates":
-                        continue
-                    if spec["templates"][path[1]].get("name") in moving:
-                        continue
-                    call_path = (*prefix, *path[:-1])
-                    call_node = find(doc.node, call_path)[1]
-                    key_node, value_node = None, None
-                    for k, v in getattr(call_node, "value", []):
-                        if isinstance(k, ScalarNode) and k.value == "template":
-                            key_node, value_node = k, v
-                    if key_node is None or not isinstance(value_node, ScalarNode) or value_node.style in ("|", ">"):
-                        raise RewriteError(f"reference at {'.'.join(map(str, path))} is not a plain `template:` value")
-                    start = offset(starts, key_node.start_mark.line, key_node.start_mark.column)
-                    end = offset(starts, value_node.end_mark.line, value_node.end_mark.column)
-                    edits.append(Edit(start, end, f"templateRef: {{name: {name}, template: {moving[ref_name]}}}"))
-                _, seq = find(doc.node, (*prefix, "templates"))
-                if not isinstance(seq, SequenceNode):
-                    raise RewriteError("spec.templates is not a list")
-                for index, tpl in enumerate(templates):
-                    if tpl.get("name") in moving:
-                        edits.append(delete_item(text, starts, seq, index))
+                call_ref = _call_by_ref(doc, prefix, starts, name, moving)
+                edits += retarget(doc, text, starts, moving, call_ref, prefix=prefix, spec=spec)
             except RewriteError as exc:
                 report.error = f"{doc.label()}: {exc}"
                 break
@@ -166,27 +168,18 @@ def _resolver(name: str, templates: dict[str, dict[str, Any]]) -> Any:
 
 
 def render_template(name: str, templates: list[dict[str, Any]]) -> str:
-    import io  # noqa: PLC0415
-
-    from ruamel.yaml import YAML  # noqa: PLC0415
-
     if not re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
         raise RewriteError(f"--name {name!r} is not a valid object name (lowercase, '-', '.')")
-    yaml = YAML()
-    yaml.default_flow_style = False
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    out = io.StringIO()
-    out.write("# Generated by `wfctl dedupe --extract-to`: templates that several workflows shared.\n")
-    yaml.dump(
+    header = "# Generated by `wfctl dedupe --extract-to`: templates that several workflows shared.\n"
+    return header + to_text(
         {
-            "apiVersion": "argoproj.io/v1alpha1",
-            "kind": "WorkflowTemplate",
+            "apiVersion": API_VERSION,
+            "kind": WORKFLOW_TEMPLATE,
             "metadata": {
                 "name": name,
                 "annotations": {"workflows.argoproj.io/description": "Templates shared by several workflows."},
             },
             "spec": {"templates": templates},
         },
-        out,
+        indented_lists=True,
     )
-    return out.getvalue()

@@ -8,57 +8,11 @@ two copies now call the same one), so the search repeats until nothing changes.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
+from wfctl.argo.calls import Path_, references
 from wfctl.argo.canonical import fingerprint, template_body
-from wfctl.argo.spec import as_dict, as_list
-
-Path_ = tuple[Any, ...]
-
-
-def _call_refs(call: dict[str, Any], path: Path_, self_ref: tuple[str, bool] | None) -> Iterator[tuple[Path_, str]]:
-    if isinstance(call.get("template"), str):
-        yield (*path, "template"), call["template"]
-    if isinstance(call.get("onExit"), str):
-        yield (*path, "onExit"), call["onExit"]
-    ref = call.get("templateRef")
-    if (
-        isinstance(ref, dict)
-        and self_ref
-        and ref.get("name") == self_ref[0]
-        and bool(ref.get("clusterScope")) == self_ref[1]
-        and isinstance(ref.get("template"), str)
-    ):
-        yield (*path, "templateRef", "template"), ref["template"]
-    for name, hook in as_dict(call.get("hooks")).items():
-        if isinstance(hook, dict):
-            yield from _call_refs(hook, (*path, "hooks", name), self_ref)
-    if isinstance(call.get("inline"), dict):
-        yield from _template_refs(call["inline"], (*path, "inline"), self_ref)
-
-
-def _template_refs(tpl: dict[str, Any], path: Path_, self_ref: tuple[str, bool] | None) -> Iterator[tuple[Path_, str]]:
-    for g, group in enumerate(as_list(tpl.get("steps"))):
-        for s, step in enumerate(as_list(group)):
-            if isinstance(step, dict):
-                yield from _call_refs(step, (*path, "steps", g, s), self_ref)
-    for t, task in enumerate(as_list(as_dict(tpl.get("dag")).get("tasks"))):
-        if isinstance(task, dict):
-            yield from _call_refs(task, (*path, "dag", "tasks", t), self_ref)
-
-
-def references(spec: dict[str, Any], self_ref: tuple[str, bool] | None = None) -> Iterator[tuple[Path_, str]]:
-    """(path relative to the spec, template name) of every reference to a template of this spec."""
-    for key in ("entrypoint", "onExit"):
-        if isinstance(spec.get(key), str):
-            yield (key,), spec[key]
-    for name, hook in as_dict(spec.get("hooks")).items():
-        if isinstance(hook, dict) and isinstance(hook.get("template"), str):
-            yield ("hooks", name, "template"), hook["template"]
-    for i, tpl in enumerate(as_list(spec.get("templates"))):
-        if isinstance(tpl, dict):
-            yield from _template_refs(tpl, ("templates", i), self_ref)
+from wfctl.argo.spec import as_list
 
 
 def _set(root: Any, path: Path_, value: Any) -> None:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from typing import Any, TextIO
 
 from wfctl.dedupe.plan import FileReport
 from wfctl.dedupe.run import Outcome
 from wfctl.loader.discovery import escape_name
-
-
-def _lines(text: str) -> list[str]:
-    """Lines for the preview diff: LF and CRLF endings as they are, any other line break shown as LF."""
-    return [
-        line if line.endswith(("\n", "\r\n")) else line.rstrip("\r\x85\u2028\u2029") + "\n"
-        for line in text.splitlines(True)
-    ]
+from wfctl.text import file_diff
 
 
 def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> None:
@@ -30,15 +22,10 @@ def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> Non
         return
     if not write:
         for r in outcome.changed:
-            name = escape_name(r.file).lstrip("/")
-            stream.writelines(
-                difflib.unified_diff(_lines(r.before_text), _lines(r.after_text), f"a/{name}", f"b/{name}")
-            )
+            stream.writelines(file_diff(r.before_text, r.after_text, escape_name(r.file)))
         if outcome.extracted:
             path, text = outcome.extracted
-            stream.writelines(
-                difflib.unified_diff([], text.splitlines(True), "/dev/null", f"b/{escape_name(str(path))}")
-            )
+            stream.writelines(file_diff(None, text, escape_name(str(path))))
     for r in reports:
         _report(r, stream)
     for note in outcome.notes:

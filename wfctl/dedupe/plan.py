@@ -9,18 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 
+from wfctl.argo.calls import Path_
+from wfctl.argo.kinds import CRON_WORKFLOW, LIBRARY_KINDS, is_cluster_scoped
 from wfctl.argo.spec import as_list, workflow_spec
-from wfctl.dedupe.find import merge_plan, references
-from wfctl.dedupe.rewrite import Edit, RewriteError, delete_item, line_starts, replace_scalar, splice
+from wfctl.dedupe.find import merge_plan
+from wfctl.dedupe.retarget import Retarget, retarget
+from wfctl.dedupe.rewrite import Edit, RewriteError, line_starts, replace_scalar, splice
 from wfctl.dedupe.verify import equivalent
 from wfctl.loader.documents import Document, classify
 from wfctl.loader.locate import find
 from wfctl.loader.yaml import YamlFile, parse
-
-PRIVATE_KINDS = ("Workflow", "CronWorkflow")
-LIBRARY_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
 
 @dataclass
@@ -78,8 +78,20 @@ def parsed(text: str) -> YamlFile:
 
 def self_ref(doc: Document) -> tuple[str, bool] | None:
     if doc.kind in LIBRARY_KINDS and doc.metadata.get("name"):
-        return str(doc.metadata["name"]), doc.kind == "ClusterWorkflowTemplate"
+        return str(doc.metadata["name"]), is_cluster_scoped(doc.kind)
     return None
+
+
+def _renamer(doc: Document, prefix: Path_, starts: list[int], plan: dict[str, str]) -> Retarget:
+    """The edit that points one reference at the template kept instead (`template: b` -> `template: a`)."""
+
+    def rename(path: Path_, name: str) -> Edit:
+        _, node = find(doc.node, (*prefix, *path))
+        if not isinstance(node, ScalarNode):
+            raise RewriteError(f"reference at {'.'.join(map(str, path))} is not a plain value")
+        return replace_scalar(starts, node, plan[name])
+
+    return rename
 
 
 def documents(file: str, text: str) -> list[Document]:
@@ -144,19 +156,8 @@ def dedupe_text(file: str, text: str, *, include_templates: bool = False) -> Fil
         report.merged[doc.label()] = dict(plan)
         report.templates_after -= len(plan)
         try:
-            for path, name in references(spec, self_ref(doc)):
-                inside_removed = path[0] == "templates" and spec["templates"][path[1]].get("name") in plan
-                if name in plan and not inside_removed:
-                    _, node = find(doc.node, (*prefix, *path))
-                    if not isinstance(node, ScalarNode):
-                        raise RewriteError(f"reference at {'.'.join(map(str, path))} is not a plain value")
-                    edits.append(replace_scalar(starts, node, plan[name]))
-            _, seq = find(doc.node, (*prefix, "templates"))
-            if not isinstance(seq, SequenceNode):
-                raise RewriteError("spec.templates is not a list")
-            for index, tpl in enumerate(as_list(spec.get("templates"))):
-                if isinstance(tpl, dict) and tpl.get("name") in plan:
-                    edits.append(delete_item(text, starts, seq, index))
+            rename = _renamer(doc, prefix, starts, plan)
+            edits += retarget(doc, text, starts, plan, rename, prefix=prefix, spec=spec, self_ref=self_ref(doc))
         except RewriteError as exc:
             report.error = f"{doc.label()}: {exc}"
             return report
@@ -200,7 +201,7 @@ def verify(
         strip = lambda d: {k: v for k, v in d.items() if k != "spec"}  # noqa: E731
         if strip(old.data) != strip(new.data):
             return f"{old.label()}: metadata changed"
-        if old.kind == "CronWorkflow" and {k: v for k, v in old.spec.items() if k != "workflowSpec"} != {
+        if old.kind == CRON_WORKFLOW and {k: v for k, v in old.spec.items() if k != "workflowSpec"} != {
             k: v for k, v in new.spec.items() if k != "workflowSpec"
         }:
             return f"{old.label()}: the cron settings changed"

@@ -68,6 +68,28 @@ def _failed_report(item: Input) -> FileReport:
     return FileReport(item.display, "", "", error=item.error)
 
 
+def _drop_unparsable_not_argo(inputs: list[Input], named: set[str]) -> tuple[list[Input], list[str]]:
+    """Files found in a walk that do not parse and do not look like Argo manifests (a Helm template,
+    JSONC...) are skipped with a note, as every command skips them; a named file stays an error."""
+    from wfctl.loader.documents import looks_like_argo  # noqa: PLC0415
+    from wfctl.loader.yaml import parse  # noqa: PLC0415
+
+    kept: list[Input] = []
+    notes: list[str] = []
+    for item in inputs:
+        if item.error is None and item.display not in named and not looks_like_argo(item.text):
+            parsed = parse(item.text)
+            problem = parsed.problem or next((q for d in parsed.documents for q in d.problems), None)
+            if problem is not None:
+                notes.append(
+                    f"skipped {item.display}: not an Argo manifest and does not parse"
+                    f" ({problem.rule} at {problem.line}:{problem.column})"
+                )
+                continue
+        kept.append(item)
+    return kept, notes
+
+
 def dedupe_paths(
     paths: tuple[str, ...],
     *,
@@ -76,15 +98,19 @@ def dedupe_paths(
     extract_to: Path | None = None,
     wft_name: str = "",
     max_bytes: int = discovery.DEFAULT_MAX_BYTES,
+    default_excludes: bool = True,
 ) -> Outcome:
-    """Plan (and with `write`, apply) the dedupe of `paths`. Raises InputError for unusable arguments."""
-    sources, errors = discovery.discover(paths)
+    """Plan (and with `write`, apply) the dedupe of `paths`. Raises InputError for unusable arguments.
+    `default_excludes=False` also walks hidden and default-excluded directories (see loader.discovery)."""
+    sources, errors = discovery.discover(paths, default_excludes=default_excludes)
     if errors:
         raise InputError(errors[0])
     sources, same = _distinct(sources)
     if extract_to is not None:
         _check_new_file(extract_to)
     inputs = [read_input(s, max_bytes, for_write=write) for s in sources]
+    named = {"<stdin>" if p == "-" else discovery.display_path(Path(p)) for p in paths if not os.path.isdir(p)}
+    inputs, not_argo = _drop_unparsable_not_argo(inputs, named)
     outcome = Outcome()
     readable = [i for i in inputs if i.error is None]
     if extract_to is not None:
@@ -107,7 +133,7 @@ def dedupe_paths(
             else _failed_report(i)
             for i in inputs
         ]
-    outcome.notes += same
+    outcome.notes += same + not_argo
     for item, report in zip(inputs, outcome.reports, strict=True):
         report.encoder = item.encode
     if write and not outcome.failed and (outcome.changed or outcome.extracted):

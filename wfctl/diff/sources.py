@@ -113,24 +113,28 @@ def _not_argo(loaded: LoadedFile) -> str | None:
 def load_inputs(items: list[Input], side: str) -> Side:
     out = Side()
     settings = Settings()
+    errors: list[str] = []  # every unreadable file is named (exit 2), not only the first
     for item in items:
         source = item.source
         loaded = load(source, settings)
         if loaded.error:
-            raise InputError(f"{side}: {loaded.error}")
+            errors.append(f"{side}: {loaded.error}")
+            continue
         fatal = [p for p in loaded.problems if p.rule in FATAL]
         fatal += [p for d in loaded.documents for p in d.problems if p.rule == "WF015"]
         if fatal and not (item.walked and not loaded.documents and not looks_like_argo(_raw(item))):
             first = fatal[0]
             where = f"{source.display}:{first.line}:{first.column}" if first.line else source.display
-            raise InputError(f"{side}: {where}: {first.message}")
+            errors.append(f"{side}: {where}: {first.message}")
+            continue
         unparsed = _not_argo(loaded)
         if unparsed and not item.walked:  # named on the command line: say why it does not parse
             problem = _parse_problem(loaded.text)
             where = f"{source.display}: {unparsed}"
             if problem is not None:
                 where = f"{source.display}:{problem.line}:{problem.column}: {problem.message}"
-            raise InputError(f"{side}: {where}")
+            errors.append(f"{side}: {where}")
+            continue
         why = _why_skipped(loaded)
         if why is not None:
             out.skipped.append((source.display, why))
@@ -138,6 +142,8 @@ def load_inputs(items: list[Input], side: str) -> Side:
             continue
         out.documents.extend(loaded.documents)
         out.resources.extend(to_resource(d, item.origin) for d in loaded.documents)
+    if errors:
+        raise InputError("\n".join(errors))
     return out
 
 
@@ -146,12 +152,20 @@ def load_sources(sources: list[discovery.Source], side: str) -> Side:
     return load_inputs([Input(s, s.display) for s in sources], side)
 
 
-def load_paths(paths: tuple[str, ...], side: str, *, exclude: tuple[str, ...] = (), pair: bool = False) -> Side:
+def load_paths(
+    paths: tuple[str, ...],
+    side: str,
+    *,
+    exclude: tuple[str, ...] = (),
+    pair: bool = False,
+    default_excludes: bool = True,
+) -> Side:
     """Files and directories. `pair`: OLD and NEW are compared as two roots, so a file's origin is its
-    path under the directory given (a lone file: the file itself); otherwise its path as shown."""
+    path under the directory given (a lone file: the file itself); otherwise its path as shown.
+    `default_excludes=False` also walks hidden and default-excluded directories (see loader.discovery)."""
     items: list[Input] = []
     for arg in paths:
-        found, errors = discovery.discover((arg,), exclude=exclude)
+        found, errors = discovery.discover((arg,), exclude=exclude, default_excludes=default_excludes)
         if errors:
             raise InputError(f"{side}: {errors[0]}")
         is_dir = arg != "-" and Path(arg).is_dir()
@@ -198,26 +212,50 @@ def verify_revision(rev: str) -> str:
         raise InputError(f"git revision {rev!r} does not exist") from None
 
 
-def load_git(rev: str, paths: tuple[str, ...], side: str, *, exclude: tuple[str, ...] = ()) -> Side:
+def load_git(
+    rev: str, paths: tuple[str, ...], side: str, *, exclude: tuple[str, ...] = (), default_excludes: bool = True
+) -> Side:
     """Argo documents of the files under `paths` as they were at `rev` (`git show REV:path`).
 
     A path that names a file is read as named (an error if it does not parse); files under a directory
-    are walked (skipped when they are not Argo manifests)."""
+    are walked (skipped when they are not Argo manifests) and, as in the working tree, hidden entries and
+    the default-excluded directories (.venv, node_modules...) below it are left out unless
+    `default_excludes` is off."""
     commit = verify_revision(rev)
     top = Path(_git("rev-parse", "--show-toplevel").decode().strip())
     prefix = _git("rev-parse", "--show-prefix").decode().strip()
     listed = _git("ls-tree", "-r", "--name-only", "--full-tree", commit).decode().splitlines()
+    wanted = [git_relative(p) for p in paths]
     items: list[Input] = []
     for entry in listed:
-        if not entry.endswith(discovery.EXTENSIONS) or any(p.startswith(".") for p in entry.split("/")):
+        if not entry.endswith(discovery.EXTENSIONS):
             continue
         rel = entry[len(prefix) :] if entry.startswith(prefix) else None
         if rel is None or excluded(rel, exclude):
             continue
-        for p in paths:
-            p = str(Path(p)).replace("\\", "/").lstrip("./") if p not in (".", "./") else ""
-            if not p or rel == p or rel.startswith(p.rstrip("/") + "/"):
-                content = _git("show", f"{commit}:{entry}", cwd=top)
-                items.append(Input(discovery.Source(f"{rel}@{rev}", content=content), rel, walked=rel != p))
-                break
+        for p in wanted:
+            below = rel if not p else rel[len(p) + 1 :] if rel.startswith(p + "/") else None
+            if rel != p and (below is None or (default_excludes and walk_skips(below))):
+                continue
+            content = _git("show", f"{commit}:{entry}", cwd=top)
+            items.append(Input(discovery.Source(f"{rel}@{rev}", content=content), rel, walked=rel != p))
+            break
     return load_inputs(items, side)
+
+
+def git_relative(path: str) -> str:
+    """A PATH argument as a '/'-separated path relative to the current directory ('' for the directory
+    itself): `./wf/` and `$PWD/wf` are `wf`, while a leading dot of a name (`.argo/wf.yaml`) is kept."""
+    try:
+        norm = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        norm = os.path.normpath(path)
+    norm = norm.replace("\\", "/")
+    return "" if norm == "." else norm
+
+
+def walk_skips(below: str) -> bool:
+    """True when a walk leaves out the file at `below` (relative to the walked directory) by default:
+    a hidden name, or a default-excluded directory (.venv, node_modules...) on the way."""
+    parts = below.split("/")
+    return any(part.startswith(".") for part in parts) or any(part in discovery.DEFAULT_EXCLUDES for part in parts[:-1])

@@ -45,6 +45,19 @@ def resource_name(kind: str, name: str) -> str:
     return f"{kind.lower()}.{GROUP}/{name}"
 
 
+class ApiError(ClusterError):
+    """The API server answered with an error; `status` is its HTTP status."""
+
+    def __init__(self, message: str, status: int | None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def refused(self) -> bool:
+        """A 4xx other than 410 Gone and 429 Too Many Requests: asking again will not help."""
+        return self.status is not None and 400 <= self.status < 500 and self.status not in (410, 429)
+
+
 class DeadlineReached(ClusterError):
     """The overall deadline (watch --timeout) passed during a call."""
 
@@ -258,7 +271,7 @@ class Kube:
                     time.sleep(delay)
                     delay *= 2
                     continue
-                raise ClusterError(self.scrub(f"{what}: {api_message(exc)}")) from None
+                raise ApiError(self.scrub(f"{what}: {api_message(exc)}"), exc.status) from None
             except HTTPError as exc:
                 if retry and attempt < ATTEMPTS and self._can_wait(end, delay):
                     time.sleep(delay)
@@ -436,31 +449,45 @@ class Kube:
         data = self._json(self._call(f"list {PLURALS[kind]}.{GROUP}", fn))
         return list(data.get("items") or []), str((data.get("metadata") or {}).get("resourceVersion") or "")
 
-    def watch_stream(
-        self, kind: str, name: str, namespace: str | None, resource_version: str, timeout_seconds: int
+    def watch_list(
+        self,
+        kind: str,
+        namespace: str,
+        resource_version: str,
+        timeout_seconds: int,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Raw watch events for one object from `resource_version`; ends when the server closes, when
-        nothing arrives for a while (the server should have closed by then), or at the deadline."""
-        ns = self.ns(kind, namespace)
+        """Raw watch events for the objects of `namespace` that the selectors match, from
+        `resource_version`: one stream for any number of objects. Ends when the server closes it
+        (after `timeout_seconds`), or at the deadline. Without a deadline the read timeout is
+        --request-timeout, so callers keep `timeout_seconds` below it (a quiet stream is closed
+        by the server before it would look hung)."""
+        kwargs: dict[str, Any] = {}
+        if label_selector:
+            kwargs["label_selector"] = label_selector
+        if field_selector:
+            kwargs["field_selector"] = field_selector
         resp = self._call(
-            f"watch {resource_name(kind, name)}",
+            f"watch {PLURALS[kind]}.{GROUP} in namespace {namespace}",
             lambda timeout: self.custom.list_namespaced_custom_object(
                 GROUP,
                 VERSION,
-                ns,
+                namespace,
                 PLURALS[kind],
                 watch=True,
                 resource_version=resource_version,
-                field_selector=f"metadata.name={name}",
                 timeout_seconds=timeout_seconds,
                 allow_watch_bookmarks=True,
                 _preload_content=False,
                 _request_timeout=timeout,
+                **kwargs,
             ),
             budget=self.timeout if self.deadline is None else False,
             read=timeout_seconds + 10,
         )
-        for line in _lines(resp, 4096, self.deadline):
+        for line in _lines(resp, 65536, self.deadline):
             if line.strip():
                 yield json.loads(line)
 

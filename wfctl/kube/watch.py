@@ -1,236 +1,179 @@
-"""Following a Workflow to the end: a Kubernetes watch that survives dropped streams and 410 Gone,
-a node tree drawn in place on a TTY (or as appended lines in CI logs), optional pod logs."""
+"""Following Workflows to the end, any number at once: one list, then one watch stream per
+namespace (label selector for `-l`, field selector for a single name, else the namespace's
+workflows filtered here), each in a thread feeding one queue. The main thread owns the WatchSet
+(watchstate.py) and the view (watchview.py) and enforces --timeout for the whole set and
+--fail-fast. Streams resume after a cut from the last resourceVersion and relist after 410 Gone;
+every call stays bounded by --request-timeout and the overall deadline."""
 
 from __future__ import annotations
 
 import math
+import queue
 import sys
 import threading
 import time
-from datetime import datetime
 from typing import IO, Any
 
-from wfctl.errors import EXIT_CLUSTER, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_TIMEOUT, ClusterError
-from wfctl.kube.client import DeadlineReached, Kube
-from wfctl.term import style
+from wfctl.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TIMEOUT, ClusterError, InputError
+from wfctl.kube.client import ApiError, DeadlineReached, Kube
+from wfctl.kube.watchstate import Tracked, WatchSet
+from wfctl.kube.watchview import WatchView
 
-FINISHED = ("Succeeded", "Failed", "Error")
-SYMBOLS = {
-    "Succeeded": ("✔", "+", "green"),
-    "Failed": ("✖", "x", "red"),
-    "Error": ("⚠", "!", "red"),
-    "Running": ("●", "*", "cyan"),
-    "Pending": ("◷", ".", "dim"),
-    "Skipped": ("○", "-", "dim"),
-    "Omitted": ("○", "-", "dim"),
-}
-HIDDEN_TYPES = ("StepGroup", "TaskGroup")
 MAX_FAILURES = 8
+WINDOW = 300  # longest single watch request (server-side timeoutSeconds)
+STREAM_ERRORS = ("urllib3", "http", "json", "socket", "ssl")
 
 
-def _time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+class Refused(ClusterError):
+    """The API server refused the watch itself (4xx): not retried."""
 
 
-def duration(start: str | None, end: str | None, now: datetime | None = None) -> str:
-    a = _time(start)
-    if a is None:
-        return ""
-    b = _time(end) or now or datetime.now(a.tzinfo)
-    seconds = max(0, int((b - a).total_seconds()))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-
-
-def node_lines(wf: dict[str, Any], unicode: bool, color: bool) -> list[str]:
-    """The node tree: steps/DAG structure from status.nodes, with phase, duration and message."""
-    nodes: dict[str, dict[str, Any]] = (wf.get("status") or {}).get("nodes") or {}
-    if not nodes:
-        return []
-    name = wf.get("metadata", {}).get("name")
-    children_of = {nid: n.get("children") or [] for nid, n in nodes.items()}
-    has_parent = {c for cs in children_of.values() for c in cs}
-    roots = [nid for nid in nodes if nid == name] or [nid for nid in nodes if nid not in has_parent]
-    lines: list[str] = []
-    seen: set[str] = set()
-
-    def walk(nid: str, depth: int) -> None:
-        if nid in seen or nid not in nodes:
-            return
-        seen.add(nid)
-        n = nodes[nid]
-        if n.get("type") in HIDDEN_TYPES:
-            for c in children_of.get(nid, []):
-                walk(c, depth)
-            return
-        phase = n.get("phase") or "Pending"
-        sym, ascii_sym, col = SYMBOLS.get(phase, ("?", "?", "dim"))
-        mark = style(sym if unicode else ascii_sym, col, color)
-        label = n.get("displayName") or n.get("name") or nid
-        took = duration(n.get("startedAt"), n.get("finishedAt"))
-        message = f"  {n['message']}" if n.get("message") else ""
-        lines.append(f"{'  ' * depth}{mark} {label}{('  ' + took) if took else ''}{message}")
-        for c in children_of.get(nid, []):
-            walk(c, depth + 1)
-
-    for r in roots:
-        walk(r, 0)
-    return lines
-
-
-def failed_nodes(wf: dict[str, Any]) -> list[tuple[str, str]]:
-    nodes = (wf.get("status") or {}).get("nodes") or {}
-    out = []
-    for n in nodes.values():
-        if n.get("phase") in ("Failed", "Error") and not (n.get("children") or []):
-            out.append((n.get("displayName") or n.get("name") or "?", n.get("message") or ""))
-    return out
-
-
-class Watcher:
-    """Watch one Workflow until it finishes; `run()` returns the exit code."""
+class Stream(threading.Thread):
+    """The one watch of a namespace; puts (kind, namespace, payload) on `events`:
+    ("event", ns, {type, object}), ("sync", ns, [items]) after 410 Gone, ("error", ns, message)."""
 
     def __init__(
         self,
         kube: Kube,
-        name: str,
         namespace: str,
+        resource_version: str,
+        events: queue.Queue[tuple[str, str, Any]],
+        stop: threading.Event,
         *,
+        label_selector: str | None,
+        field_selector: str | None,
+    ) -> None:
+        super().__init__(daemon=True, name=f"wfctl-watch-{namespace}")
+        self.kube, self.ns, self.rv = kube, namespace, resource_version
+        self.events, self.stop = events, stop
+        self.selectors = {"label_selector": label_selector, "field_selector": field_selector}
+
+    def run(self) -> None:
+        try:
+            self._follow()
+        except DeadlineReached:
+            return  # the main thread reports the timeout
+        except ClusterError as exc:
+            self.events.put(("error", self.ns, exc.format_message()))
+        except Exception as exc:  # noqa: BLE001 - one line, never a traceback from a thread
+            self.events.put(("error", self.ns, self.kube.scrub(f"watch in namespace {self.ns}: {exc}")))
+
+    def _window(self) -> int:
+        limit = float(WINDOW)
+        if self.kube.deadline is not None:
+            limit = min(limit, self.kube.deadline - time.monotonic())
+        if self.kube.timeout:  # the server closes a quiet stream before our read timeout fires
+            limit = min(limit, self.kube.timeout - 2)
+        return max(1, math.ceil(limit))
+
+    def _pause(self, failures: int) -> None:
+        wait = min(0.2 * 2**failures, 5)
+        if self.kube.deadline is not None:
+            wait = max(0.0, min(wait, self.kube.deadline - time.monotonic()))
+        self.stop.wait(wait)
+
+    def _relist(self) -> None:
+        items, self.rv = self.kube.list_objects("Workflow", self.ns, **self.selectors)
+        self.events.put(("sync", self.ns, items))
+
+    def _follow(self) -> None:
+        failures = 0
+        while not self.stop.is_set():
+            opened = time.monotonic()
+            received = 0
+            try:
+                for event in self.kube.watch_list("Workflow", self.ns, self.rv, self._window(), **self.selectors):
+                    if self.stop.is_set():
+                        return
+                    etype, obj = event.get("type"), event.get("object") or {}
+                    if etype == "ERROR":
+                        if obj.get("code") == 410:  # our resourceVersion was compacted away: list again
+                            self._relist()
+                            break
+                        code = obj.get("code")
+                        message = f"watch in namespace {self.ns}: {obj.get('message')} (HTTP {code})"
+                        if isinstance(code, int) and 400 <= code < 500 and code != 429:
+                            raise Refused(message)  # forbidden, bad selector...: asking again will not help
+                        raise ClusterError(message)
+                    self.rv = (obj.get("metadata") or {}).get("resourceVersion") or self.rv
+                    received += 1
+                    failures = 0
+                    if etype != "BOOKMARK":
+                        self.events.put(("event", self.ns, event))
+                if not received and time.monotonic() - opened < 1:
+                    self.stop.wait(0.2)  # a server that closes at once must not make us spin
+            except (DeadlineReached, Refused):
+                raise
+            except ApiError as exc:
+                failures += 1
+                if exc.refused or failures >= MAX_FAILURES:  # e.g. allowed to list but not to watch: 403
+                    raise
+                self._pause(failures)
+            except ClusterError:
+                failures += 1
+                if failures >= MAX_FAILURES:
+                    raise
+                self._pause(failures)
+            except Exception as exc:  # a stream cut or gone quiet (urllib3 ProtocolError, ReadTimeoutError...)
+                if exc.__class__.__module__.split(".")[0] not in STREAM_ERRORS:
+                    raise
+                failures += 1
+                if failures >= MAX_FAILURES:
+                    raise ClusterError(
+                        self.kube.scrub(f"watch in namespace {self.ns}: the stream keeps failing: {exc}")
+                    ) from None
+                self._pause(failures)
+
+
+class MultiWatcher:
+    """Watch a set of Workflows (names, or a label selector) until all finish; `run()` returns the
+    exit code: the worst outcome (1 Failed/Error/deleted, 3 API error, 4 --timeout)."""
+
+    def __init__(
+        self,
+        kube: Kube,
+        workflows: list[tuple[str, str]] | None = None,
+        *,
+        selector: str | None = None,
+        namespace: str | None = None,
         out: IO[str] | None = None,
+        err: IO[str] | None = None,
         tty: bool = False,
         color: bool = False,
         timeout: float | None = None,
+        fail_fast: bool = False,
         logs: bool = False,
         stop_on_timeout: bool = False,
+        height: int | None = None,
     ) -> None:
-        self.kube, self.name, self.ns = kube, name, namespace
+        self.kube = kube
+        self.requested = list(dict.fromkeys(workflows or []))  # (name, namespace)
+        self.selector = selector
+        self.selector_ns: str = namespace or kube.namespace or "default"
         self.out = out or sys.stdout
-        self.tty = tty and not logs
-        self.color = color
-        self.timeout = timeout
-        self.logs = logs
-        self.stop_on_timeout = stop_on_timeout
-        encoding = (getattr(self.out, "encoding", None) or "utf-8").lower()
-        self.unicode = "utf" in encoding
-        self.drawn = 0
-        self.last_key: tuple[Any, ...] | None = None
-        self.node_phases: dict[str, str] = {}
+        self.err = err or sys.stderr
+        self.timeout, self.fail_fast, self.logs, self.stop_on_timeout = timeout, fail_fast, logs, stop_on_timeout
+        self.wset = WatchSet((ns, name) for name, ns in self.requested)
         self.lock = threading.Lock()
-        self.log_threads: dict[str, threading.Thread] = {}
+        self.view = WatchView(self.wset, self.out, tty=tty and not logs, color=color, height=height, lock=self.lock)
+        self.events: queue.Queue[tuple[str, str, Any]] = queue.Queue()
         self.stop = threading.Event()
+        self.streams: list[Stream] = []
+        self.resource_versions: dict[str, str] = {}
+        self.answered = False
 
-    # -------------------------------------------------------------- output
-
-    def _header(self, wf: dict[str, Any]) -> str:
-        st = wf.get("status") or {}
-        phase = st.get("phase") or "Pending"
-        col = SYMBOLS.get(phase, ("", "", "bold"))[2]
-        parts = [f"{self.name}", style(phase, col, self.color)]
-        if st.get("progress"):
-            parts.append(f"progress {st['progress']}")
-        took = duration(st.get("startedAt"), st.get("finishedAt"))
-        if took:
-            parts.append(took)
-        if st.get("message"):
-            parts.append(st["message"])
-        return "  ".join(parts)
-
-    def render(self, wf: dict[str, Any], final: bool = False) -> None:
-        with self.lock:
-            if self.tty:
-                lines = [self._header(wf), *node_lines(wf, self.unicode, self.color)]
-                if self.drawn:
-                    self.out.write(f"\x1b[{self.drawn}F\x1b[J")
-                self.out.write("\n".join(lines) + "\n")
-                self.drawn = len(lines)
-                self.out.flush()
-                return
-            st = wf.get("status") or {}
-            key = (st.get("phase"), st.get("progress"))
-            if key != self.last_key:
-                self.out.write(self._header(wf) + "\n")
-                self.last_key = key
-            for nid, n in ((wf.get("status") or {}).get("nodes") or {}).items():
-                phase = n.get("phase") or "Pending"
-                if n.get("type") in HIDDEN_TYPES or self.node_phases.get(nid) == phase:
-                    continue
-                self.node_phases[nid] = phase
-                sym, ascii_sym, col = SYMBOLS.get(phase, ("?", "?", "dim"))
-                took = duration(n.get("startedAt"), n.get("finishedAt"))
-                msg = f"  {n['message']}" if n.get("message") else ""
-                label = n.get("displayName") or n.get("name") or nid
-                self.out.write(
-                    f"  {style(sym if self.unicode else ascii_sym, col, self.color)} {label}  {phase}"
-                    f"{('  ' + took) if took else ''}{msg}\n"
-                )
-            if final:
-                self.out.write("\n".join(node_lines(wf, self.unicode, self.color)) + "\n")
-            self.out.flush()
-
-    def finish(self, wf: dict[str, Any]) -> int:
-        phase = (wf.get("status") or {}).get("phase")
-        self.render(wf, final=True)
-        self.stop.set()
-        if phase == "Succeeded":
-            return EXIT_OK
-        failed = failed_nodes(wf)
-        self.out.write(
-            f"workflow {self.name} {phase}"
-            + (f": {wf['status'].get('message')}" if wf["status"].get("message") else "")
-            + "\n"
-        )
-        for label, message in failed:
-            self.out.write(f"  failed: {label}" + (f": {message}" if message else "") + "\n")
-        self.out.flush()
-        return EXIT_FINDINGS
-
-    # -------------------------------------------------------------- logs
-
-    def _follow_logs(self) -> None:
-        while not self.stop.is_set():
-            try:
-                pods = self.kube.pods(self.ns, f"workflows.argoproj.io/workflow={self.name}")
-            except ClusterError:
-                pods = []
-            for pod in pods:
-                pname = pod["metadata"]["name"]
-                if pname in self.log_threads or (pod.get("status") or {}).get("phase") == "Pending":
-                    continue
-                node = (pod["metadata"].get("annotations") or {}).get("workflows.argoproj.io/node-name", pname)
-                label = node.split(".")[-1] if "." in node else node
-                t = threading.Thread(target=self._stream_pod, args=(pname, label), daemon=True)
-                self.log_threads[pname] = t
-                t.start()
-            self.stop.wait(1.0)
-
-    def _stream_pod(self, pod: str, label: str) -> None:
-        try:
-            for line in self.kube.pod_log_stream(self.ns, pod):
-                with self.lock:
-                    self.out.write(f"{style(label, 'cyan', self.color)}: {line}\n")
-                    self.out.flush()
-                if self.stop.is_set():
-                    return
-        except Exception as exc:  # noqa: BLE001 - logs are best effort
-            with self.lock:
-                self.out.write(f"{label}: (logs unavailable: {exc})\n")
-
-    # -------------------------------------------------------------- the loop
+    # ------------------------------------------------------------------ entry
 
     def run(self) -> int:
         try:
             return self._run()
         except KeyboardInterrupt:
             self.stop.set()
-            self.out.write(f"\nstopped watching; workflow {self.name} keeps running\n")
+            running = self.wset.unfinished()
+            if len(running) == 1:
+                self.view.note(f"\nstopped watching; workflow {running[0].name} keeps running")
+            else:
+                self.view.note(f"\nstopped watching; {len(running)} workflows keep running")
             return EXIT_INTERRUPTED
         finally:
             self.stop.set()
@@ -240,89 +183,144 @@ class Watcher:
         if self.timeout is not None:
             self.kube.deadline = start + self.timeout  # no call may outlive --timeout, whatever the server does
         try:
-            return self._follow(start)
+            self._list()
         except DeadlineReached:
             return self._timed_out()
-
-    def _pause(self, failures: int, start: float) -> None:
-        wait = min(0.2 * 2**failures, 5)
-        if self.timeout is not None:
-            wait = max(0.0, min(wait, self.timeout - (time.monotonic() - start)))
-        time.sleep(wait)
-
-    def _follow(self, start: float) -> int:
-        wf = self.kube.get("Workflow", self.name, self.ns)
-        if wf is None:
-            raise ClusterError(f"workflow {self.name!r} not found in namespace {self.ns!r}")
-        self.render(wf)
-        if (wf.get("status") or {}).get("phase") in FINISHED:
-            return self.finish(wf)
+        if not len(self.wset):
+            return EXIT_OK
+        self.view.update()
         if self.logs:
-            threading.Thread(target=self._follow_logs, daemon=True).start()
-        rv = wf["metadata"].get("resourceVersion") or ""
-        failures = 0
-        while True:
+            from wfctl.kube.podlogs import PodLogs  # noqa: PLC0415
+
+            PodLogs(self.kube, self.wset, self.out, self.lock, self.stop, color=self.view.color).start()
+        if not self.wset.done():
+            for ns in self.wset.namespaces():
+                stream = Stream(
+                    self.kube, ns, self.resource_versions[ns], self.events, self.stop, **self._selectors(ns)
+                )
+                self.streams.append(stream)
+                stream.start()
+        return self._loop(start)
+
+    # ------------------------------------------------------------------ listing
+
+    def _selectors(self, ns: str) -> dict[str, str | None]:
+        if self.selector is not None:
+            return {"label_selector": self.selector, "field_selector": None}
+        names = self.wset.names_in(ns)
+        return {"label_selector": None, "field_selector": f"metadata.name={names[0]}" if len(names) == 1 else None}
+
+    def _list(self) -> None:
+        """The starting point: each namespace listed once (what to watch, and from which version)."""
+        if self.selector is not None:
+            items, rv = self.kube.list_objects("Workflow", self.selector_ns, label_selector=self.selector)
+            self.answered = True
+            if not items:
+                raise InputError(f"no Workflow in namespace {self.selector_ns!r} matches -l {self.selector!r}")
+            for wf in items:
+                self.wset.add(self.selector_ns, wf["metadata"]["name"], wf)
+            self.resource_versions[self.selector_ns] = rv
+            return
+        missing = []
+        for ns in self.wset.namespaces():
+            items, rv = self.kube.list_objects("Workflow", ns, **self._selectors(ns))
+            self.answered = True
+            self.resource_versions[ns] = rv
+            found = {wf["metadata"]["name"]: wf for wf in items}
+            for name in self.wset.names_in(ns):
+                if name in found:
+                    self.wset.observe(ns, found[name])
+                else:
+                    missing.append((name, ns))
+        if missing:
+            shown = ", ".join(f"{name!r}" for name, _ in missing[:10]) + (" ..." if len(missing) > 10 else "")
+            where = ", ".join(sorted({ns for _, ns in missing}))
+            raise ClusterError(f"workflow {shown} not found in namespace {where!r}")
+
+    # ------------------------------------------------------------------ the loop
+
+    def _loop(self, start: float) -> int:
+        timed_out = stopped_early = False
+        while not self.wset.done():
+            if self.fail_fast and self.wset.failures():
+                stopped_early = True
+                break
             remaining = None if self.timeout is None else self.timeout - (time.monotonic() - start)
             if remaining is not None and remaining <= 0:
-                return self._timed_out()
-            window = max(1, math.ceil(min(remaining if remaining is not None else 300, 300)))
+                timed_out = True
+                break
             try:
-                for event in self.kube.watch_stream("Workflow", self.name, self.ns, rv, window):
-                    etype, obj = event.get("type"), event.get("object") or {}
-                    if etype == "ERROR":
-                        if obj.get("code") == 410:  # our resourceVersion was compacted away: re-list
-                            wf = self.kube.get("Workflow", self.name, self.ns)
-                            if wf is None:
-                                return self._deleted()
-                            rv = wf["metadata"].get("resourceVersion") or ""
-                            self.render(wf)
-                            if (wf.get("status") or {}).get("phase") in FINISHED:
-                                return self.finish(wf)
-                            break
-                        raise ClusterError(f"watch {self.name}: {obj.get('message')} (HTTP {obj.get('code')})")
-                    rv = (obj.get("metadata") or {}).get("resourceVersion") or rv
-                    if etype == "BOOKMARK":
-                        continue
-                    if etype == "DELETED":
-                        return self._deleted()
-                    wf = obj
-                    failures = 0
-                    self.render(wf)
-                    if (wf.get("status") or {}).get("phase") in FINISHED:
-                        return self.finish(wf)
-                    if self.timeout is not None and time.monotonic() - start > self.timeout:
-                        return self._timed_out()
-            except DeadlineReached:
-                raise
-            except ClusterError:
-                failures += 1
-                if failures >= MAX_FAILURES:
-                    raise
-                self._pause(failures, start)
-            except Exception as exc:  # a stream cut or gone quiet (urllib3 ProtocolError, ReadTimeoutError...)
-                if exc.__class__.__module__.split(".")[0] not in ("urllib3", "http", "json", "socket", "ssl"):
-                    raise
-                failures += 1
-                if failures >= MAX_FAILURES:
-                    raise ClusterError(self.kube.scrub(f"watch {self.name}: the stream keeps failing: {exc}")) from None
-                self._pause(failures, start)
-
-    def _deleted(self) -> int:
+                item = self.events.get(timeout=1.0 if remaining is None else max(0.01, min(1.0, remaining)))
+            except queue.Empty:
+                self.view.tick()
+                continue
+            batch = [item]
+            while True:
+                try:
+                    batch.append(self.events.get_nowait())
+                except queue.Empty:
+                    break
+            changed: list[Tracked] = []
+            for kind, ns, payload in batch:
+                changed += self._apply(kind, ns, payload)
+            if changed:
+                self.view.update(list(dict.fromkeys(changed)))
         self.stop.set()
-        self.out.write(f"workflow {self.name} was deleted while being watched\n")
-        return EXIT_FINDINGS
+        self.kube.deadline = None  # what follows (stop requests) gets its own --request-timeout
+        self.view.update()
+        self.view.final()
+        if timed_out:
+            self._report_timeout()
+        if stopped_early:
+            running = self.wset.unfinished()
+            self.view.note(
+                f"stopped watching at the first failure (--fail-fast); {len(running)} workflow"
+                f"{'' if len(running) == 1 else 's'} still running" + (f": {_names(running)}" if running else "")
+            )
+        return self.wset.exit_code(timed_out=timed_out)
+
+    def _apply(self, kind: str, ns: str, payload: Any) -> list[Tracked]:
+        if kind == "sync":
+            return self.wset.resync(ns, payload)
+        if kind == "error":
+            with self.lock:
+                self.err.write(f"wfctl: error: {payload}\n")
+                self.err.flush()
+            return self.wset.api_error(ns, "API error")
+        etype, obj = payload.get("type"), payload.get("object") or {}
+        if etype == "DELETED":
+            t = self.wset.deleted(ns, str((obj.get("metadata") or {}).get("name")))
+        else:
+            t = self.wset.observe(ns, obj)
+        return [] if t is None else [t]
+
+    # ------------------------------------------------------------------ timeout
 
     def _timed_out(self) -> int:
+        """--timeout before the first answer: nothing is known."""
         self.stop.set()
-        self.kube.deadline = None  # asking the workflow to stop gets its own --request-timeout
-        if self.last_key is None and not self.drawn:  # the API server never answered the first read
-            self.out.write(f"timeout reached: no answer from the API server about workflow {self.name}\n")
-        elif self.stop_on_timeout:
-            self.kube.merge_patch("Workflow", self.name, {"spec": {"shutdown": "Stop"}}, self.ns)
-            self.out.write(f"timeout reached: asked workflow {self.name} to stop\n")
-        else:
-            self.out.write(f"timeout reached: workflow {self.name} is still running\n")
+        self.kube.deadline = None
+        what = ", ".join(name for name, _ in self.requested) or f"-l {self.selector}"
+        self.view.note(f"timeout reached: no answer from the API server about workflow {what}")
         return EXIT_TIMEOUT
 
+    def _report_timeout(self) -> None:
+        running = self.wset.unfinished()
+        if self.stop_on_timeout:
+            for t in running:
+                self.kube.merge_patch("Workflow", t.name, {"spec": {"shutdown": "Stop"}}, t.namespace)
+        if len(running) == 1 and len(self.wset) == 1:
+            t = running[0]
+            verb = "asked workflow {} to stop" if self.stop_on_timeout else "workflow {} is still running"
+            self.view.note("timeout reached: " + verb.format(t.name))
+            return
+        self.view.note(
+            f"timeout reached: {len(running)} workflow{'' if len(running) == 1 else 's'} still running"
+            + (" (asked to stop)" if self.stop_on_timeout else "")
+            + f": {_names(running)}"
+        )
 
-__all__ = ["EXIT_CLUSTER", "Watcher", "duration", "failed_nodes", "node_lines"]
+
+def _names(items: list[Tracked], limit: int = 10) -> str:
+    shown = ", ".join(t.name for t in items[:limit])
+    return shown + (f" ... and {len(items) - limit} more" if len(items) > limit else "")

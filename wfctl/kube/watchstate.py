@@ -21,9 +21,9 @@ CODES = {"Succeeded": EXIT_OK, "Failed": EXIT_FINDINGS, "Error": EXIT_FINDINGS, 
 CODES["APIError"] = EXIT_CLUSTER
 
 
-@dataclass
+@dataclass(eq=False)
 class Tracked:
-    """One watched Workflow."""
+    """One watched Workflow (compared and hashed by identity)."""
 
     namespace: str
     name: str

@@ -25,6 +25,7 @@ SYMBOLS = {
     "Omitted": ("○", "-", "dim"),
 }
 HIDDEN_TYPES = ("StepGroup", "TaskGroup")
+PHASE_WIDTH = len("Succeeded")  # the phase column, when there are several lines to align
 ORDER = ("Succeeded", "Running", "Pending", "Failed", "Error", "Deleted", "APIError")
 
 
@@ -153,7 +154,7 @@ class WatchView:
     def _widths(self) -> tuple[int, int]:
         if len(self.wset) < 2:
             return 0, 0
-        return max(len(t.name) for t in self.wset), max(len(t.phase) for t in self.wset)
+        return max(len(t.name) for t in self.wset), PHASE_WIDTH
 
     def line(self, t: Tracked) -> str:
         return workflow_line(t, self.unicode, self.color, *self._widths())

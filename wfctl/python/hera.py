@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.errors import InputError
 from wfctl.loader.discovery import Source, display_path
 from wfctl.model import Finding
@@ -52,7 +53,7 @@ class Rendered:
     def _line_for(self, path: tuple[Any, ...]) -> int | None:
         spec = self.data.get("spec") or {}
         prefix: tuple[Any, ...] = ("spec",)
-        if self.data.get("kind") == "CronWorkflow":
+        if self.data.get("kind") == CRON_WORKFLOW:
             spec, prefix = spec.get("workflowSpec") or {}, ("spec", "workflowSpec")
         if len(path) >= len(prefix) + 2 and path[: len(prefix) + 1] == (*prefix, "templates"):
             i = path[len(prefix) + 1]

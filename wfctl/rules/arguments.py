@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.argo.names import PARAM_NAME
 from wfctl.argo.spec import as_dict, empty_names, iter_invocations, named, workflow_spec
 from wfctl.model import Finding, Severity
@@ -92,7 +93,7 @@ class Arguments(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
         yield from self._arguments(
-            ctx, (*prefix, "arguments"), spec.get("arguments"), need_value=ctx.doc.kind == "CronWorkflow"
+            ctx, (*prefix, "arguments"), spec.get("arguments"), need_value=ctx.doc.kind == CRON_WORKFLOW
         )
         for path, call, _, _ in iter_invocations(ctx.doc):
             yield from self._arguments(ctx, (*path, "arguments"), call.get("arguments"), need_value=True)

@@ -82,7 +82,7 @@ class RuleContext:
         """(path, template) for every template of the document."""
         from wfctl.argo.spec import iter_templates  # noqa: PLC0415
 
-        yield from iter_templates(self.doc)
+        return iter_templates(self.doc)  # listed once per document (wfctl.argo.spec)
 
     def scoped_strings(self) -> list[tuple[tuple[Any, ...], str, Any]]:
         """(path, string, variable scope) for every string of the document; computed once per document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.argo.spec import as_dict, iter_invocations, sync_places
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -32,7 +33,7 @@ class DeprecatedField(Rule):
                     ctx, (*path, "onExit"), f"{what} onExit is deprecated: use hooks: {{exit: ...}}", at_key=True
                 )
         if ctx.argo_version.startswith("3"):
-            if ctx.doc.kind == "CronWorkflow" and ctx.spec.get("schedule") is not None:
+            if ctx.doc.kind == CRON_WORKFLOW and ctx.spec.get("schedule") is not None:
                 yield self.finding(
                     ctx, ("spec", "schedule"), "schedule is deprecated (removed in Argo 4): use schedules", at_key=True
                 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from wfctl.argo.expr import blank_tags, check_expression, tags
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.argo.spec import as_dict, iter_invocations, output_parameters, strings, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -47,7 +48,7 @@ class ExpressionSyntax(Rule):
                         expr,
                         "valueFrom.expression",
                     )
-        if ctx.doc.kind == "CronWorkflow":
+        if ctx.doc.kind == CRON_WORKFLOW:
             for path, text in strings(ctx.spec.get("when"), ("spec", "when")):
                 yield path, text, "cron when"
             expr = as_dict(ctx.spec.get("stopStrategy")).get("expression")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.argo.names import label_key_problem, label_value_problem
 from wfctl.argo.spec import as_dict, workflow_spec
 from wfctl.model import Finding, Severity
@@ -46,7 +47,7 @@ class Labels(Rule):
         prefix, spec = workflow_spec(ctx.doc)
         yield from self._check(ctx, (*prefix, "workflowMetadata"), spec.get("workflowMetadata"))
         yield from self._check(ctx, (*prefix, "podMetadata"), spec.get("podMetadata"))
-        if ctx.doc.kind == "CronWorkflow":
+        if ctx.doc.kind == CRON_WORKFLOW:
             yield from self._check(ctx, ("spec", "workflowMetadata"), ctx.spec.get("workflowMetadata"))
         for path, tpl in ctx.templates():
             yield from self._check(ctx, (*path, "metadata"), tpl.get("metadata"))

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.argo.spec import as_dict, sync_places, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -50,7 +51,7 @@ class RemovedField(Rule):
         superseded: set[tuple[Any, ...]] = ctx.cache.setdefault("superseded", set())
         v4 = ctx.argo_version.startswith("4")
         prefix, spec = workflow_spec(ctx.doc)
-        if v4 and ctx.doc.kind == "CronWorkflow" and "schedule" in ctx.spec:
+        if v4 and ctx.doc.kind == CRON_WORKFLOW and "schedule" in ctx.spec:
             path = ("spec", "schedule")
             superseded.update({("WF001", path), ("WF003", ("spec",), _missing("schedules", ("spec",)))})
             value = ctx.spec.get("schedule")

@@ -19,21 +19,28 @@ OPAQUE = ("plugin", "manifest", "metadata")
 def quantities(value: Any, path: tuple[Any, ...] = (), parent: Any = None) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """(path, value) of every resource quantity under `value`: `resources.requests/limits`,
     `podResources.requests/limits`, `volumeClaimTemplates[].spec.resources` and `sizeLimit`."""
+    out: list[tuple[tuple[Any, ...], Any]] = []
+    _collect(value, path, parent, out)
+    return iter(out)
+
+
+def _collect(value: Any, path: tuple[Any, ...], parent: Any, out: list[tuple[tuple[Any, ...], Any]]) -> None:
+    # a plain recursive walk that skips scalars: this rule looks at every node of every document
     if isinstance(value, dict):
         for key, item in value.items():
-            here = (*path, key)
             if key in OPAQUE:
                 continue
             if key in QUANTITY_MAPS and parent in RESOURCE_KEYS and isinstance(item, dict):
-                for name, q in item.items():
-                    yield (*here, name), q
+                here = (*path, key)
+                out.extend(((*here, name), q) for name, q in item.items())
             elif key == "sizeLimit":
-                yield here, item
-            else:
-                yield from quantities(item, here, key)
+                out.append(((*path, key), item))
+            elif isinstance(item, (dict, list)):
+                _collect(item, (*path, key), key, out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from quantities(item, (*path, i), parent)
+            if isinstance(item, (dict, list)):
+                _collect(item, (*path, i), parent, out)
 
 
 class ResourceQuantity(Rule):

@@ -14,7 +14,6 @@ from wfctl import rules
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import REGISTRY
 from wfctl.schema import drop_nulls, fast_check, full_validator
-from wfctl.text import suggest
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -100,6 +99,8 @@ def _explain(error: Any) -> Iterator[Finding]:
         for key in value:
             if key in error.schema.get("properties", {}):
                 continue
+            from wfctl.text import suggest  # noqa: PLC0415 - difflib: only when explaining a failure
+
             hint = suggest(str(key), known)
             message = f"unknown field {key!r}"
             if hint:

@@ -62,16 +62,22 @@ class Compiler:
     def __init__(self, root: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = root.get("$defs", {})
         self.compiled: dict[str, Check] = {}
+        _audit(root)  # every keyword and $ref is known: lazy compilation below can never fail later
 
     def ref(self, ref: str) -> Check:
-        if not ref.startswith("#/$defs/"):
-            raise ValueError(f"unsupported $ref {ref!r}")
+        """A definition's check, compiled on its first use: a run that meets a few kinds of objects
+        compiles only those (a one-file run pays for a fraction of the schema)."""
         name = ref[len("#/$defs/") :]
         if name not in self.compiled:
             slot: list[Check] = []
-            self.compiled[name] = lambda x: slot[0](x)  # for recursive definitions
-            slot.append(self.compile(self.defs[name]))
-            self.compiled[name] = slot[0]
+
+            def lazy(x: Any) -> bool:
+                if not slot:
+                    slot.append(self.compile(self.defs[name]))
+                    self.compiled[name] = slot[0]  # checks compiled from now on call it directly
+                return slot[0](x)
+
+            self.compiled[name] = lazy
         return self.compiled[name]
 
     def compile(self, schema: Any) -> Check:
@@ -144,6 +150,30 @@ class Compiler:
             return True
 
         return check
+
+
+def _audit(root: Any) -> None:
+    """Refuse (ValueError) a schema with a keyword this module does not implement or a $ref that is
+    not to one of its own `$defs`, anywhere in it."""
+    defs = root.get("$defs", {}) if isinstance(root, dict) else {}
+    todo = [root]
+    while todo:
+        schema = todo.pop()
+        if not isinstance(schema, dict):
+            continue
+        unknown = set(schema) - _SUPPORTED
+        if unknown:
+            raise ValueError(f"fastcheck does not support {sorted(unknown)}")
+        ref = schema.get("$ref")
+        if ref is not None and not (ref.startswith("#/$defs/") and ref[len("#/$defs/") :] in defs):
+            raise ValueError(f"unsupported $ref {ref!r}")
+        for key in ("items", "additionalProperties"):
+            if key in schema:
+                todo.append(schema[key])
+        for key in ("anyOf", "oneOf", "allOf"):
+            todo.extend(schema.get(key, ()))
+        todo.extend(schema.get("properties", {}).values())
+        todo.extend(schema.get("$defs", {}).values())
 
 
 def compile_schema(schema: dict[str, Any]) -> Check:

@@ -1,0 +1,141 @@
+"""The fast paths (issue 13) give the same answers as the slow ones: the rule catalog, stage-wise rule
+imports, the lazily compiled schema check, the per-document walkers, hashing only for the cache."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, run
+from wfctl import rules
+from wfctl.argo import spec
+from wfctl.engine import Settings, load, scan
+from wfctl.loader.discovery import Source
+from wfctl.schema import drop_nulls
+from wfctl.schema.fastcheck import compile_schema
+
+WORKFLOW_SCHEMA = ROOT / "schemas" / "v4" / "workflow.json"
+
+
+def test_rule_catalog_is_current() -> None:
+    """`python -m wfctl.rules` regenerates it; a rule added without doing so fails here."""
+    catalog_file = Path(rules.__file__).with_name("_catalog.py")
+    assert catalog_file.read_text() == rules.catalog_text()
+    catalog = rules.catalog()
+    assert catalog is not None
+    for code, cls in rules.load_all().items():
+        assert catalog[code] == (cls.name, cls.stage, cls.__module__.rpartition(".")[2])
+
+
+def test_resolve_answers_from_the_catalog_as_from_the_registry() -> None:
+    registry = rules.load_all()
+    assert rules.resolve("ALL") == list(registry)
+    assert rules.resolve("WF2") == [c for c in registry if c.startswith("WF2")]
+    for code, cls in registry.items():
+        assert rules.resolve(cls.name) == [code]
+        assert rules.resolve(code.lower()) == [code]
+    with pytest.raises(KeyError):
+        rules.resolve("no-such-rule")
+
+
+def test_a_stale_catalog_falls_back_to_importing_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rules, "_modules", lambda: {"a_rule_module_the_catalog_does_not_list"})
+    assert rules.catalog() is None
+    monkeypatch.setattr(rules, "load_all", lambda: {"WF999": object})
+    assert rules.load(("argo",)) == {"WF999": object}
+
+
+def _imported_rule_stages(command: str) -> set[str]:
+    code = (
+        "import sys\n"
+        "from wfctl.cli import main\n"
+        "try:\n"
+        f"    main([{command!r}, '-q', '--no-cache', '--isolated', {str(FIXTURES / 'examples/hello-world.yaml')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from wfctl.rules.base import REGISTRY\n"
+        "print(sorted({cls.stage for cls in REGISTRY.values()}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(json.loads(out.stdout.strip().splitlines()[-1].replace("'", '"')))
+
+
+def test_validate_imports_only_the_rules_it_runs() -> None:
+    assert _imported_rule_stages("validate") == {"input", "argo"}
+    assert _imported_rule_stages("lint") == {"input", "argo", "practice"}
+
+
+def test_validate_output_unchanged_by_stage_loading() -> None:
+    """The same findings as lint's argo-stage findings on the rule fixtures (which lint runs with every
+    rule imported)."""
+    folder = str(FIXTURES / "rules")
+    validate = run("validate", "-o", "json", "--no-cache", "--isolated", folder)
+    lint = run("lint", "-o", "json", "--no-cache", "--isolated", folder)
+    argo = {code for code, (_, stage, _) in (rules.catalog() or {}).items() if stage != "practice"}
+    findings = json.loads(validate.output)["findings"]
+    from_lint = [f for f in json.loads(lint.output)["findings"] if f["rule"] in argo]
+    assert findings and findings == from_lint
+
+
+def test_lazy_schema_check_refuses_unknown_keywords_at_compile_time() -> None:
+    schema = {
+        "$defs": {"a": {"type": "object", "properties": {"x": {"$ref": "#/$defs/b"}}}, "b": {"pattern": "^x"}},
+        "$ref": "#/$defs/a",
+    }
+    with pytest.raises(ValueError, match="pattern"):
+        compile_schema(schema)
+    with pytest.raises(ValueError, match="unsupported"):
+        compile_schema({"$ref": "#/$defs/missing"})
+
+
+def test_lazy_schema_check_agrees_with_jsonschema() -> None:
+    """Each document is checked by a fresh compile (so every definition is compiled lazily, in a different
+    order) and by jsonschema."""
+    schema = json.loads(WORKFLOW_SCHEMA.read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    seen = {True: 0, False: 0}
+    for path in sorted((FIXTURES / "rules").rglob("*.yaml")) + sorted((FIXTURES / "examples").rglob("*.yaml")):
+        for doc in load(Source(str(path), path=path), Settings()).documents:
+            if doc.kind != "Workflow":
+                continue
+            fast = compile_schema(schema)(doc.data)
+            assert fast == validator.is_valid(drop_nulls(doc.data)), path
+            seen[fast] += 1
+    assert seen[True] and seen[False]
+
+
+def test_memoised_walkers_match_a_fresh_walk() -> None:
+    path = FIXTURES / "examples" / "dag.yaml"
+    doc = load(Source(str(path), path=path), Settings()).documents[0]
+    first = list(spec.iter_templates(doc))
+    assert first and list(spec.iter_templates(doc)) == first == list(spec._templates(doc))
+    calls = list(spec.iter_invocations(doc))
+    assert calls and list(spec.iter_invocations(doc)) == calls == list(spec._invocations(doc))
+
+
+def _strings_reference(value: object, path: tuple = ()) -> list:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in _strings_reference(v, (*path, k))]
+    if isinstance(value, list):
+        return [x for i, v in enumerate(value) for x in _strings_reference(v, (*path, i))]
+    return []
+
+
+def test_strings_walk_in_document_order() -> None:
+    value = {"a": ["x", {"b": "y", "c": 3, "d": None}, [True, "z"]], "e": "w", "f": 1.5}
+    assert list(spec.strings(value, ("root",))) == _strings_reference(value, ("root",))
+    assert list(spec.strings("alone", ("p",))) == [(("p",), "alone")]
+    assert list(spec.strings(7)) == []
+
+
+def test_hashing_only_for_the_cache(tmp_path: Path) -> None:
+    source = Source(str(FIXTURES / "examples/hello-world.yaml"), path=FIXTURES / "examples/hello-world.yaml")
+    assert scan([source], Settings(), hashing=False).fingerprints == [""]
+    assert scan([source], Settings()).fingerprints[0]
