@@ -18,6 +18,14 @@ UPSTREAM_EXAMPLES = SHARED / "upstream" / "argo-workflows-v4.1.2" / "examples"
 BROKEN_EXAMPLE = "k8s-patch-json-workflow.yaml"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _results_cache_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests' results cache lives in a temporary directory, never in the checkout (subprocesses too)."""
+    import os
+
+    os.environ.setdefault("WFCTL_CACHE_DIR", str(tmp_path_factory.mktemp("wfctl-cache")))
+
+
 def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Any:
     """Run wfctl in-process; returns click's Result (exit_code, stdout, stderr)."""
     from wfctl.cli.root import cli

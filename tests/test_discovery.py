@@ -80,9 +80,7 @@ def test_two_links_to_one_directory_walk_it_once(tmp_path):
     (tree / "y").symlink_to(tmp_path / "shared", target_is_directory=True)
     sources, errors, notes = collect(tree)
     assert names(sources) == ["a.yaml"] and errors == []
-    assert notes == [
-        f"{discovery.display_path(tree / 'y')}: same directory as {discovery.display_path(tree / 'x')}; walked once"
-    ]
+    assert notes == []  # nothing is missing (a virtualenv's lib64 -> lib must not be noted on every run)
 
 
 def test_broken_symlink_to_a_manifest_is_an_error(tmp_path):

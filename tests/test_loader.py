@@ -299,3 +299,40 @@ def test_cr_only_file_findings_have_the_right_line(tmp_path):
     result = run("validate", str(path), "-o", "json")
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["line"], f["column"]) for f in findings] == [("WF001", 11, 7)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x: " + "1" * 5000, "1" * 5000),  # past Python's 4300-digit int() limit: out of Go's range, a string
+        ("? " + "7" * 5000 + "\n: v", {"7" * 5000: "v"}),
+        ("x: 0x" + "0" * 5000 + "ff", 255),  # leading zeros do not count
+        ("x: 0" + "0" * 5000 + "17", 15),
+        ("x: 18446744073709551615", 2**64 - 1),
+        ("x: 18446744073709551616", 1.8446744073709552e19),  # ParseUint fails, ParseFloat does not
+        ("x: 0b1" + "0" * 64, "0b1" + "0" * 64),
+    ],
+)
+def test_huge_integers_are_read_like_go(text, expected):
+    result = data(text)
+    assert (result if isinstance(expected, dict) else result["x"]) == expected
+
+
+def test_huge_explicit_int_is_a_short_finding():
+    doc = parse("x: !!int " + "1" * 5000).documents[0]
+    assert doc.data is None
+    (problem,) = doc.problems
+    assert problem.rule == "WF010" and "as a !!int" in problem.message and len(problem.message) < 120
+
+
+def test_huge_integer_cli(tmp_path):
+    from tests.conftest import run
+
+    path = tmp_path / "big.yaml"
+    path.write_text(HEAD.replace("image: alpine:3.20", "image: alpine:3.20\n      bogus: " + "1" * 5000))
+    for args in _cli_cases(str(path), str(path)):
+        result = run(*args)
+        output = result.stdout + (result.stderr or "")
+        assert result.exit_code in (0, 1, 2) and "internal error" not in output, (args, output)
+    result = run("validate", "--no-cache", str(path), "-o", "json")
+    assert [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [("WF001", 11)]

@@ -270,3 +270,17 @@ def test_kube_does_not_import_diff():
         if module.startswith("wfctl.diff")
     ]
     assert offenders == []
+
+
+def test_kind_groups_are_spelled_once():
+    """A tuple, list or set of Argo kinds is written in wfctl/argo/kinds.py only; everything else imports it."""
+    offenders = []
+    for path, tree in _modules():
+        if path == PACKAGE / "argo" / "kinds.py":
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+                spelled = [e.value for e in node.elts if isinstance(e, ast.Constant) and e.value in kinds.ARGO_KINDS]
+                if len(spelled) >= 2:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {spelled}")
+    assert offenders == []

@@ -18,7 +18,8 @@ CRON_WORKFLOW = "CronWorkflow"
 ARGO_KINDS = (WORKFLOW, WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE, CRON_WORKFLOW)
 RUNNABLE_KINDS = (WORKFLOW, CRON_WORKFLOW)  # start runs: their own entrypoint, arguments, exit handler
 LIBRARY_KINDS = (WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE)  # hold templates that others call by templateRef
-STORED_KINDS = (WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE, CRON_WORKFLOW)  # kept by the cluster (apply, prune)
+# Definitions that `apply` keeps in step with the files and `--prune` may delete; a Workflow is a run, never pruned.
+STORED_KINDS = (WORKFLOW_TEMPLATE, CLUSTER_WORKFLOW_TEMPLATE, CRON_WORKFLOW)
 
 # The API's resource names, and the names `submit --from KIND/NAME` accepts for each kind.
 PLURALS = {

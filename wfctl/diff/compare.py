@@ -8,6 +8,7 @@ from typing import Any
 
 from wfctl.argo.canonical import fingerprint
 from wfctl.argo.meta import Resource
+from wfctl.argo.spec import as_dict
 from wfctl.diff.match import match_resources
 from wfctl.diff.normalize import denormalize, normalize, render_path, reorders
 
@@ -57,9 +58,9 @@ def _renames(old: dict[str, Any], new: dict[str, Any], resource: str, changes: l
     """Templates removed and added with the same body: report (and drop) them as renames."""
 
     def templates(data: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
-        spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
-        holder = spec.get("workflowSpec") if isinstance(spec.get("workflowSpec"), dict) else spec
-        tpls = holder.get("templates") if isinstance(holder, dict) else None
+        spec = as_dict(data.get("spec"))
+        holder = as_dict(spec.get("workflowSpec")) if isinstance(spec.get("workflowSpec"), dict) else spec
+        tpls = holder.get("templates")
         return (["spec", "workflowSpec"] if holder is not spec else ["spec"]), (tpls if isinstance(tpls, dict) else {})
 
     prefix, before = templates(old)

@@ -233,8 +233,7 @@ class _Walker:
                     if key in ancestors:
                         self.note(f"{shown}: symbolic link loop back to {seen[key]}; not followed")
                         continue
-                    if key in seen:
-                        self.note(f"{shown}: same directory as {seen[key]}; walked once")
+                    if key in seen:  # e.g. a virtualenv's lib64 -> lib: read once, nothing missing, no note
                         continue
                     seen[key] = shown
                     subdirs.append((full, abs_path, f"{rel}/", ignores, ancestors | {key}))
@@ -262,8 +261,8 @@ def discover(
     """Sources in a stable order, and errors: paths that do not exist or cannot be read, anywhere in a walk.
 
     Any error means the input is incomplete (exit 2; `apply` must not act on a partial set). `note`
-    receives what was noticed on the way (a symbolic link loop not followed, a directory reached twice
-    and walked once: nothing is missing); `skipped` receives files left out (special files, never
+    receives what was noticed on the way (a symbolic link loop, not followed: nothing is missing; a
+    directory reached twice is walked once, silently); `skipped` receives files left out (special files, never
     opened), by default the same as `note`, which by default goes to stderr. `default_excludes=False`
     also walks hidden and default-excluded directories and ignores
     `.gitignore` files.

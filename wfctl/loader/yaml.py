@@ -319,6 +319,11 @@ def _build_document(
 
 def _go_int(text: str) -> int | None:
     """Go's ParseInt(s, 0, 64), then ParseUint(s, 0, 64): None when out of both ranges."""
+    digits = text.lstrip("+-")
+    if digits[:2] in ("0x", "0X", "0o", "0O", "0b", "0B"):
+        digits = digits[2:]
+    if len(digits.lstrip("0")) > 64:  # past 64 bits in any base; Python's int() refuses > 4300 digits
+        return None
     value = int(text, 8) if _GO_OCTAL.match(text) else int(text, 0)
     return value if _INT64_MIN <= value <= _UINT64_MAX else None
 
@@ -398,7 +403,8 @@ def resolve_explicit(tag: str, value: str, mark: Any = None) -> Any:
         return resolved
     if tag == _FLOAT and kind == _INT:
         return float(resolved)
-    raise _Refused("WF010", mark, f"cannot decode {_short(kind)} `{value}` as a {_short(tag)}")
+    shown = value if len(value) <= 60 else value[:57] + "..."
+    raise _Refused("WF010", mark, f"cannot decode {_short(kind)} `{shown}` as a {_short(tag)}")
 
 
 def _float_key(number: float) -> str:
