@@ -316,3 +316,13 @@ def test_resource_rule_unit_reports_each_document(tmp_path: Path) -> None:
     assert len(messages) == 2, messages
     assert "line 3 of the manifest" in messages[0] and "!!int" in messages[0]
     assert "line 5 of the manifest" in messages[1] and "recursive" in messages[1]
+
+
+def test_null_where_a_string_is_expected_is_named_once(tmp_path: Path) -> None:
+    """`dependencies: [~]` said `got null None`; the value is named once, as JSON names it."""
+    path = tmp_path / "wf.yaml"
+    path.write_text(GOOD.replace("dependencies: [a]", "dependencies: [~]"))
+    result = run("validate", "--no-cache", "-j", "1", "-o", "json", str(path))
+    wf002 = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "WF002"]
+    assert result.exit_code == 1
+    assert [(f["line"], f["column"], f["message"]) for f in wf002] == [(15, 24, "expected string, got null")]

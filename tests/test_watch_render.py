@@ -196,3 +196,13 @@ def test_final_report_shows_the_node_tree_of_each_failure():
         "    ✖ b  1m05s  exit code 3",
         "  failed: b: exit code 3",
     ]
+
+
+def test_tty_lines_never_wrap():
+    s = WatchSet([("argo", "a"), ("argo", "b")])
+    s.observe("argo", wf("a", "Failed", message="x" * 300))
+    out = Tty()
+    WatchView(s, out, tty=True, color=True, height=40, width=40).update()
+    first, second = out.getvalue().splitlines()
+    assert first == "✖ a  Failed     " + "x" * 22 + "…" and len(first) == 39
+    assert second.startswith("\x1b[2m◷\x1b[0m b  ")  # short lines keep their colours

@@ -13,7 +13,7 @@ import os
 import sys
 
 EXIT_INTERRUPTED = 130
-_state = {"cli": False}
+_state = {"cli": False, "interrupted": False}
 
 
 def _exit_now(_signum: int, _frame: object) -> None:
@@ -35,9 +35,20 @@ def exit_on_interrupt() -> None:
     _set(_exit_now)
 
 
+def _raise(_signum: int, _frame: object) -> None:
+    _state["interrupted"] = True
+    raise KeyboardInterrupt
+
+
 def raise_on_interrupt() -> None:
-    """Inside a command: SIGINT raises KeyboardInterrupt (Python's default)."""
-    _set(_signal.default_int_handler)
+    """Inside a command: SIGINT raises KeyboardInterrupt (as Python's default does), and is remembered:
+    one that hits an import may come out as an ImportError (`PyCapsule_Import could not import...`)."""
+    _set(_raise)
+
+
+def was_interrupted() -> bool:
+    """Whether SIGINT arrived while the command ran (whatever exception it then turned into)."""
+    return _state["interrupted"]
 
 
 def mark_cli() -> None:

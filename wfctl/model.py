@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-Path_ = tuple[Any, ...]
+from wfctl.argo.paths import Path_
 
 
 class Severity(enum.IntEnum):

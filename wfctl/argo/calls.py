@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from typing import Any
 
+from wfctl.argo.paths import Path_
 from wfctl.argo.spec import as_dict, as_list
 
-Path_ = tuple[Any, ...]
 SelfRef = tuple[str, bool]  # (name, clusterScope) of the WorkflowTemplate being walked, for its own templateRefs
 
 CALL, EXIT, HOOK = "call", "exit", "hook"

@@ -4,6 +4,7 @@ none evaluates anything."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,7 +28,14 @@ class DependsRef:
 
 
 def parse_depends(text: str) -> list[DependsRef]:
-    """Task references in a `depends` expression; raises ParseError on bad syntax."""
+    """Task references in a `depends` expression; raises ParseError on bad syntax. Kept for recent
+    expressions: several rules read each task's `depends` (references are immutable; each caller gets
+    its own list)."""
+    return list(_parse_depends(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_depends(text: str) -> tuple[DependsRef, ...]:
     tokens: list[tuple[str, object, int]] = []
     pos = 0
     text = text.rstrip()
@@ -84,7 +92,7 @@ def parse_depends(text: str) -> list[DependsRef]:
         _, value, col = tokens[i]
         shown = value.task if isinstance(value, DependsRef) else value
         raise ParseError(f"unexpected {shown!s} at column {col + 1}")
-    return refs
+    return tuple(refs)
 
 
 # ---------------------------------------------------------------- {{...}} tags
@@ -120,7 +128,13 @@ def _spans(value: str) -> list[tuple[int, int, int]]:
 
 def tags(value: str) -> list[Tag]:
     """Every `{{...}}` tag of a string: the outer ones and, for `{{steps.run-{{inputs.parameters.x}}.status}}`,
-    the inner ones too (each is resolved on its own)."""
+    the inner ones too (each is resolved on its own). Several rules ask about the same strings: the
+    answer is kept for recent strings (tags are immutable; each caller gets its own list)."""
+    return list(_tags(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tags(value: str) -> tuple[Tag, ...]:
     out = []
     for start, end, _ in _spans(value):
         inner = value[start + 2 : end - 2]
@@ -128,7 +142,7 @@ def tags(value: str) -> list[Tag]:
             out.append(Tag(inner.lstrip()[1:].strip(), True))
         else:
             out.append(Tag(inner.strip(), False))
-    return out
+    return tuple(out)
 
 
 def blank_tags(value: str, replacement: str = "x") -> str:

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.kinds import CRON_WORKFLOW
+from wfctl.argo.paths import Path_
 
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document
 
-Path_ = tuple[Any, ...]
 
 TEMPLATE_TYPES = (
     "container",

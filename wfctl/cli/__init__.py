@@ -48,11 +48,17 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_INPUT
         sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
     except Exception as exc:  # the last guard: never a traceback unless asked for
+        if interrupt.was_interrupted():  # a Ctrl-C that hit an import comes out as ImportError & co
+            click.echo("wfctl: interrupted", err=True)
+            interrupt.exit_interrupted()
         if debug:
             raise
         click.echo(f"wfctl: internal error: {exc!r} (run with --debug for a traceback)", err=True)
         code = EXIT_INPUT
     interrupt.exit_on_interrupt()  # done: a late Ctrl-C must not turn into a traceback at exit
+    if code not in (0, EXIT_INTERRUPTED) and interrupt.was_interrupted():
+        click.echo("wfctl: interrupted", err=True)  # the error above was the interrupt's doing
+        code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED and interrupt.is_cli():
         interrupt.exit_interrupted()
     sys.exit(code if isinstance(code, int) else 0)

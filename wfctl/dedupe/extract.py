@@ -9,9 +9,10 @@ from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
 
-from wfctl.argo.calls import Path_, references, root_refs
+from wfctl.argo.calls import references, root_refs
 from wfctl.argo.canonical import fingerprint, template_body
 from wfctl.argo.kinds import API_VERSION, RUNNABLE_KINDS, WORKFLOW_TEMPLATE
+from wfctl.argo.paths import Path_
 from wfctl.argo.spec import LEAF_TYPES, as_list, strings, template_type, workflow_spec
 from wfctl.dedupe.plan import FileReport, documents, verify
 from wfctl.dedupe.retarget import Retarget, retarget

@@ -10,16 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from wfctl.argo.calls import Path_, references
+from wfctl.argo.calls import references
 from wfctl.argo.canonical import fingerprint, template_body
+from wfctl.argo.paths import set_at
 from wfctl.argo.spec import as_list
-
-
-def _set(root: Any, path: Path_, value: Any) -> None:
-    node = root
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
 
 
 def merge_plan(spec: dict[str, Any], self_ref: tuple[str, bool] | None = None) -> dict[str, str]:
@@ -51,5 +45,5 @@ def merge_plan(spec: dict[str, Any], self_ref: tuple[str, bool] | None = None) -
             plan[removed] = target
         for path, name in list(references(work, self_ref)):
             if name in round_map:
-                _set(work, path, round_map[name])
+                set_at(work, path, round_map[name])
         work["templates"] = [t for t in templates if t["name"] not in round_map]

@@ -11,8 +11,8 @@ from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
 
-from wfctl.argo.calls import Path_
 from wfctl.argo.kinds import CRON_WORKFLOW, LIBRARY_KINDS, is_cluster_scoped
+from wfctl.argo.paths import Path_
 from wfctl.argo.spec import as_list, workflow_spec
 from wfctl.dedupe.find import merge_plan
 from wfctl.dedupe.retarget import Retarget, retarget

@@ -9,7 +9,8 @@ from typing import Any
 
 from ruamel.yaml.nodes import SequenceNode
 
-from wfctl.argo.calls import Path_, SelfRef, references
+from wfctl.argo.calls import SelfRef, references
+from wfctl.argo.paths import Path_
 from wfctl.argo.spec import as_dict, as_list
 from wfctl.dedupe.rewrite import Edit, RewriteError, delete_item
 from wfctl.loader.documents import Document

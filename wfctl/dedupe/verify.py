@@ -12,23 +12,12 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from wfctl.argo.calls import Path_, references, template_refs
+from wfctl.argo.calls import references, template_refs
 from wfctl.argo.canonical import fingerprint, template_body
+from wfctl.argo.paths import Path_, get_at, set_at
 from wfctl.argo.spec import as_dict, as_list
 
 Resolver = Callable[[str, str], dict[str, Any] | None]  # (WorkflowTemplate name, template) -> template
-
-
-def _get(root: Any, path: Path_) -> Any:
-    for part in path:
-        root = root[part]
-    return root
-
-
-def _set(root: Any, path: Path_, value: Any) -> None:
-    for part in path[:-1]:
-        root = root[part]
-    root[path[-1]] = value
 
 
 class Expander:
@@ -85,11 +74,11 @@ class Expander:
     def _put(body: dict[str, Any], path: Path_, value: str) -> None:
         # a templateRef to this template's own WorkflowTemplate becomes a plain reference
         if path[-2:-1] == ("templateRef",):
-            call = _get(body, path[:-2])
+            call = get_at(body, path[:-2])
             call.pop("templateRef", None)
             call["template"] = value
         else:
-            _set(body, path, value)
+            set_at(body, path, value)
 
 
 def workflow_view(spec: dict[str, Any], self_ref: tuple[str, bool] | None, external: Resolver | None = None) -> str:
@@ -98,7 +87,7 @@ def workflow_view(spec: dict[str, Any], self_ref: tuple[str, bool] | None, exter
     outside = {k: copy.deepcopy(v) for k, v in spec.items() if k != "templates"}
     for path, name in references(spec, self_ref):
         if path[0] != "templates":
-            _set(outside, path, expander.expand(name))
+            set_at(outside, path, expander.expand(name))
     return fingerprint(outside)
 
 

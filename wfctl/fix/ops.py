@@ -11,11 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _get(root: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        root = root[part]
-    return root
+from wfctl.argo.paths import get_at
 
 
 def apply(data: Any, op: tuple[Any, ...]) -> None:
@@ -23,7 +19,7 @@ def apply(data: Any, op: tuple[Any, ...]) -> None:
     name = op[0]
     if name == "plural":
         _, parent_path, old, new = op
-        parent = _get(data, parent_path)
+        parent = get_at(data, parent_path)
         value = parent.pop(old)
         if value is None:
             return
@@ -34,13 +30,13 @@ def apply(data: Any, op: tuple[Any, ...]) -> None:
             items.append(value)
     elif name == "drop":
         _, parent_path, key = op
-        del _get(data, parent_path)[key]
+        del get_at(data, parent_path)[key]
     elif name == "set":
         _, path, value = op
-        _get(data, path[:-1])[path[-1]] = value
+        get_at(data, path[:-1])[path[-1]] = value
     elif name == "hook":
         _, call_path, old = op
-        call = _get(data, call_path)
+        call = get_at(data, call_path)
         call["hooks"] = {"exit": {"template": call.pop(old)}}
     else:  # pragma: no cover - a programming error
         raise ValueError(f"unknown fix operation {name!r}")

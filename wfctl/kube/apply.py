@@ -42,8 +42,30 @@ def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
 def apply_planned(
     kube: Kube | None, plan: list[Planned], *, dry_run: str, force_conflicts: bool, replace: bool
 ) -> list[Outcome]:
-    """Apply in dependency order (cluster templates, templates, cron, then workflows)."""
+    """Apply in dependency order (cluster templates, templates, cron, then workflows). When a request
+    fails, the error names what was applied before it (kept: an apply is not a transaction)."""
     outcomes: list[Outcome] = []
+    try:
+        _apply_each(kube, plan, outcomes, dry_run=dry_run, force_conflicts=force_conflicts, replace=replace)
+    except ClusterError as exc:
+        if dry_run != "none" or not outcomes:
+            raise
+        done = [f"{o.resource} {o.action}" for o in outcomes]
+        shown = "\n    ".join(done[:20]) + (f"\n    ... and {len(done) - 20} more" if len(done) > 20 else "")
+        exc.message = f"{exc.format_message()}\n  applied before this error:\n    {shown}"  # same type and status
+        raise
+    return outcomes
+
+
+def _apply_each(
+    kube: Kube | None,
+    plan: list[Planned],
+    outcomes: list[Outcome],
+    *,
+    dry_run: str,
+    force_conflicts: bool,
+    replace: bool,
+) -> None:
     for p in sorted(plan, key=lambda p: ORDER[p.kind]):
         obj = copy.deepcopy(p.obj)
         if dry_run == "client" or kube is None:
@@ -65,7 +87,6 @@ def apply_planned(
             same = existing["metadata"].get("resourceVersion") == result.get("metadata", {}).get("resourceVersion")
             action = "unchanged" if same else "configured"
         outcomes.append(Outcome(p.kind, p.name, p.namespace, action, result))
-    return outcomes
 
 
 def _create_workflow(kube: Kube, obj: dict[str, Any], ns: str | None, dry: bool, replace: bool) -> Outcome:

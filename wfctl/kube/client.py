@@ -111,6 +111,13 @@ def _secrets_in(files: list[str]) -> set[str]:
                 if isinstance(fields.get(key), str):
                     found.add(fields[key])
                     found.add(fields[key].strip())
+            plugin = fields.get("exec") if isinstance(fields.get("exec"), dict) else {}
+            provider = fields.get("auth-provider") if isinstance(fields.get("auth-provider"), dict) else {}
+            args, env, conf = plugin.get("args"), plugin.get("env"), provider.get("config")
+            extra = list(args) if isinstance(args, list) else []
+            extra += [e.get("value") for e in env if isinstance(e, dict)] if isinstance(env, list) else []
+            extra += list(conf.values()) if isinstance(conf, dict) else []
+            found.update(v for v in extra if isinstance(v, str) and len(v) >= 8)  # exec args, OIDC tokens...
             token_file = fields.get("tokenFile")
             if isinstance(token_file, str):
                 with contextlib.suppress(OSError):
@@ -144,13 +151,17 @@ class Kube:
         files = kubeconfig_files(config_file)
         self.secrets = _secrets_in(files)
         private_tmp = tempfile.mkdtemp(prefix="wfctl-kube-")
+        restore_signals = remove_on_signal(private_tmp)  # a SIGTERM while key files exist removes them first
         try:
             if files:
                 merged = os.pathsep.join(files)
                 cfg = client.Configuration()
-                config.load_kube_config(
-                    config_file=merged, context=conn.context, client_configuration=cfg, temp_file_path=private_tmp
-                )
+                with library_errors() as logged:  # the library logs a failed exec plugin and goes on anonymous
+                    config.load_kube_config(
+                        config_file=merged, context=conn.context, client_configuration=cfg, temp_file_path=private_tmp
+                    )
+                if logged:
+                    raise ClusterError(self.scrub(f"the kubeconfig's credential plugin failed: {logged[0]}"))
                 if not self.namespace:
                     try:
                         contexts, active = config.list_kube_config_contexts(merged)
@@ -177,6 +188,7 @@ class Kube:
         finally:
             if not getattr(self, "_proxied", False):
                 _remove_temp_files(private_tmp)
+            restore_signals()
         self.namespace = self.namespace or "default"
         self.api = api
         self.host = api.configuration.host
@@ -217,9 +229,10 @@ class Kube:
         kwargs: dict[str, Any] = {"num_pools": 4, "maxsize": 4, "retries": False}
         if str(cfg.host).startswith("https"):
             ctx = ssl.create_default_context(cafile=cfg.ssl_ca_cert or None)
-            if not cfg.verify_ssl:
+            if not cfg.verify_ssl:  # insecure-skip-tls-verify: asked for, so no warning per request (as kubectl)
                 ctx.check_hostname = False
                 ctx.verify_mode = ssl.CERT_NONE
+                urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
             if cfg.cert_file:
                 ctx.load_cert_chain(cfg.cert_file, cfg.key_file or None)
             kwargs["ssl_context"] = ctx
@@ -285,6 +298,12 @@ class Kube:
             except ClusterError:
                 raise
             except Exception as exc:  # noqa: BLE001 - anything else from the library: one scrubbed line
+                inner = exc.__context__  # a TLS failure is ApiException(status=0) the library then fails to decode
+                if isinstance(inner, ApiException) and not inner.status and inner.reason:
+                    why = " ".join(str(inner.reason).split())
+                    raise ClusterError(
+                        self.scrub(f"{what}: cannot reach the API server at {self.host}: {why}")
+                    ) from None
                 raise ClusterError(self.scrub(f"{what}: {type(exc).__name__}: {exc}")) from None
 
     def _can_wait(self, end: float | None, delay: float) -> bool:
@@ -516,6 +535,58 @@ class Kube:
             yield line.decode(errors="replace")
 
 
+@contextlib.contextmanager
+def library_errors() -> Iterator[list[str]]:
+    """The errors the kubernetes library logs (instead of raising) meanwhile, as one-line messages; they
+    are not printed (the library would print them with `logging.error`, unscrubbed)."""
+    import logging  # noqa: PLC0415
+
+    found: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                found.append(" ".join(record.getMessage().split()))
+
+    root = logging.getLogger()
+    handler = Keep()
+    root.addHandler(handler)
+    try:
+        yield found
+    finally:
+        root.removeHandler(handler)
+
+
+def remove_on_signal(private_tmp: str) -> Callable[[], None]:
+    """Until the returned function is called, SIGTERM or SIGHUP first deletes `private_tmp` (where the
+    library writes key files while the configuration loads), then ends the process as it would have."""
+    import signal  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous.clear
+
+    def handler(signum: int, _frame: Any) -> None:
+        shutil.rmtree(private_tmp, ignore_errors=True)
+        signal.signal(signum, previous.get(signum, signal.SIG_DFL))
+        os.kill(os.getpid(), signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        old = signal.getsignal(signum) if signum is not None else None
+        if signum is None or old is None or old is signal.SIG_IGN:
+            continue
+        previous[signum] = old
+        signal.signal(signum, handler)
+
+    def restore() -> None:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+    return restore
+
+
 def _remove_temp_files(private_tmp: str) -> None:
     """Delete the files the kubernetes library wrote into `private_tmp` for `*-data` fields (CA, client
     certificate, key), and forget them in its cache; files other clients in this process use stay."""
@@ -572,4 +643,7 @@ def api_message(exc: Any) -> str:
     except (ValueError, TypeError):
         status = {}
     message = status.get("message") if isinstance(status, dict) else None
-    return f"{message or (body if isinstance(body, str) and body else exc.reason)} (HTTP {exc.status})"
+    if not message and isinstance(body, str) and body.strip():  # not a Status: a proxy's HTML page, say
+        text = " ".join(re.sub(r"<[^>]*>", " ", body).split())
+        message = text[:200] + ("..." if len(text) > 200 else "")
+    return f"{message or exc.reason} (HTTP {exc.status})"

@@ -5,12 +5,15 @@ Checked even with --no-validate: unreadable or skipped paths of the walk (the on
 `loader.discovery`, follows symlinked directories and reports what it cannot read), special files,
 YAML problems of any kind (syntax, aliases, size, encoding, not a mapping, wrong apiVersion),
 documents without a usable `metadata`, names the API would refuse, the same object twice, a manifest
-namespace that disagrees with `-n`.
+namespace that disagrees with `-n`, an invalid `-n`, a Workflow (created, never updated) that carries a
+`metadata.resourceVersion` (as `kubectl get -o yaml` writes it; the API refuses to create it).
+A file named twice (`-f a.yaml -f a.yaml`, or a file inside a directory also named) is read once.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,7 +46,32 @@ def walk_inputs(paths: tuple[str, ...], **options: Any) -> tuple[list[Source], l
 
     skipped: list[str] = []
     sources, errors = discovery.discover(paths, skipped=skipped.append, **options)
-    return sources, [*errors, *skipped]
+    return _once(sources), [*errors, *skipped]
+
+
+def _once(sources: list[Source]) -> list[Source]:
+    """Each file once: the same file reached twice (by two arguments, or by a directory and a path
+    inside it) would otherwise be "the same object twice"."""
+    seen: set[tuple[int, int]] = set()
+    out: list[Source] = []
+    for source in sources:
+        if source.path is not None:
+            try:
+                st = os.stat(source.path)
+            except OSError:  # read (and reported) later
+                out.append(source)
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        out.append(source)
+    return out
+
+
+def _namespace_problem(value: str | None, what: str) -> str | None:
+    if value and (not _DNS_LABEL.match(value) or len(value) > 63):
+        return f"{what} {value!r} is not a valid namespace (lowercase letters, digits and '-'; at most 63)"
+    return None
 
 
 def input_problems(loaded: list[Any]) -> list[str]:
@@ -54,6 +82,8 @@ def input_problems(loaded: list[Any]) -> list[str]:
             problems.append(str(lf.error))
             continue
         found = list(lf.problems) + [p for d in lf.documents for p in d.problems]
+        # a file that does not parse is never skipped here, Argo-looking or not: its objects would be pruned
+        found += [s.problem for s in lf.skipped if s.problem is not None]
         for p in found:
             problems.append(f"{lf.source.display}:{p.line}:{p.column}: {p.message} ({p.rule})")
     return problems
@@ -81,6 +111,10 @@ def plan_documents(docs: list[Document], namespace_flag: str | None, default_nam
     problems: list[str] = []
     planned: list[Planned] = []
     seen: dict[tuple[str, str | None, str], str] = {}
+    flag_problem = _namespace_problem(namespace_flag, "--namespace")
+    if flag_problem:
+        problems.append(flag_problem)
+    default_problem = None if namespace_flag else _namespace_problem(default_namespace, "the kubeconfig's namespace")
     for doc in sorted(docs, key=lambda d: ORDER[d.kind]):
         where = f"{_where(doc)}: {doc.kind}"
         meta = doc.data.get("metadata")
@@ -99,8 +133,15 @@ def plan_documents(docs: list[Document], namespace_flag: str | None, default_nam
         if problem:
             problems.append(f"{where}: {problem}")
             continue
+        if doc.kind == "Workflow" and meta.get("resourceVersion") not in (None, ""):
+            problems.append(
+                f"{where}/{name or generate}: metadata.resourceVersion is set, but a Workflow is created, never"
+                " updated, and the API refuses to create an object with one (remove it: it comes from"
+                " `kubectl get -o yaml`)"
+            )
+            continue
         own = meta.get("namespace")
-        if own is not None and (not isinstance(own, str) or not _DNS_LABEL.match(own)):
+        if own is not None and (not isinstance(own, str) or _namespace_problem(own, "") or not own):
             problems.append(f"{where}/{name or generate}: metadata.namespace {own!r} is not a valid namespace")
             continue
         ns: str | None = None
@@ -111,6 +152,8 @@ def plan_documents(docs: list[Document], namespace_flag: str | None, default_nam
                 )
                 continue
             ns = own or namespace_flag or default_namespace
+            if not own and default_problem and default_problem not in problems:
+                problems.append(default_problem)
         if name:
             key = (doc.kind, ns, str(name))
             if key in seen:

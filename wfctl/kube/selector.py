@@ -14,7 +14,8 @@ _NAME = r"[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?"
 _PREFIX = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*"
 KEY = re.compile(rf"^(?:{_PREFIX}/)?{_NAME}$")
 VALUE = re.compile(rf"^(?:{_NAME})?$")
-_TOKEN = re.compile(r"\s*(\(|\)|,|==|!=|=|!|[^\s(),=!]+)")
+_SPACE = " \t\r\n"  # the API server's whitespace: a no-break space is part of a word, as there
+_TOKEN = re.compile(r"[ \t\r\n]*(\(|\)|,|==|!=|=|!|[^ \t\r\n(),=!]+)")
 POSITIVE = ("=", "==", "in", "exists")
 
 
@@ -70,7 +71,7 @@ class Selector:
 def _tokens(text: str) -> list[str]:
     out: list[str] = []
     pos = 0
-    text = text.rstrip()
+    text = text.rstrip(_SPACE)
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:  # pragma: no cover - the pattern matches any non-space character
@@ -81,7 +82,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _key(token: str | None) -> str:
-    if token is None or token in ("(", ")", ",", "=", "==", "!=", "!"):
+    if token is None or token in ("(", ")", ",", "=", "==", "!=", "!", "in", "notin"):
         raise SelectorError(f"expected a label key, found {token or 'the end'!r}")
     if not KEY.match(token) or len(token.rpartition("/")[0]) > 253:
         raise SelectorError(f"{token!r} is not a valid label key")

@@ -5,6 +5,7 @@ Knows nothing about the API: it draws a WatchSet."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from datetime import datetime
@@ -25,6 +26,7 @@ SYMBOLS = {
     "Omitted": ("○", "-", "dim"),
 }
 HIDDEN_TYPES = ("StepGroup", "TaskGroup")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PHASE_WIDTH = len("Succeeded")  # the phase column, when there are several lines to align
 ORDER = ("Succeeded", "Running", "Pending", "Failed", "Error", "Deleted", "APIError")
 
@@ -118,6 +120,15 @@ def workflow_line(t: Tracked, unicode: bool, color: bool, name_width: int = 0, p
     return "  ".join(parts).rstrip()
 
 
+def fit(line: str, width: int) -> str:
+    """`line` cut to `width` - 1 visible characters, so that it never wraps on a terminal (a wrapped
+    line would throw off the cursor movement of the next redraw); a cut line loses its colours."""
+    plain = _ANSI.sub("", line)
+    if len(plain) < width:
+        return line
+    return plain[: max(1, width - 2)] + "…"
+
+
 def counts_line(wset: WatchSet) -> str:
     counts = wset.counts()
     ordered = sorted(counts.items(), key=lambda kv: (ORDER.index(kv[0]) if kv[0] in ORDER else len(ORDER), kv[0]))
@@ -135,12 +146,13 @@ class WatchView:
         tty: bool = False,
         color: bool = False,
         height: int | None = None,
+        width: int | None = None,
         lock: threading.Lock | None = None,
     ) -> None:
         self.wset, self.out, self.tty, self.color = wset, out, tty, color
         encoding = (getattr(out, "encoding", None) or "utf-8").lower()
         self.unicode = "utf" in encoding
-        self.height = height
+        self.height, self.width = height, width
         self.lock = lock or threading.Lock()
         self.drawn = 0
         self.printed: dict[tuple[str, str], tuple[Any, ...]] = {}
@@ -179,7 +191,8 @@ class WatchView:
 
     def draw(self) -> None:
         """Redraw the TTY frame in place."""
-        lines = self._screen()
+        width = self.width or shutil.get_terminal_size((100, 40)).columns
+        lines = [fit(line, width) for line in self._screen()]
         with self.lock:
             if self.drawn:
                 self.out.write(f"\x1b[{self.drawn}F\x1b[J")

@@ -273,6 +273,9 @@ def discover(
     walker = _Walker(tuple(exclude), default_excludes, sources, errors, note, skipped or note)
     for arg in paths:
         if arg == "-":
+            if sys.stdin is None:  # started with stdin closed (`<&-`)
+                errors.append("-: standard input is closed")
+                continue
             sources.append(Source(stdin_name, stream=sys.stdin.buffer))
             continue
         path = Path(arg)

@@ -57,6 +57,7 @@ class Skipped:
 
     index: int
     description: str
+    problem: Problem | None = None  # a file skipped because it does not parse (apply refuses such input)
 
 
 def describe(data: Any) -> str:
@@ -141,4 +142,5 @@ def not_argo_manifest(text: str, problems: list[Problem], documents: list[Docume
         0,
         f"not an Argo manifest, whole file skipped ({first.rule} at {first.line}:{first.column};"
         " no argoproj.io apiVersion or Argo kind in it)",
+        first,
     )

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from wfctl.argo.kinds import CRON_WORKFLOW
+from wfctl.argo.paths import Path_
 from wfctl.argo.spec import as_dict, sync_places, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
-Path_ = tuple[Any, ...]
 PLURALS = (("mutex", "mutexes"), ("semaphore", "semaphores"))
 
 

@@ -37,7 +37,7 @@ def _show(value: Any) -> str:
 
 def _got(value: Any) -> str:
     """`integer 3`, `string 'x'`; a mapping or a list is named once (`array`, not `array array`)."""
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list)) or value is None:  # `null`, not `null None`
         return json_type(value)
     return f"{json_type(value)} {_show(value)}"
 
