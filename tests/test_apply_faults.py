@@ -362,3 +362,31 @@ def test_apply_from_a_closed_stdin_is_an_input_error(kube, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "standard input is closed" in proc.stderr and "internal error" not in proc.stderr
     assert kube.state.requests == []
+
+
+# ------------------------------------------------------------------ empty names never reach the collection
+
+
+def test_diff_live_of_a_document_without_a_name_is_an_input_error(kube, tmp_path):
+    """`metadata: null` gave name "": GET .../workflowtemplates/ is a LIST, whose WorkflowTemplateList
+    was then diffed against the file as if it were the object."""
+    (tmp_path / "t.yaml").write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: null\nspec: {templates: []}\n"
+    )
+    result = run("diff", "--live", str(tmp_path / "t.yaml"))
+    assert result.exit_code == 2, result.output
+    assert "without metadata.name" in result.output and "WorkflowTemplateList" not in result.output
+    assert kube.state.requests == []
+
+
+@pytest.mark.parametrize("name", ["", " ", "a/b", None])
+def test_the_client_never_sends_a_request_for_an_empty_name(kube, name):
+    from wfctl.errors import ClusterError
+    from wfctl.kube.client import Connection, Kube
+
+    k = Kube(Connection())
+    with pytest.raises(ClusterError, match="not an object name"):
+        k.get("WorkflowTemplate", name)
+    with pytest.raises(ClusterError, match="not an object name"):
+        k.delete("WorkflowTemplate", name, missing_ok=True)
+    assert kube.state.requests == []

@@ -139,3 +139,27 @@ def test_hashing_only_for_the_cache(tmp_path: Path) -> None:
     source = Source(str(FIXTURES / "examples/hello-world.yaml"), path=FIXTURES / "examples/hello-world.yaml")
     assert scan([source], Settings(), hashing=False).fingerprints == [""]
     assert scan([source], Settings()).fingerprints[0]
+
+
+def test_remembered_tags_and_depends_are_fresh_lists() -> None:
+    from wfctl.argo.expr import ParseError, parse_depends, tags
+
+    text = "{{steps.run-{{inputs.parameters.x}}.status}} and {{= 1 + 2 }}"
+    first = tags(text)
+    first.clear()  # a caller changing its list changes nobody else's
+    again = tags(text)
+    assert [(t.text, t.expression) for t in again] == [
+        ("steps.run-{{inputs.parameters.x}}.status", False),
+        ("1 + 2", True),
+        ("inputs.parameters.x", False),
+    ]
+    refs = parse_depends("a && (b.Failed || !c)")
+    refs.append("junk")
+    assert [(r.task, r.result) for r in parse_depends("a && (b.Failed || !c)")] == [
+        ("a", None),
+        ("b", "Failed"),
+        ("c", None),
+    ]
+    for _ in range(2):  # errors are never remembered as answers
+        with pytest.raises(ParseError):
+            parse_depends("a &&")

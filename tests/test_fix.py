@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, UPSTREAM_EXAMPLES, run
+from tests.conftest import BROKEN_EXAMPLE, FIXTURES, UPSTREAM_EXAMPLES, run
 from wfctl import writer
 from wfctl.dedupe.rewrite import splice
 from wfctl.engine import Settings
@@ -294,8 +294,16 @@ def test_upstream_examples_are_left_byte_identical(tmp_path):
     before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
     assert len(before) >= 200
     result = run("fix", "--write", str(copy))
-    assert result.exit_code == 0, result.stdout + result.stderr
+    # the one example with a duplicate key (BROKEN_EXAMPLE) cannot be fixed safely: exit 2, naming it alone
+    errors = [line for line in result.stderr.splitlines() if line.startswith("wfctl: error:")]
+    assert result.exit_code == 2 and len(errors) == 1 and BROKEN_EXAMPLE in errors[0], result.stderr
     assert {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()} == before
+    (copy / BROKEN_EXAMPLE).unlink()
+    result = run("fix", "--write", str(copy))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()} == {
+        p: b for p, b in before.items() if p.name != BROKEN_EXAMPLE
+    }
 
 
 # --- validate/lint integration, rules, reporters --------------------------------------------------
@@ -576,3 +584,21 @@ def test_cr_only_line_endings_and_symlinks(tmp_path):
     link.symlink_to(real.name)
     assert run("fix", "--write", str(link)).exit_code == 1
     assert link.is_symlink() and real.read_bytes() == (FIX / "convert-cron.fixed.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: x\nspec: [\n", "WF010"),
+        ("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: a}\nmetadata: {name: b}\n", "WF011"),
+    ],
+)
+def test_a_file_that_does_not_parse_is_an_error_not_nothing_to_fix(tmp_path, text, rule):
+    """Before: "would fix 0 findings in 0 of 1 files", exit 0, so the wfctl-fix hook passed on it."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    for args in ([], ["--write"], ["--check"]):
+        result = run("fix", *args, str(bad))
+        assert result.exit_code == 2, result.stderr
+        assert f"({rule}); not fixed" in result.stderr and "line " in result.stderr
+    assert bad.read_text() == text

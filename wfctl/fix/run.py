@@ -29,6 +29,7 @@ from wfctl.fix import FIXERS
 from wfctl.fix import ops as fix_ops
 from wfctl.fix.model import Fix
 from wfctl.loader import discovery
+from wfctl.loader.documents import PARSE_FAILURES
 from wfctl.loader.yaml import parse
 from wfctl.model import Finding, Severity
 
@@ -197,6 +198,10 @@ def fix_text(
     new error are left out (listed in `refused`)."""
     index = index or TemplateIndex()
     result = FileFix(display, before=text, after=text)
+    unreadable = _parse_failure(display, text, settings)
+    if unreadable is not None:  # a file that does not parse is an error, never "nothing to fix"
+        result.error = unreadable
+        return result
     checker = Checker(fix_settings(settings), index)
     validator = Checker(_validation_settings(settings), index)
     try:
@@ -213,6 +218,17 @@ def fix_text(
     result.manual = [f for f in findings if f.fix is None and f.rule == "WF132"]
     result.after = current
     return result
+
+
+def _parse_failure(display: str, text: str, settings: Settings) -> str | None:
+    """Why `text` cannot be fixed (it does not parse: syntax, duplicate key, alias bomb...), else None.
+    A file skipped as "not an Argo manifest" (a Helm template in a walk) is not an error: nothing to fix."""
+    loaded = load(discovery.Source(display, content=text.encode("utf-8")), settings)
+    problems = [*loaded.problems, *(p for doc in loaded.documents for p in doc.problems)]
+    for p in sorted(problems, key=lambda p: (p.line, p.column)):
+        if p.rule in PARSE_FAILURES:
+            return f"line {p.line}, column {p.column}: {p.message} ({p.rule}); not fixed"
+    return None
 
 
 def _run_passes(

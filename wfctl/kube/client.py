@@ -331,6 +331,7 @@ class Kube:
     def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         from kubernetes.client.exceptions import ApiException  # noqa: PLC0415
 
+        _require_name(kind, name, "get")  # an empty name would be a list of the whole collection
         ns = self.ns(kind, namespace)
         plural = PLURALS[kind]
 
@@ -402,6 +403,7 @@ class Kube:
         """Delete one object; False when it was already gone (with missing_ok)."""
         from kubernetes.client.exceptions import ApiException  # noqa: PLC0415
 
+        _require_name(kind, name, "delete")  # an empty name would delete the whole collection
         ns = self.ns(kind, namespace)
         kwargs: dict[str, Any] = {"_preload_content": False}
         if dry_run:
@@ -555,6 +557,11 @@ def library_errors() -> Iterator[list[str]]:
         yield found
     finally:
         root.removeHandler(handler)
+
+
+def _require_name(kind: str, name: Any, what: str) -> None:
+    if not isinstance(name, str) or not name.strip() or "/" in name:
+        raise ClusterError(f"{what} {kind}: {name!r} is not an object name; no request was sent")
 
 
 def remove_on_signal(private_tmp: str) -> Callable[[], None]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from wfctl.argo.kinds import is_cluster_scoped
 from wfctl.argo.meta import Resource, strip_server_fields
+from wfctl.errors import InputError
 from wfctl.kube.client import Connection, Kube
 
 
@@ -22,6 +23,8 @@ def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list
     for r in resources:
         if r.generated:
             continue  # a generateName Workflow is a new run each time: nothing on the cluster to compare
+        if not r.name:  # `metadata: null`, no name: an empty name would read the whole collection
+            raise InputError(f"{r.file}: a {r.kind} without metadata.name; nothing to compare with the cluster")
         ns = None if is_cluster_scoped(r.kind) else (r.namespace or kube.namespace)
         obj = kube.get(r.kind, r.name, ns)
         if obj is None:
