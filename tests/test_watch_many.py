@@ -121,7 +121,7 @@ def test_timeout_bounds_the_whole_set(kube):
     result = watch(*names, "--timeout", "2s")
     took = time.monotonic() - start
     assert result.exit_code == 4, result.output
-    assert took < 8, took  # one timeout for all 50, not 50 in a row
+    assert took < 15, took  # one timeout for all 50, not 50 in a row (that would be 100 s)
     assert "timeout reached: 50 workflows still running: slow-00, slow-01" in result.stdout
     assert len(kube.watches()) == 1
 
@@ -145,7 +145,7 @@ def test_fail_fast_stops_at_the_first_failure_and_leaves_the_others_running(kube
     start = time.monotonic()
     result = watch("a", "b", "c", "--fail-fast", "--timeout", "20s")
     assert result.exit_code == 1, result.output
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 12  # well before the 20 s timeout
     assert "workflow b Error: pod deleted" in result.stdout
     assert "stopped watching at the first failure (--fail-fast); 2 workflows still running: a, c" in result.stdout
     assert all("shutdown" not in kube.get("workflows", n)["spec"] for n in ("a", "c"))
@@ -198,7 +198,7 @@ def test_a_refused_watch_is_exit_3_with_the_api_message(kube):
     result = watch("a", "b", "--timeout", "20s")
     assert result.exit_code == 3, result.output
     assert "injected watch error (HTTP 403)" in result.stderr
-    assert time.monotonic() - start < 5  # refused is final: not retried
+    assert time.monotonic() - start < 12  # refused is final: not retried until the 20 s timeout
 
 
 def test_a_watch_forbidden_after_the_list_is_not_retried(kube):
@@ -217,7 +217,7 @@ def test_a_watch_forbidden_after_the_list_is_not_retried(kube):
     result = watch("a", "b", "--timeout", "30s")
     assert result.exit_code == 3, result.output
     assert "injected failure (HTTP 403)" in result.stderr
-    assert time.monotonic() - start < 6
+    assert time.monotonic() - start < 15  # well before the 30 s timeout
     assert "? a  APIError   API error" in result.stdout and "? b  APIError   API error" in result.stdout
 
 
@@ -275,7 +275,7 @@ def test_timeout_holds_against_a_server_that_never_answers(tmp_path, monkeypatch
         start = time.monotonic()
         result = watch("a", "b", "c", "--timeout", "2s")
         assert result.exit_code == 4 and "no answer from the API server" in result.stdout, result.output
-        assert time.monotonic() - start < 8
+        assert time.monotonic() - start < 15
     finally:
         hole.stop()
 
@@ -287,7 +287,7 @@ def test_timeout_holds_against_a_silent_stream(kube):
     start = time.monotonic()
     result = watch("a", "b", "--timeout", "2s")
     assert result.exit_code == 4 and "2 workflows still running" in result.stdout, result.output
-    assert time.monotonic() - start < 8
+    assert time.monotonic() - start < 15
 
 
 def test_several_namespaces_get_one_watch_each(kube, tmp_path):
