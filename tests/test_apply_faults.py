@@ -390,3 +390,35 @@ def test_the_client_never_sends_a_request_for_an_empty_name(kube, name):
     with pytest.raises(ClusterError, match="not an object name"):
         k.delete("WorkflowTemplate", name, missing_ok=True)
     assert kube.state.requests == []
+
+
+@pytest.mark.parametrize("what", ["directory", "fifo", "empty"])
+def test_a_kubeconfig_that_is_a_directory_fifo_or_empty_is_a_clear_error(kube, tmp_path, monkeypatch, what):
+    import os
+
+    target = tmp_path / what
+    if what == "directory":
+        target.mkdir()
+    elif what == "fifo":
+        os.mkfifo(target)
+    else:
+        target.write_text("")
+    monkeypatch.setenv("KUBECONFIG", str(target))
+    for var in ("KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / "t.yaml").write_text(wft("tpl"))
+    result = run("apply", "-f", str(tmp_path / "t.yaml"))  # a FIFO is never opened: no hang
+    assert result.exit_code == 3, result.output
+    assert f"{target} names no readable, non-empty kubeconfig file" in result.output
+
+
+def test_a_token_with_spaces_around_it_is_sent_as_the_token(kube, tmp_path, monkeypatch):
+    """`token: "  TOKEN "` gave `Bearer   TOKEN`, which the API server reads as no token (anonymous).
+    The in-process server refuses `Bearer nobody-token` (403): reaching that refusal proves the
+    cleaned token was sent."""
+    monkeypatch.setenv("KUBECONFIG", kube.kubeconfig(tmp_path / "kc-sp", admin='token: "   nobody-token  \\n"'))
+    (tmp_path / "t.yaml").write_text(wft("tpl"))
+    result = run("apply", "-f", str(tmp_path / "t.yaml"))
+    assert result.exit_code == 3, result.output
+    assert 'User "nobody"' in result.output
+    assert "nobody-token" not in result.output

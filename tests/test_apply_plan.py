@@ -273,6 +273,17 @@ def test_selector_parser():
             parse(bad)
 
 
+def test_selector_whitespace_and_keywords_as_the_api_server_reads_them():
+    """Only space, tab, CR and LF separate words (a no-break space would otherwise be dropped locally
+    and the selector sent differs from the one typed); `in`/`notin` are operators, never keys."""
+    assert str(parse(" a \t=\r\nb \n")) == "a=b"
+    assert parse("a in (x, in)").terms[0].values == ("x", "in")  # a value may be spelled `in`
+    assert parse("a=,b in ()").terms == parse("a= , b in ( )").terms  # empty values, as the API reads them
+    for bad in ("a\u00a0=b", "a=b,\u3000c=d", "in", "notin=x", "in in (x)", "!in"):
+        with pytest.raises(SelectorError):
+            parse(bad)
+
+
 def test_prune_selector_requires_every_label():
     assert str(prune_selector("app=etl,team in (a),owner")) == "app=etl,team in (a),owner"
     for negative in ("!app", "app!=etl", "app notin (x)", "app=etl,!team"):

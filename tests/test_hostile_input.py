@@ -319,10 +319,12 @@ def test_resource_rule_unit_reports_each_document(tmp_path: Path) -> None:
 
 
 def test_null_where_a_string_is_expected_is_named_once(tmp_path: Path) -> None:
-    """`dependencies: [~]` said `got null None`; the value is named once, as JSON names it."""
+    """`dependencies: [~]` said `got null None` and WF113 `depends on None`: one finding, the type's."""
     path = tmp_path / "wf.yaml"
     path.write_text(GOOD.replace("dependencies: [a]", "dependencies: [~]"))
     result = run("validate", "--no-cache", "-j", "1", "-o", "json", str(path))
-    wf002 = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "WF002"]
+    findings = json.loads(result.stdout)["findings"]
     assert result.exit_code == 1
-    assert [(f["line"], f["column"], f["message"]) for f in wf002] == [(15, 24, "expected string, got null")]
+    assert [(f["rule"], f["line"], f["column"], f["message"]) for f in findings] == [
+        ("WF002", 15, 24, "expected string, got null")
+    ]

@@ -173,7 +173,13 @@ class Kube:
             elif conn.kubeconfig or conn.context:
                 raise ClusterError(f"kubeconfig {config_file} not found (or empty)")
             else:
-                config.load_incluster_config()
+                try:
+                    config.load_incluster_config()
+                except config.ConfigException as exc:  # "Service host/port is not set." alone says little
+                    raise ClusterError(
+                        f"no Kubernetes configuration: {config_file} names no readable, non-empty kubeconfig file"
+                        f" (directories and special files are not read), and this is not a pod in a cluster ({exc})"
+                    ) from None
                 cfg = client.Configuration.get_default_copy()
                 if not self.namespace:
                     ns_file = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
@@ -202,7 +208,7 @@ class Kube:
         def strip_keys(c: Any) -> None:
             for key, value in list(c.api_key.items()):
                 if isinstance(value, str):
-                    c.api_key[key] = value.strip()
+                    c.api_key[key] = clean_credential(value)
                     self.secrets.add(value.strip())
                     self.secrets.add(value.strip().removeprefix("Bearer ").strip())
 
@@ -214,7 +220,7 @@ class Kube:
             key = original(identifier, alias=alias)
             if isinstance(key, str):
                 self.secrets.add(key)
-                key = key.strip()
+                key = clean_credential(key)
             return key
 
         cfg.get_api_key_with_prefix = api_key_with_prefix
@@ -557,6 +563,13 @@ def library_errors() -> Iterator[list[str]]:
         yield found
     finally:
         root.removeHandler(handler)
+
+
+def clean_credential(value: str) -> str:
+    """A token without the whitespace around it, also between `Bearer` and the token (the API server
+    reads `Bearer   TOKEN` as no token at all)."""
+    scheme, _, rest = value.strip().partition(" ")
+    return f"{scheme} {rest.strip()}" if scheme.lower() == "bearer" and rest.strip() else value.strip()
 
 
 def _require_name(kind: str, name: Any, what: str) -> None:

@@ -62,6 +62,8 @@ class DagDependencies(Rule):
                         at_key=True,
                     )
                 for i, dep in enumerate(as_list(task.get("dependencies"))):
+                    if not isinstance(dep, str):  # null, a number, a list: WF002 names the wrong type
+                        continue
                     if str(dep) not in by_name:
                         hint = suggest(str(dep), names)
                         yield self.finding(
