@@ -422,3 +422,13 @@ def test_a_token_with_spaces_around_it_is_sent_as_the_token(kube, tmp_path, monk
     assert result.exit_code == 3, result.output
     assert 'User "nobody"' in result.output
     assert "nobody-token" not in result.output
+
+
+def test_prune_with_nothing_to_apply_deletes_nothing_and_says_so(kube, deployed, tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing here\n")
+    result = run("apply", "-f", str(empty), "--prune", "-l", "app=etl")
+    assert result.exit_code == 0, result.output
+    assert "--prune deletes nothing when there is nothing to apply" in result.output
+    assert kube.state.requests == []
+    assert kube.get("workflowtemplates", "old") is not None

@@ -279,3 +279,30 @@ def test_a_file_changed_during_the_run_is_not_cached_under_the_wrong_content(tmp
     assert cache.get("a.yaml", cache_mod.content_hash(a.read_bytes())) is not None
     assert cache.get("b.yaml", old_hash) is None
     assert cache.get("b.yaml", cache_mod.content_hash(b.read_bytes())) is None
+
+
+def test_clean_removes_only_what_wfctl_wrote(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: a user's directory named as the cache got `.gitignore` (`*`) and CACHEDIR.TAG, and
+    `wfctl clean` then removed the whole directory, `.git` and notes included."""
+    (project / "NOTES.md").write_text("mine")
+    (project / ".git").mkdir(exist_ok=True)
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    before = {p.relative_to(project) for p in project.rglob("*")}
+    for flag in (["--cache-dir", str(project)], ["--cache-dir", "."]):
+        monkeypatch.chdir(project)
+        assert run("validate", ".", *flag).exit_code in (0, 1)
+        assert not (project / ".gitignore").exists() and not (project / "CACHEDIR.TAG").exists()
+        assert (project / cache_mod.FORMAT).is_dir()  # the entries themselves
+        result = run("clean", *flag)
+        assert result.exit_code == 0 and "removed" in result.stderr, result.stderr
+        assert {p.relative_to(project) for p in project.rglob("*")} == before
+        assert (project / "NOTES.md").read_text() == "mine"
+
+
+def test_clean_refuses_a_v1_directory_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / cache_mod.FORMAT).mkdir()
+    (tmp_path / cache_mod.FORMAT / "design.md").write_text("mine")
+    (tmp_path / "CACHEDIR.TAG").write_text(cache_mod.TAG)
+    result = run("clean", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 2 and "did not write" in result.stderr
+    assert (tmp_path / cache_mod.FORMAT / "design.md").read_text() == "mine"

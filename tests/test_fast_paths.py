@@ -45,6 +45,7 @@ def test_resolve_answers_from_the_catalog_as_from_the_registry() -> None:
 
 def test_a_stale_catalog_falls_back_to_importing_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules, "_modules", lambda: {"a_rule_module_the_catalog_does_not_list"})
+    monkeypatch.setattr(rules, "_catalog", rules._UNCHECKED)  # checked again, as in a new process
     assert rules.catalog() is None
     monkeypatch.setattr(rules, "load_all", lambda: {"WF999": object})
     assert rules.load(("argo",)) == {"WF999": object}

@@ -19,6 +19,7 @@ import dataclasses
 import itertools
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ FORMAT = "v1"
 _COUNTER = itertools.count()
 DIR_NAME = ".wfctl_cache"
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache made by wfctl; `wfctl clean` removes it.\n"
+MARKERS = {".gitignore": "# made by wfctl\n*\n", "CACHEDIR.TAG": TAG}
+_RUN_KEY = re.compile(r"[0-9a-f]{24}")  # run_key(): blake2b, 12 bytes, hex
 
 
 def content_hash(raw: bytes) -> str:
@@ -193,21 +196,54 @@ class Cache:
             self.usable = False  # read-only checkout, full disk, odd path: run without a cache
 
     def _prepare(self) -> None:
+        """Markers (`.gitignore`, `CACHEDIR.TAG`) go only into a directory wfctl makes or finds empty:
+        a directory of the user's named as the cache (`--cache-dir .`) gets only the `v1/` entries."""
+        fresh = not self.root.exists() or not any(self.root.iterdir())
         self.root.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", "# made by wfctl\n*\n"), ("CACHEDIR.TAG", TAG)):
+        if not fresh:
+            return
+        for name, text in MARKERS.items():
             target = self.root / name
             if not target.exists():
                 target.write_text(text, encoding="utf-8")
 
 
+def _owned_marker(path: Path) -> bool:
+    """Whether `path` is one of the marker files wfctl writes, with wfctl's own content."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.read_text(encoding="utf-8") == MARKERS[path.name]
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _owned_entries(data: Path) -> bool:
+    """Whether `data` (the `v1/` directory) holds only run-key directories of cache entries."""
+    try:
+        return data.is_dir() and not data.is_symlink() and all(_RUN_KEY.fullmatch(e.name) for e in data.iterdir())
+    except OSError:
+        return False
+
+
 def clean(directory: Path) -> bool:
-    """Remove a cache directory made by wfctl; False when there was none. Refuses a directory that
-    does not look like a wfctl cache (nothing a user wrote is removed)."""
+    """Remove what wfctl put in a cache directory; False when there was none.
+
+    Only wfctl's own things go: the `v1/` entries (run-key directories only), and the `.gitignore` and
+    `CACHEDIR.TAG` with the content wfctl writes; then the directory itself if nothing else is left.
+    Anything else in it is kept, and a directory with nothing of wfctl's in it is refused."""
     if not directory.exists():
         return False
-    if not directory.is_dir() or not ((directory / "CACHEDIR.TAG").is_file() or (directory / FORMAT).is_dir()):
+    data = directory / FORMAT
+    markers = [directory / name for name in MARKERS if _owned_marker(directory / name)]
+    if not directory.is_dir() or not (_owned_entries(data) or any(m.name == "CACHEDIR.TAG" for m in markers)):
         raise ValueError(f"{directory} does not look like a wfctl cache; not removed")
+    if data.exists() and not _owned_entries(data):
+        raise ValueError(f"{data} holds files wfctl did not write; not removed")
     import shutil  # noqa: PLC0415
 
-    shutil.rmtree(directory)
+    if data.exists():
+        shutil.rmtree(data)
+    for marker in markers:
+        marker.unlink()
+    with contextlib.suppress(OSError):  # kept when anything else is in it (or it is the current directory)
+        directory.rmdir()
     return True

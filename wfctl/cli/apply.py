@@ -133,7 +133,8 @@ def apply(
             click.echo("wfctl: error: validation failed; nothing was applied (--no-validate to skip)", err=True)
             sys.exit(EXIT_INPUT)
     if not docs:
-        click.echo("wfctl: nothing to apply (no Argo documents)", err=True)
+        pruned = "; --prune deletes nothing when there is nothing to apply" if prune else ""
+        click.echo(f"wfctl: nothing to apply (no Argo documents){pruned}", err=True)
         sys.exit(EXIT_OK)
     kube = None if dry_run == "client" else connect(opts)  # a client dry run sends no request at all
     default_ns = (kube.namespace if kube is not None else opts.get("namespace")) or "default"

@@ -19,6 +19,8 @@ _loaded = False
 _imported: set[str] = set()  # rule modules imported so far
 _CATALOG_FILE = "_catalog.py"
 Entry = tuple[str, str, str]  # name, stage, module (relative to this package)
+_UNCHECKED = object()
+_catalog: object = _UNCHECKED  # the catalog once checked against the package (None: stale)
 
 
 def _modules() -> set[str]:
@@ -33,7 +35,15 @@ def _modules() -> set[str]:
 
 def catalog() -> dict[str, Entry] | None:
     """code -> (name, stage, module) from the generated catalog, or None when it does not list exactly
-    the rule modules present (a rule was added or removed since it was generated)."""
+    the rule modules present (a rule was added or removed since it was generated). Checked once per
+    process: suppressions resolve names for every file."""
+    global _catalog
+    if _catalog is _UNCHECKED:
+        _catalog = _read_catalog()
+    return _catalog  # type: ignore[return-value]
+
+
+def _read_catalog() -> dict[str, Entry] | None:
     try:
         from wfctl.rules._catalog import RULES  # noqa: PLC0415
     except ImportError:
