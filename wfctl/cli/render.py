@@ -25,7 +25,7 @@ def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: f
     if not hera and not metaflow:
         raise click.UsageError("give --hera MODULE or --metaflow FLOW.py")
     docs: list[Any] = [
-        json.loads(json.dumps(_data(ps.source.content)))
+        json.loads(json.dumps(_data(ps.source)))
         for ps in python_sources(hera, metaflow, metaflow_timeout, metaflow_user_store=True)
     ]
     if output == "json":
@@ -39,7 +39,14 @@ def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: f
     dump_all(docs, sys.stdout)
 
 
-def _data(content: bytes | None) -> Any:
-    from wfctl.loader.yaml import parse  # noqa: PLC0415
+def _data(source: Any) -> Any:
+    """The rendered document, read back through the one loader (encoding, size limit, YAML as Kubernetes reads it)."""
+    from wfctl.engine import Settings, load  # noqa: PLC0415
+    from wfctl.errors import InputError  # noqa: PLC0415
 
-    return parse((content or b"").decode()).documents[0].data
+    loaded = load(source, Settings())
+    problems = [*loaded.problems, *(p for d in loaded.documents for p in d.problems)]
+    if loaded.error or problems or not loaded.documents:
+        why = loaded.error or (problems[0].message if problems else "no Argo document")
+        raise InputError(f"{source.display}: the rendered manifest cannot be read back: {why}")
+    return loaded.documents[0].data
