@@ -9,16 +9,11 @@ from typing import Any
 
 import click
 
-from wfctl.errors import EXIT_INPUT, EXIT_OK, InputError
+from wfctl.errors import EXIT_OK
 
 from .kubeopts import kube_options
 from .options import color_option
 from .watchcmd import connect, watch_options, watch_workflows
-
-
-def _nothing_applied(problems: list[str]) -> str:
-    shown = "\n  ".join(problems[:20]) + (f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else "")
-    return f"nothing was applied:\n  {shown}"
 
 
 def _selector(text: str | None, prune: bool) -> Any:
@@ -92,11 +87,7 @@ def apply(
     Exit 0: applied (and, with --watch, every workflow Succeeded); 1: a watched workflow Failed or
     Errored; 2: usage or validation error; 3: cluster/API error; 4: --timeout reached.
     """
-    from wfctl.argo.index import TemplateIndex  # noqa: PLC0415
-    from wfctl.engine import Checker, load, settings_from  # noqa: PLC0415
-    from wfctl.kube import plan as planning  # noqa: PLC0415
-    from wfctl.kube.apply import apply_planned, prune_candidates  # noqa: PLC0415
-    from wfctl.kube.apply import prune as do_prune  # noqa: PLC0415
+    from wfctl.kube import applyrun  # noqa: PLC0415
     from wfctl.reporters.text import TextReporter  # noqa: PLC0415
 
     if prune and not selector:
@@ -106,68 +97,29 @@ def apply(
     if not paths and not hera:
         raise click.UsageError("give -f PATH or --hera MODULE")
     parsed_selector = _selector(selector, prune)
-    sources, walk_problems = planning.walk_inputs(paths)
-    if walk_problems:
-        raise InputError(_nothing_applied(walk_problems))
-    if hera:
-        from wfctl.python.inputs import python_sources  # noqa: PLC0415
-
-        sources += [ps.source for ps in python_sources(hera)]
-    settings, _ = settings_from(argo_version=argo_version)  # .wfctl.yaml applies here as in validate
-    loaded = [load(s, settings) for s in sources]
-    read_problems = planning.input_problems(loaded)  # even with --no-validate: never apply half a tree
-    if read_problems:
-        raise InputError(_nothing_applied(read_problems))
-    docs = [d for lf in loaded for d in lf.documents]
-    index = TemplateIndex()
-    index.add(docs)
-    if not no_validate:
-        checker = Checker(settings, index)
-        results = [checker.check(lf) for lf in loaded]
-        errors_found = [r for r in results if any(f.severity >= 3 for f in r.findings)]
-        if errors_found:
-            reporter = TextReporter(sys.stderr)
-            for r in results:
-                r.findings = [f for f in r.findings if f.severity >= 3]
-                reporter.write(r)
-            click.echo("wfctl: error: validation failed; nothing was applied (--no-validate to skip)", err=True)
-            sys.exit(EXIT_INPUT)
+    report = TextReporter(sys.stderr).write
+    docs = applyrun.read_inputs(paths, hera, argo_version=argo_version, validate=not no_validate, report=report)
     if not docs:
         pruned = "; --prune deletes nothing when there is nothing to apply" if prune else ""
         click.echo(f"wfctl: nothing to apply (no Argo documents){pruned}", err=True)
         sys.exit(EXIT_OK)
     kube = None if dry_run == "client" else connect(opts)  # a client dry run sends no request at all
-    default_ns = (kube.namespace if kube is not None else opts.get("namespace")) or "default"
-    plan = planning.plan_documents(docs, opts.get("namespace"), default_ns)
-    candidates = []
-    if prune and kube is not None:  # listed before the first change; deleted after the apply succeeded
-        namespaces = {p.namespace for p in plan if p.namespace} or {kube.namespace}
-        candidates = prune_candidates(kube, plan, parsed_selector, namespaces)
-    elif prune:
+    if prune and kube is None:
         click.echo(
             "wfctl: note: --dry-run=client sends no request, so what --prune would delete is not"
             " known; use --dry-run=server to see it",
             err=True,
         )
-    outcomes = apply_planned(kube, plan, dry_run=dry_run, force_conflicts=force_conflicts, replace=replace)
-    if candidates and kube is not None:
-        outcomes += do_prune(kube, candidates, dry_run=dry_run)
-    suffix = {"none": "", "client": " (dry run)", "server": " (server dry run)"}[dry_run]
-    stream = sys.stdout
-    if output in ("json", "yaml"):
-        items = [o.object for o in outcomes]
-        doc = {"apiVersion": "v1", "kind": "List", "items": items}
-        if output == "json":
-            json.dump(doc, stream, indent=2)
-            stream.write("\n")
-        else:
-            from wfctl.yamlout import dump  # noqa: PLC0415
-
-            dump(doc, stream)
-    else:
-        for o in outcomes:
-            stream.write(f"{o.resource}\n" if output == "name" else f"{o.resource} {o.action}{suffix}\n")
-    stream.flush()
+    outcomes = applyrun.apply_documents(
+        kube,
+        docs,
+        namespace=opts.get("namespace"),
+        dry_run=dry_run,
+        force_conflicts=force_conflicts,
+        replace=replace,
+        prune_selector=parsed_selector if prune else None,
+    )
+    applyrun.write_outcomes(outcomes, output, dry_run, sys.stdout)
     if watch and kube is not None:
         created = [(o.name, o.namespace or kube.namespace) for o in outcomes if o.kind == "Workflow"]
         sys.exit(watch_workflows(kube, created, opts, sys.stdout if output in ("text", "name") else sys.stderr))
