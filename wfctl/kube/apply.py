@@ -52,7 +52,7 @@ def apply_planned(
             raise
         done = [f"{o.resource} {o.action}" for o in outcomes]
         shown = "\n    ".join(done[:20]) + (f"\n    ... and {len(done) - 20} more" if len(done) > 20 else "")
-        exc.message = f"{exc.format_message()}\n  applied before this error:\n    {shown}"  # same type and status
+        exc.message = f"{exc.format_message()}\n  applied before this error:\n    {shown}"  # type: ignore[misc]  # same type and status
         raise
     return outcomes
 

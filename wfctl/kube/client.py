@@ -111,8 +111,8 @@ def _secrets_in(files: list[str]) -> set[str]:
                 if isinstance(fields.get(key), str):
                     found.add(fields[key])
                     found.add(fields[key].strip())
-            plugin = fields.get("exec") if isinstance(fields.get("exec"), dict) else {}
-            provider = fields.get("auth-provider") if isinstance(fields.get("auth-provider"), dict) else {}
+            plugin: dict[str, Any] = fields["exec"] if isinstance(fields.get("exec"), dict) else {}
+            provider: dict[str, Any] = fields["auth-provider"] if isinstance(fields.get("auth-provider"), dict) else {}
             args, env, conf = plugin.get("args"), plugin.get("env"), provider.get("config")
             extra = list(args) if isinstance(args, list) else []
             extra += [e.get("value") for e in env if isinstance(e, dict)] if isinstance(env, list) else []
