@@ -26,6 +26,18 @@ def _results_cache_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory
     os.environ.setdefault("WFCTL_CACHE_DIR", str(tmp_path_factory.mktemp("wfctl-cache")))
 
 
+@pytest.fixture
+def kube(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The in-process Kubernetes API test server (tests/kubeserver.py), named by KUBECONFIG; not in CI mode."""
+    from tests.kubeserver import KubeServer
+
+    server = KubeServer().start()
+    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kubeconfig"))
+    monkeypatch.delenv("CI", raising=False)
+    yield server
+    server.stop()
+
+
 def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Any:
     """Run wfctl in-process; returns click's Result (exit_code, stdout, stderr)."""
     from wfctl.cli.root import cli

@@ -29,15 +29,6 @@ spec:
 """
 
 
-@pytest.fixture
-def kube(tmp_path, monkeypatch):
-    server = KubeServer().start()
-    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kubeconfig"))
-    monkeypatch.delenv("CI", raising=False)
-    yield server
-    server.stop()
-
-
 def later(delay: float, fn, *args) -> threading.Thread:
     def go() -> None:
         time.sleep(delay)

@@ -26,15 +26,6 @@ def wft(name: str, app: str = "etl") -> str:
     )
 
 
-@pytest.fixture
-def kube(tmp_path, monkeypatch):
-    server = KubeServer().start()
-    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kubeconfig"))
-    monkeypatch.delenv("CI", raising=False)
-    yield server
-    server.stop()
-
-
 def inject(server: KubeServer, method: str, name: str, what: int | float) -> None:
     """Every `method` request for object `name` gets HTTP `what` (int), or no answer for `what` seconds
     (float), before the usual handling; other requests are served as usual."""

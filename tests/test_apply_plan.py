@@ -24,15 +24,6 @@ def wft(name: str, labels: str = "  labels: {app: etl}\n", namespace: str = "") 
     )
 
 
-@pytest.fixture
-def kube(tmp_path, monkeypatch):
-    server = KubeServer().start()
-    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kubeconfig"))
-    monkeypatch.delenv("CI", raising=False)
-    yield server
-    server.stop()
-
-
 def mutations(server: KubeServer) -> list[tuple[str, str]]:
     return [(m, p) for m, p in server.state.requests if m in MUTATING]
 

@@ -17,7 +17,7 @@ import click
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, run
-from tests.kubeserver import Blackhole, KubeServer, kubeconfig_text
+from tests.kubeserver import Blackhole, kubeconfig_text
 from wfctl.cli.kubeopts import _request_timeout
 from wfctl.kube.client import CONNECT_TIMEOUT, Connection, Kube, kubeconfig_files, scrub
 
@@ -35,15 +35,6 @@ def hole(tmp_path, monkeypatch):
     path = tmp_path / "kubeconfig"
     path.write_text(kubeconfig_text(server.url()))
     monkeypatch.setenv("KUBECONFIG", str(path))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def kube(tmp_path, monkeypatch):
-    server = KubeServer().start()
-    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kubeconfig"))
-    monkeypatch.delenv("CI", raising=False)
     yield server
     server.stop()
 

@@ -8,7 +8,6 @@ import io
 import threading
 import time
 
-import pytest
 from click.testing import CliRunner
 
 from tests.conftest import run
@@ -16,15 +15,6 @@ from tests.kubeserver import Blackhole, KubeServer, kubeconfig_text, query
 from wfctl.cli.watchcmd import watch as watch_command
 
 STARTED = "2026-01-01T00:00:00Z"
-
-
-@pytest.fixture
-def kube(tmp_path, monkeypatch):
-    server = KubeServer().start()
-    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kubeconfig"))
-    monkeypatch.delenv("CI", raising=False)
-    yield server
-    server.stop()
 
 
 def watch(*args: str):

@@ -3,22 +3,13 @@ command), remembered with their encoding so that a rewrite is saved the way the 
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
 from wfctl import writer
 from wfctl.loader import discovery
+from wfctl.loader.yaml import BOMS as _BOMS  # BOM -> codec, longest first
 from wfctl.loader.yaml import decode
-
-# BOM -> codec, longest first (a UTF-32-LE BOM starts like a UTF-16-LE one).
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 @dataclass

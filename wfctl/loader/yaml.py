@@ -70,7 +70,7 @@ _TIMESTAMP_RE = re.compile(
     r"|[ ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?)?$"
 )
 _INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
-_BOMS = (
+BOMS = (  # BOM -> codec, longest first (a UTF-32-LE BOM starts like a UTF-16-LE one)
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -118,7 +118,7 @@ class _Refused(Exception):
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     """Bytes to text: UTF-8 (or a BOM-marked UTF-16/32), refusing binary content."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if raw.startswith(bom):
             try:
                 return raw[len(bom) :].decode(encoding), None
