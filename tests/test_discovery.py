@@ -511,6 +511,14 @@ def test_not_argo_manifest_unit():
     assert [p.rule for p in loaded(BROKEN_ARGO).problems] == ["WF010"]
     # an Argo kind without the apiVersion still counts as Argo's
     assert [p.rule for p in loaded("kind: CronWorkflow\nspec: [\n").problems] == ["WF010"]
+    # an argoproj.io apiVersion with no kind (maybe templated) counts too
+    assert [p.rule for p in loaded("apiVersion: argoproj.io/v1alpha1\nkind: {{ .Kind }}\n").problems] == []
+    assert [p.rule for p in loaded("apiVersion: argoproj.io/v1alpha1\nmetadata: {name: x\n").problems] == ["WF010"]
+    # argoproj.io only as an RBAC api group or a CRD group, or Argo CD's kinds: a Helm template like any other
+    rbac = "{{- if .Values.rbac.create }}\nkind: Role\nrules: [{apiGroups: [argoproj.io], resources: [workflows]}]\n"
+    assert loaded(rbac + "{{- end }}\n").problems == []
+    argocd = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: {{ .Values.name }}}\n"
+    assert loaded(argocd).problems == []
     # a clean non-Argo file is skipped as before, per document
     assert [s.description for s in loaded("apiVersion: v1\nkind: ConfigMap\n").skipped] == ["v1 ConfigMap"]
 
