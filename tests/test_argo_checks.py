@@ -660,3 +660,51 @@ def test_empty_names(tmp_path, where, rule):
         text = HEAD + "    - name: main\n      " + where + "\n      container: {image: 'busybox:1.36'}\n"
     found = lint(tmp_path, text)
     assert [r for r, _ in found] == [rule] and "name is empty" in found[0][1], found
+
+
+# --- a WorkflowTemplate defined in several files (seen in Argo's own validator testdata) -------------
+
+_SHARED = (
+    "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {{name: shared}}\n"
+    "spec:\n  templates: [{{name: {tpl}, container: {{image: 'alpine:3.20'}}}}]\n"
+)
+_USER = (
+    "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {{generateName: x-}}\nspec:\n  entrypoint: main\n"
+    "  templates:\n    - name: main\n      steps: [[{{name: s, templateRef: {{name: shared, template: {tpl}}}}}]]\n"
+)
+
+
+def test_a_template_defined_twice_is_not_a_miss(tmp_path):
+    """Which `shared` the cluster holds cannot be known offline: no WF109 error, even with --strict-refs."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "wft.yaml").write_text(_SHARED.format(tpl="hello"))
+    (tmp_path / "b" / "wft.yaml").write_text(_SHARED.format(tpl="other"))
+    (tmp_path / "b" / "wf.yaml").write_text(_USER.format(tpl="other"))
+    for flags in ([], ["--strict-refs"], ["-j", "2"]):
+        code, payload = run_json("validate", "--no-cache", *flags, str(tmp_path))
+        assert code == 0 and payload["findings"] == [], (flags, payload["findings"])
+    (tmp_path / "a" / "wft.yaml").unlink()  # defined once: a template it lacks is an error again
+    (tmp_path / "b" / "wf.yaml").write_text(_USER.format(tpl="nope"))
+    code, payload = run_json("validate", "--no-cache", str(tmp_path))
+    assert code == 1 and [f["rule"] for f in payload["findings"]] == ["WF109"]
+    assert "has no template 'nope'" in payload["findings"][0]["message"]
+
+
+def test_index_ambiguity_unit():
+    from wfctl.argo.index import TemplateIndex
+    from wfctl.scan import LazyIndex
+
+    lazy = LazyIndex([], [], loader=lambda s: [])
+    lazy.add_entry("WorkflowTemplate", "shared", "", 0)
+    lazy.add_entry("WorkflowTemplate", "shared", "", 1)
+    lazy.add_entry("WorkflowTemplate", "solo", "", 0)
+    lazy.add_entry("WorkflowTemplate", "spread", "ns1", 0)
+    lazy.add_entry("WorkflowTemplate", "spread", "ns2", 1)
+    lazy.add_entry("WorkflowTemplate", "twice-in-one-file", "", 2)
+    lazy.add_entry("WorkflowTemplate", "twice-in-one-file", "", 2)
+    assert lazy.ambiguous("shared", cluster_scope=False)
+    assert not lazy.ambiguous("solo", cluster_scope=False)
+    assert lazy.ambiguous("spread", cluster_scope=False)  # no namespace given: which one?
+    assert not lazy.ambiguous("spread", cluster_scope=False, namespace="ns1")
+    assert not TemplateIndex().ambiguous("shared", cluster_scope=True)

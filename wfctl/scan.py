@@ -121,10 +121,17 @@ class LazyIndex(TemplateIndex):
     def add_entry(self, kind: str, name: str, namespace: str, source_no: int) -> None:
         entry = (kind, name, namespace, source_no)
         if kind == WFT:
-            self.entries_ns.setdefault((namespace, name), entry)
+            if self.entries_ns.setdefault((namespace, name), entry)[3] != source_no:
+                self.dupes.add((False, namespace, name))
             self.entries_by_name.setdefault(name, []).append(entry)
-        elif kind == CWFT:
-            self.entries_cluster.setdefault(name, entry)
+        elif kind == CWFT and self.entries_cluster.setdefault(name, entry)[3] != source_no:
+            self.dupes.add((True, "", name))
+
+    def _has(self, namespace: str, name: str) -> bool:
+        return (namespace, name) in self.entries_ns
+
+    def _named(self, name: str) -> int:
+        return len(self.entries_by_name.get(name, []))
 
     def add_documents(self, docs: list[Document], source_no: int) -> None:
         for doc in docs:

@@ -19,6 +19,7 @@ class TemplateIndex:
     namespaced: dict[tuple[str, str], Document] = field(default_factory=dict)
     by_name: dict[str, list[Document]] = field(default_factory=dict)
     cluster: dict[str, Document] = field(default_factory=dict)
+    dupes: set[tuple[bool, str, str]] = field(default_factory=set)  # (cluster scope, namespace, name) defined twice
 
     def add(self, docs: Iterable[Document]) -> None:
         for doc in docs:
@@ -26,10 +27,26 @@ class TemplateIndex:
             if not isinstance(name, str):
                 continue
             if doc.kind == WORKFLOW_TEMPLATE:
-                self.namespaced.setdefault((doc.namespace, name), doc)
+                if self.namespaced.setdefault((doc.namespace, name), doc) is not doc:
+                    self.dupes.add((False, doc.namespace, name))
                 self.by_name.setdefault(name, []).append(doc)
-            elif doc.kind == CLUSTER_WORKFLOW_TEMPLATE:
-                self.cluster.setdefault(name, doc)
+            elif doc.kind == CLUSTER_WORKFLOW_TEMPLATE and self.cluster.setdefault(name, doc) is not doc:
+                self.dupes.add((True, "", name))
+
+    def ambiguous(self, name: str, *, cluster_scope: bool, namespace: str = "") -> bool:
+        """Whether the files define the referenced template more than once, so that which one the cluster
+        holds cannot be known offline (Argo's own offline lint calls this a duplicate, not a miss)."""
+        if cluster_scope:
+            return (True, "", name) in self.dupes
+        if (False, namespace, name) in self.dupes:
+            return True
+        return not self._has(namespace, name) and self._named(name) > 1
+
+    def _has(self, namespace: str, name: str) -> bool:
+        return (namespace, name) in self.namespaced
+
+    def _named(self, name: str) -> int:
+        return len(self.by_name.get(name, []))
 
     def lookup(self, name: str, *, cluster_scope: bool, namespace: str = "") -> Document | None:
         """The referenced template; a WorkflowTemplate is looked up in `namespace`, else by name alone

@@ -46,8 +46,10 @@ def resolve_ref(ref: dict[str, Any], doc: Document, index: TemplateIndex) -> Tar
     if "{{" in name or "{{" in template:
         return Target("ref", parameterised=True, unresolved="parameterised templateRef")
     cluster = bool(ref.get("clusterScope"))
-    target_doc = index.lookup(name, cluster_scope=cluster, namespace=doc.namespace)
     kind = template_kind(cluster)
+    if index.ambiguous(name, cluster_scope=cluster, namespace=doc.namespace):  # which one? the cluster's
+        return Target("ref", parameterised=True, unresolved=f"{kind} {name!r} is defined more than once")
+    target_doc = index.lookup(name, cluster_scope=cluster, namespace=doc.namespace)
     if target_doc is None:
         return Target("ref", unresolved=f"{kind} {name!r} is not among the files given (nor --templates)")
     found = templates_by_name(target_doc).get(template)
