@@ -247,7 +247,13 @@ def test_watch_to_failed_prints_failing_nodes_last(kube, tmp_path):
 def test_watch_after_the_workflow_finished(kube, tmp_path):
     _apply_named(kube, tmp_path)
     kube.set_status("fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
-    assert run("watch", "fixed-run").exit_code == 0
+    result = run("watch", "fixed-run")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "✔ fixed-run  Succeeded"  # the finished state is reported straight away
+    assert "  ✔ hello  Succeeded  7s" in lines
+    assert lines[-1] == "  ✔ hello  7s"  # and the summary follows
+    assert "failed" not in result.stdout and result.stderr == ""
 
 
 def test_watch_timeout_and_stop(kube, tmp_path):
@@ -297,6 +303,12 @@ def test_transient_errors_are_retried(kube, tmp_path):
     later(0.5, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 0, result.output
+    assert kube.state.fail_next == []  # both failures were actually served
+    lines = result.stdout.splitlines()
+    assert "✔ fixed-run  Succeeded" in lines
+    assert lines[-1] == "  ✔ hello  7s"  # the watch reached the end, not an error
+    assert "500" not in result.output and "503" not in result.output  # retried quietly
+    assert result.stderr == ""
 
 
 def test_watch_with_logs(kube, tmp_path):
@@ -355,6 +367,12 @@ def test_kubeconfig_flag_overrides_env(kube, tmp_path, monkeypatch):
     path = Path(monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing")) or kube.kubeconfig(tmp_path / "kc2"))
     result = run("apply", "-f", str(WFT), "--kubeconfig", str(path))
     assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "workflowtemplate.argoproj.io/shared-steps created"
+    assert len(lines) == 2 and lines[1].startswith("workflow.argoproj.io/uses-shared-steps-")
+    assert lines[1].endswith(" created")
+    assert "missing" not in result.output  # the env's kubeconfig was never read
+    assert kube.names("workflowtemplates") == ["shared-steps"]
 
 
 def test_ctrl_c_stops_watching_not_the_workflow(kube, tmp_path):

@@ -156,8 +156,8 @@ def submit(
     """Create a Workflow from a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow on the
     cluster, like `argo submit --from`."""
     from wfctl.argo.kinds import KIND_ALIASES  # noqa: PLC0415
-    from wfctl.errors import ClusterError  # noqa: PLC0415
     from wfctl.kube.client import resource_name  # noqa: PLC0415
+    from wfctl.kube.submit import submit_from  # noqa: PLC0415
 
     kind_text, _, name = source.partition("/")
     kind = KIND_ALIASES.get(kind_text.lower())
@@ -172,37 +172,16 @@ def submit(
             raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p")
         params.append({"name": key, "value": value})
     kube = connect(opts)
-    found = kube.get(kind, name)
-    if found is None:
-        raise ClusterError(
-            f"{resource_name(kind, name)} not found"
-            + ("" if kind == "ClusterWorkflowTemplate" else f" in namespace {kube.namespace!r}")
-        )
-    meta: dict[str, Any] = {"generateName": generate_name or f"{name}-", "namespace": kube.namespace}
-    if kind == "CronWorkflow":
-        spec = dict(found["spec"].get("workflowSpec") or {})
-        meta["labels"] = {"workflows.argoproj.io/cron-workflow": name}
-    else:
-        label = "cluster-workflow-template" if kind == "ClusterWorkflowTemplate" else "workflow-template"
-        meta["labels"] = {f"workflows.argoproj.io/{label}": name}
-        spec = {
-            "workflowTemplateRef": {
-                "name": name,
-                **({"clusterScope": True} if kind == "ClusterWorkflowTemplate" else {}),
-            }
-        }
-    if params:
-        existing = [
-            p
-            for p in (spec.get("arguments") or {}).get("parameters") or []
-            if p.get("name") not in {q["name"] for q in params}
-        ]
-        spec["arguments"] = {**(spec.get("arguments") or {}), "parameters": existing + params}
-    if entrypoint:
-        spec["entrypoint"] = entrypoint
-    wf = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": meta, "spec": spec}
-    created = kube.create(wf, dry_run=dry_run == "server")
-    new_name = created.get("metadata", {}).get("name") or meta["generateName"]
+    created = submit_from(
+        kube,
+        kind,
+        name,
+        parameters=params,
+        entrypoint=entrypoint,
+        generate_name=generate_name,
+        server_dry_run=dry_run == "server",
+    )
+    new_name = created.get("metadata", {}).get("name") or generate_name or f"{name}-"
     stream = sys.stdout
     if output == "json":
         json.dump(created, stream, indent=2)
