@@ -64,26 +64,10 @@ def _call_by_ref(doc: Document, prefix: Path_, starts: list[int], wft: str, movi
 
 
 def extract(files: list[tuple[str, str]], name: str) -> Extraction:
+    """Move the templates repeated across `files` into one WorkflowTemplate `name`, each file's copies
+    replaced by templateRefs; every rewritten file proven equivalent before it is offered."""
     result = Extraction()
-    parsed: list[tuple[str, str, list]] = []
-    where: dict[str, set[str]] = {}
-    for file, text in files:
-        try:
-            docs = documents(file, text)
-        except RewriteError as exc:
-            report = FileReport(file, text, text, error=f"cannot read: {exc}")
-            result.reports.append(report)
-            parsed.append((file, text, []))
-            continue
-        parsed.append((file, text, docs))
-        for doc in docs:
-            if doc.kind not in RUNNABLE_KINDS:
-                continue
-            _, spec = workflow_spec(doc)
-            for tpl in as_list(spec.get("templates")):
-                if isinstance(tpl, dict) and isinstance(tpl.get("name"), str):
-                    where.setdefault(fingerprint(template_body(tpl)), set()).add(file)
-    shared = {fp for fp, found in where.items() if len(found) > 1}
+    parsed, shared = _read_all(files, result)
     chosen: dict[str, str] = {}  # fingerprint -> name in the WorkflowTemplate
     for file, text, docs in parsed:
         if not docs and any(r.file == file for r in result.reports):
@@ -98,32 +82,10 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
             report.templates_after += len(templates)
             if doc.kind not in RUNNABLE_KINDS:
                 continue
-            moving: dict[str, str] = {}
-            for tpl in templates:
-                tname = tpl.get("name")
-                fp = fingerprint(template_body(tpl))
-                if fp not in shared or not isinstance(tname, str):
-                    continue
-                reason = _why_not(tpl, spec, tname)
-                if reason:
-                    report.notes.append(
-                        f"{doc.label()}: template {tname!r} is repeated in other files but left alone: {reason}"
-                    )
-                    continue
-                if fp not in chosen:
-                    target = tname
-                    n = 2
-                    while target in result.templates:
-                        target, n = f"{tname}-{n}", n + 1
-                    chosen[fp] = target
-                    body = dict(tpl)
-                    body["name"] = target
-                    result.templates[target] = body
-                moving[tname] = chosen[fp]
+            moving = _moving(doc, spec, templates, shared, chosen, result, report)
             if not moving:
                 continue
-            refs = list(references(spec))
-            if any(path[-1] == "onExit" and n in moving for path, n in refs):
+            if any(path[-1] == "onExit" and n in moving for path, n in references(spec)):
                 report.notes.append(f"{doc.label()}: a step's onExit calls an extracted template; left alone")
                 continue
             try:
@@ -136,29 +98,90 @@ def extract(files: list[tuple[str, str]], name: str) -> Extraction:
             report.merged[doc.label()] = {k: f"{name}/{v}" for k, v in moving.items()}
             report.extracted.extend(sorted(moving))
         if report.error is None and edits:
-            try:
-                new_text = splice(text, edits)
-            except RewriteError as exc:
-                report.error = str(exc)
-            else:
-                resolver = _resolver(name, result.templates)
-
-                problem = verify(
-                    file,
-                    text,
-                    new_text,
-                    docs,
-                    {},
-                    external=resolver,
-                    extra_text=render_template(name, list(result.templates.values())),
-                )
-                if problem:
-                    report.error = f"not rewritten, equivalence could not be proven: {problem}"
-                else:
-                    report.after_text = new_text
+            _rewrite(report, file, text, docs, edits, name, result)
         result.reports.append(report)
     result.template_text = render_template(name, list(result.templates.values())) if result.templates else ""
     return result
+
+
+def _read_all(files: list[tuple[str, str]], result: Extraction) -> tuple[list[tuple[str, str, list]], set[str]]:
+    """Each file's documents (an unreadable file gets its report here), and the fingerprints of the
+    templates found in more than one file."""
+    parsed: list[tuple[str, str, list]] = []
+    where: dict[str, set[str]] = {}
+    for file, text in files:
+        try:
+            docs = documents(file, text)
+        except RewriteError as exc:
+            result.reports.append(FileReport(file, text, text, error=f"cannot read: {exc}"))
+            parsed.append((file, text, []))
+            continue
+        parsed.append((file, text, docs))
+        for doc in docs:
+            if doc.kind not in RUNNABLE_KINDS:
+                continue
+            for tpl in as_list(workflow_spec(doc)[1].get("templates")):
+                if isinstance(tpl, dict) and isinstance(tpl.get("name"), str):
+                    where.setdefault(fingerprint(template_body(tpl)), set()).add(file)
+    return parsed, {fp for fp, found in where.items() if len(found) > 1}
+
+
+def _moving(
+    doc: Any,
+    spec: dict[str, Any],
+    templates: list[dict[str, Any]],
+    shared: set[str],
+    chosen: dict[str, str],
+    result: Extraction,
+    report: FileReport,
+) -> dict[str, str]:
+    """The document's templates that move (local name -> name in the WorkflowTemplate); the first copy
+    of each shared template seen becomes the WorkflowTemplate's, renamed if its name is taken."""
+    moving: dict[str, str] = {}
+    for tpl in templates:
+        tname = tpl.get("name")
+        fp = fingerprint(template_body(tpl))
+        if fp not in shared or not isinstance(tname, str):
+            continue
+        reason = _why_not(tpl, spec, tname)
+        if reason:
+            report.notes.append(
+                f"{doc.label()}: template {tname!r} is repeated in other files but left alone: {reason}"
+            )
+            continue
+        if fp not in chosen:
+            target, n = tname, 2
+            while target in result.templates:
+                target, n = f"{tname}-{n}", n + 1
+            chosen[fp] = target
+            result.templates[target] = {**tpl, "name": target}
+        moving[tname] = chosen[fp]
+    return moving
+
+
+def _rewrite(
+    report: FileReport, file: str, text: str, docs: list, edits: list[Edit], name: str, result: Extraction
+) -> None:
+    """Splice the edits and keep the new text only when it is proven equivalent, the extracted
+    WorkflowTemplate included."""
+    try:
+        new_text = splice(text, edits)
+    except RewriteError as exc:
+        report.error = str(exc)
+        return
+    problem = verify(
+        file,
+        text,
+        new_text,
+        docs,
+        {},
+        external=_resolver(name, result.templates),
+        extra_text=render_template(name, list(result.templates.values())),
+    )
+    if problem:
+        report.error = f"not rewritten, equivalence could not be proven: {problem}"
+    else:
+        report.after_text = new_text
 
 
 def _resolver(name: str, templates: dict[str, dict[str, Any]]) -> Any:
