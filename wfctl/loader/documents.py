@@ -122,15 +122,15 @@ PARSE_FAILURES = frozenset({"WF010", "WF011", "WF015", "WF016"})
 _ARGO_KIND = re.compile(r"""["']?\bkind["']?\s*:\s*["']?(?:""" + "|".join(ARGO_KINDS) + r")\b")
 
 
-_ARGO_API_VERSION = re.compile(r"""["']?\bapiVersion["']?\s*:\s*["']?""" + re.escape(GROUP) + "/")
+_ARGO_API_VERSION = re.compile(re.escape(GROUP) + "/v")  # an apiVersion value, not an RBAC api group
 _ANY_KIND = re.compile(r"""["']?\bkind["']?\s*:""")
 
 
 def looks_like_argo(text: str) -> bool:
-    """Whether the text declares one of the four Argo Workflows kinds, or an `argoproj.io/` apiVersion
-    with no kind at all (a kind that may be templated). Merely mentioning `argoproj.io` (an RBAC
-    `apiGroups`, a CRD's `group`) or another project's argoproj.io kind (Argo CD's Application) does not
-    count: real Helm charts are full of those (seen on argo-helm: 40 files)."""
+    """Whether the text declares one of the four Argo Workflows kinds, or names an `argoproj.io/v...`
+    apiVersion and no kind at all (a kind that may be templated, a key that lost its colon). Merely
+    mentioning `argoproj.io` (an RBAC `apiGroups`, a CRD's `group`) or another project's argoproj.io
+    kind (Argo CD's Application) does not count: real Helm charts are full of those (argo-helm: 40)."""
     if _ARGO_KIND.search(text) is not None:
         return True
     return _ARGO_API_VERSION.search(text) is not None and _ANY_KIND.search(text) is None
