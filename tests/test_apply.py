@@ -307,8 +307,7 @@ def test_transient_errors_are_retried(kube, tmp_path):
     lines = result.stdout.splitlines()
     assert "✔ fixed-run  Succeeded" in lines
     assert lines[-1] == "  ✔ hello  7s"  # the watch reached the end, not an error
-    assert "500" not in result.output and "503" not in result.output  # retried quietly
-    assert result.stderr == ""
+    assert result.stderr == ""  # retried quietly: no error reached the user
 
 
 def test_watch_with_logs(kube, tmp_path):

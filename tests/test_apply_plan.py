@@ -239,8 +239,16 @@ def test_client_dry_run_prune_sends_no_request(kube, deployed):
 def test_selector_without_prune_is_still_checked(kube, tmp_path):
     f = tmp_path / "t.yaml"
     f.write_text(wft("first"))
-    assert run("apply", "-f", str(f), "-l", "a b c").exit_code == 2
-    assert run("apply", "-f", str(f), "-l", "!app").exit_code == 0  # only --prune needs a positive selector
+    result = run("apply", "-f", str(f), "-l", "a b c")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for -l/--selector: 'a b c'" in result.stderr
+    assert "expected an operator" in result.stderr and "found 'b'" in result.stderr
+    assert result.stdout == "" and kube.state.requests == []  # refused before the first request
+    result = run("apply", "-f", str(f), "-l", "!app")
+    assert result.exit_code == 0, result.output  # only --prune needs a positive selector
+    assert result.stdout.splitlines() == ["workflowtemplate.argoproj.io/first created"]
+    assert result.stderr == "" and "pruned" not in result.stdout
+    assert kube.names("workflowtemplates") == ["first"]
 
 
 def test_selector_parser():

@@ -299,6 +299,8 @@ def test_resource_manifest_that_is_fine_has_no_finding(tmp_path: Path) -> None:
     path.write_text(_resource_workflow("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}"))
     result = run("validate", "--no-cache", "-j", "1", str(path))
     assert result.exit_code == 0, result.output
+    assert "WF123" not in result.output and result.stderr == ""
+    assert result.stdout.splitlines() == ["0 errors, 0 warnings in 1 file (1 Argo document checked)"]
 
 
 def test_resource_rule_unit_reports_each_document(tmp_path: Path) -> None:

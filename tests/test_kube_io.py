@@ -107,6 +107,12 @@ def test_server_errors_are_retried_within_the_budget(kube):
     kube.state.fail_next = [503, 503]
     result = run("apply", "-f", str(WFT))
     assert result.exit_code == 0, result.output
+    assert kube.state.fail_next == []  # both 503s were served, then retried
+    lines = result.stdout.splitlines()
+    assert lines[0] == "workflowtemplate.argoproj.io/shared-steps created"
+    assert len(lines) == 2 and lines[1].startswith("workflow.argoproj.io/uses-shared-steps-")
+    assert lines[1].endswith(" created")
+    assert result.stderr == ""  # retried quietly: no error reached the user
 
 
 # ------------------------------------------------------------------ secrets
@@ -118,6 +124,11 @@ def test_token_with_trailing_newline_works(kube, tmp_path, monkeypatch):
     monkeypatch.setenv("KUBECONFIG", str(path))
     result = run("apply", "-f", str(WFT))
     assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "workflowtemplate.argoproj.io/shared-steps created"
+    assert len(lines) == 2 and lines[1].startswith("workflow.argoproj.io/uses-shared-steps-")
+    assert lines[1].endswith(" created")
+    assert result.stderr == "" and "admin-token" not in result.output
 
 
 def test_token_file_with_trailing_newline_works(kube, tmp_path, monkeypatch):
@@ -127,6 +138,11 @@ def test_token_file_with_trailing_newline_works(kube, tmp_path, monkeypatch):
     monkeypatch.setenv("KUBECONFIG", str(path))
     result = run("apply", "-f", str(WFT))
     assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "workflowtemplate.argoproj.io/shared-steps created"
+    assert len(lines) == 2 and lines[1].startswith("workflow.argoproj.io/uses-shared-steps-")
+    assert lines[1].endswith(" created")
+    assert result.stderr == "" and "admin-token" not in result.output
 
 
 def test_a_token_is_never_printed(kube, tmp_path, monkeypatch):

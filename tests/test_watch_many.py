@@ -216,7 +216,14 @@ def test_transient_errors_are_retried(kube):
         kube.create_workflow(n)
     kube.state.fail_next = [500, 503]
     play(kube, [(0.3, "a", "Succeeded", ""), (0.3, "b", "Succeeded", "")])
-    assert watch("a", "b", "--timeout", "20s").exit_code == 0
+    result = watch("a", "b", "--timeout", "20s")
+    assert result.exit_code == 0, result.output
+    assert kube.state.fail_next == []  # both failures were served, then retried
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["◷ a  Pending", "◷ b  Pending"]
+    assert sorted(lines[2:4]) == ["✔ a  Succeeded  progress 1/1  30s", "✔ b  Succeeded  progress 1/1  30s"]
+    assert lines[4:] == ["2 workflows: 2 Succeeded"]
+    assert "APIError" not in result.output and result.stderr == ""  # retried quietly
 
 
 def test_label_selector_watches_what_matches(kube):
