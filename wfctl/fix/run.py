@@ -198,14 +198,15 @@ def fix_text(
     new error are left out (listed in `refused`)."""
     index = index or TemplateIndex()
     result = FileFix(display, before=text, after=text)
-    unreadable = _parse_failure(display, text, settings)
+    checker = Checker(fix_settings(settings), index)
+    first, loaded = _check(checker, display, text)
+    unreadable = _parse_failure(loaded)
     if unreadable is not None:  # a file that does not parse is an error, never "nothing to fix"
         result.error = unreadable
         return result
-    checker = Checker(fix_settings(settings), index)
     validator = Checker(_validation_settings(settings), index)
     try:
-        current, applied, findings = _run_passes(checker, display, text, unsafe, set(), single=False)
+        current, applied, findings = _run_passes(checker, display, text, unsafe, set(), single=False, first=first)
         if current != text:
             baseline = _error_keys(_check(validator, display, text)[0])
             if _new_errors(validator, display, baseline, current) is not None:
@@ -220,10 +221,9 @@ def fix_text(
     return result
 
 
-def _parse_failure(display: str, text: str, settings: Settings) -> str | None:
-    """Why `text` cannot be fixed (it does not parse: syntax, duplicate key, alias bomb...), else None.
-    A file skipped as "not an Argo manifest" (a Helm template in a walk) is not an error: nothing to fix."""
-    loaded = load(discovery.Source(display, content=text.encode("utf-8")), settings)
+def _parse_failure(loaded: Any) -> str | None:
+    """Why a loaded file cannot be fixed (it does not parse: syntax, duplicate key, alias bomb...), else
+    None. A file skipped as "not an Argo manifest" (a Helm template in a walk) is not an error."""
     problems = [*loaded.problems, *(p for doc in loaded.documents for p in doc.problems)]
     for p in sorted(problems, key=lambda p: (p.line, p.column)):
         if p.rule in PARSE_FAILURES:
@@ -232,11 +232,19 @@ def _parse_failure(display: str, text: str, settings: Settings) -> str | None:
 
 
 def _run_passes(
-    checker: Checker, display: str, text: str, unsafe: bool, blocked: set[tuple[object, ...]], *, single: bool
+    checker: Checker,
+    display: str,
+    text: str,
+    unsafe: bool,
+    blocked: set[tuple[object, ...]],
+    *,
+    single: bool,
+    first: list[Finding] | None = None,
 ) -> tuple[str, list[Applied], list[Finding]]:
+    """Apply the fixes pass after pass; `first`: the findings of `text` when already checked."""
     current, applied = text, list[Applied]()
     for _ in range(MAX_PASSES):
-        findings, _ = _check(checker, display, current)
+        findings = first if first is not None and current is text else _check(checker, display, current)[0]
         step = _one_pass(current, findings, unsafe, blocked, single)
         if step is None:
             return current, applied, findings
