@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.conftest import FIXTURES, ROOT
 from wfctl.loader import discovery
 from wfctl.loader.documents import classify
 from wfctl.loader.locate import locate
@@ -336,3 +337,90 @@ def test_huge_integer_cli(tmp_path):
         assert result.exit_code in (0, 1, 2) and "internal error" not in output, (args, output)
     result = run("validate", "--no-cache", str(path), "-o", "json")
     assert [(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]] == [("WF001", 11)]
+
+
+# ------------------------------------------------------------------ the alias-free builder
+
+
+def _both_builds(text: str) -> list[tuple[object, object]]:
+    """(fast, counting) data and problems of every document: the builder for alias-free documents and
+    the one that counts alias expansion must agree wherever both apply."""
+    import yaml as pyyaml
+
+    from wfctl.loader import yaml as loader_yaml
+
+    out = []
+    try:
+        composed = list(loader_yaml._compose(pyyaml.CSafeLoader(text), MAX_DEPTH))
+    except pyyaml.YAMLError:
+        return out
+    for item in composed:
+        if not isinstance(item, tuple) or item[0] is None or item[1]:
+            continue
+        root = item[0]
+        results = []
+        for build in ("_plain", "counting"):
+            builder = loader_yaml._Builder(MAX_ALIAS_EXPANSION, MAX_DEPTH)
+            try:
+                value = builder._plain(root) if build == "_plain" else builder._node(root, 0, 0, 0)[0]
+            except Exception as exc:
+                value = ("refused", str(exc))
+            results.append(
+                (json.dumps(value, sort_keys=True, default=str), [tuple(vars_of(p)) for p in builder.problems])
+            )
+        out.append((results[0], results[1]))
+    return out
+
+
+def vars_of(problem) -> tuple:
+    return (problem.rule, problem.message, problem.line, problem.column)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [yes, 0755, '0755', !!str 12, ~, 1.5, .inf]\nc: {d: e}\n",
+        "a: 1\na: 2\n<<: {a: 3, z: 4}\n",
+        "<<: [{x: 1}, {x: 2, y: 3}]\nk: v\n",
+        "? [a, b]\n: v\n",
+        "1: one\n1.5: x\ntrue: t\non: o\n",
+        "x: !!int abc\n",
+        "x: !!binary aGVsbG8=\n",
+        "null: n\n",
+    ],
+)
+def test_alias_free_builder_agrees_with_the_counting_builder(text):
+    pairs = _both_builds(text)
+    assert pairs, "the case must compose"
+    for fast, counting in pairs:
+        assert fast == counting
+
+
+def test_alias_free_builder_agrees_on_every_fixture_and_example():
+    files = sorted(FIXTURES.rglob("*.yaml"))
+    upstream = ROOT.parent / "shared" / "upstream" / "argo-workflows-v4.1.2" / "examples"
+    files += sorted(upstream.glob("*.yaml")) if upstream.is_dir() else []
+    compared = 0
+    for path in files:
+        for fast, counting in _both_builds(path.read_text(encoding="utf-8", errors="replace")):
+            assert fast == counting, path
+            compared += 1
+    assert compared > 100
+
+
+def test_loading_does_not_import_ruamel():
+    """The loader's nodes are wfctl's own: a validate run never pays for importing ruamel.yaml."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from wfctl.cli import main\n"
+        "try:\n"
+        f"    main(['validate', {str(FIXTURES / 'examples')!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('ruamel')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -206,7 +206,7 @@ def test_pure_python_event_source_reads_the_same(monkeypatch):
 
 @pytest.mark.parametrize("text", [t for t, _ in ACCEPTED][:12])
 def test_every_node_has_a_position(text):
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
+    from wfctl.loader.nodes import MappingNode, SequenceNode
 
     root = parse(text).documents[0].node
     todo, seen = [root], 0

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode
-
 from wfctl.argo.calls import references, root_refs
 from wfctl.argo.canonical import fingerprint, template_body
 from wfctl.argo.kinds import API_VERSION, RUNNABLE_KINDS, WORKFLOW_TEMPLATE
@@ -19,6 +17,7 @@ from wfctl.dedupe.retarget import Retarget, retarget
 from wfctl.dedupe.rewrite import Edit, RewriteError, line_starts, offset, splice
 from wfctl.loader.documents import Document
 from wfctl.loader.locate import find
+from wfctl.loader.nodes import ScalarNode
 from wfctl.yamlout import to_text
 
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from ruamel.yaml.nodes import SequenceNode
-
 from wfctl.argo.calls import SelfRef, references
 from wfctl.argo.paths import Path_
 from wfctl.argo.spec import as_dict, as_list
 from wfctl.dedupe.rewrite import Edit, RewriteError, delete_item
 from wfctl.loader.documents import Document
 from wfctl.loader.locate import find
+from wfctl.loader.nodes import SequenceNode
 
 Retarget = Callable[[Path_, str], Edit | None]  # (reference's path in the spec, template it names) -> its edit
 

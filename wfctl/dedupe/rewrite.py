@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from wfctl.loader.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
 class RewriteError(Exception):

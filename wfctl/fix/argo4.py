@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, ScalarNode
-
 from wfctl.fix.model import Fix, TextEdit
 from wfctl.fix.text import (
     Source,
@@ -25,6 +23,7 @@ from wfctl.fix.text import (
     wrap_in_list,
 )
 from wfctl.loader.documents import Document
+from wfctl.loader.nodes import MappingNode, ScalarNode
 from wfctl.model import Finding
 
 RULE = "WF132"

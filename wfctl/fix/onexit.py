@@ -5,11 +5,10 @@ same mechanism as the deprecated field (Argo runs it as a hook node, visible as 
 
 from __future__ import annotations
 
-from ruamel.yaml.nodes import MappingNode, ScalarNode
-
 from wfctl.fix.model import Fix
 from wfctl.fix.text import Source, entry, flow_text, has_alias_or_anchor, rename_key, replace_node, walk
 from wfctl.loader.documents import Document
+from wfctl.loader.nodes import MappingNode, ScalarNode
 from wfctl.model import Finding
 
 RULE = "WF209"

@@ -4,11 +4,10 @@ string (label and annotation values, env values, generateName...) is quoted exac
 
 from __future__ import annotations
 
-from ruamel.yaml.nodes import ScalarNode
-
 from wfctl.fix.model import Fix
 from wfctl.fix.text import Source, double_quoted, has_alias_or_anchor, replace_node, walk
 from wfctl.loader.documents import Document
+from wfctl.loader.nodes import ScalarNode
 from wfctl.loader.yaml import TAG_BOOL, TAG_FLOAT, TAG_INT
 from wfctl.model import Finding
 

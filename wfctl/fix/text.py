@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from wfctl.dedupe.rewrite import last_content_line, line_starts
 from wfctl.fix.model import TextEdit
+from wfctl.loader.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wfctl.loader.yaml import TAG_STR
 
 _MERGE = "tag:yaml.org,2002:merge"

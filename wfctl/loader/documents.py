@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import Node
-
 from wfctl.argo.kinds import API_VERSION, ARGO_KINDS, GROUP
 from wfctl.loader.locate import find
+from wfctl.loader.nodes import Node
 from wfctl.loader.yaml import Problem, YamlDocument
 
 

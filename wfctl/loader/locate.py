@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
+from wfctl.loader.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wfctl.loader.yaml import TAG_STR, key_text
 
 _MERGE = "tag:yaml.org,2002:merge"

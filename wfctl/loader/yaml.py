@@ -3,7 +3,7 @@
 Kubernetes, kubectl and Argo read YAML with go-yaml v2 (through sigs.k8s.io/yaml), a port of libyaml.
 Events come from libyaml itself (PyYAML's C parser; PyYAML's pure-Python parser when the C extension is
 missing), so the documents accepted are libyaml's: `[https://x]` and `{image: alpine:3.20}` are valid.
-A small composer here turns events into ruamel node objects (every node keeps its line and column)
+A small composer here turns events into node objects (wfctl.loader.nodes) (every node keeps its line and column)
 without recursion, so nesting is bounded (`MAX_DEPTH`) instead of crashing the interpreter.
 
 The data built from the nodes follows go-yaml v2 and sigs.k8s.io/yaml: YAML 1.1 scalars (`yes` is true,
@@ -25,10 +25,10 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.tag import Tag
 from yaml import events as _ev
 from yaml.error import MarkedYAMLError, YAMLError
+
+from wfctl.loader.nodes import MappingNode, Node, ScalarNode, SequenceNode, Tag
 
 try:  # libyaml, as go-yaml's scanner (a port of it) reads YAML
     from yaml.cyaml import CParser as _EventSource
@@ -47,7 +47,7 @@ _STR, _NULL, _BOOL, _INT, _FLOAT, _MERGE = (_T + t for t in ("str", "null", "boo
 _BINARY, _TIMESTAMP = _T + "binary", _T + "timestamp"
 # One Tag object per implicit tag: nodes share them, so the builder compares identities, not strings.
 TAG_STR, TAG_NULL, TAG_BOOL, TAG_INT, TAG_FLOAT, TAG_MERGE, TAG_SEQ, TAG_MAP = (
-    Tag(suffix=_T + t) for t in ("str", "null", "bool", "int", "float", "merge", "seq", "map")
+    Tag(_T + t) for t in ("str", "null", "bool", "int", "float", "merge", "seq", "map")
 )
 # go-yaml v2's table of words (resolve.go): YAML 1.1 booleans, nulls, special floats, the merge key.
 _WORDS: dict[str, tuple[Tag, Any]] = {
@@ -70,6 +70,7 @@ _TIMESTAMP_RE = re.compile(
     r"|[ ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?)?$"
 )
 _INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+_NUMERIC_START = frozenset("+-.0123456789")  # a plain scalar that may be a number starts with one of these
 BOMS = (  # BOM -> codec, longest first (a UTF-32-LE BOM starts like a UTF-16-LE one)
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -197,16 +198,16 @@ _TAGS: dict[str, Tag] = {}
 def _tag(name: str) -> Tag:
     tag = _TAGS.get(name)
     if tag is None:
-        tag = _TAGS[name] = Tag(suffix=name)
+        tag = _TAGS[name] = Tag(name)
     return tag
 
 
 def implicit_tag(value: str) -> Tag:
-    """The tag go-yaml gives a plain (unquoted, untagged) scalar."""
+    """The tag go-yaml gives a plain (unquoted, untagged) scalar (the composer inlines this)."""
     word = _WORDS.get(value)
     if word is not None:
         return word[0]
-    if value[0] in "+-.0123456789":
+    if value[0] in _NUMERIC_START:
         kind = _resolve_number(value)[0]
         if kind is not None:
             return kind
@@ -222,10 +223,20 @@ def _compose(source: Any, max_depth: int) -> Any:
     """Yield each document's root node and where its aliases are (by parent node id and position), composed
     from events without recursion; or why the document is refused."""
     get = source.get_event
+    # the hot loop reads these as locals (one pass over every event of every file)
+    scalar_event, alias_event = _ev.ScalarEvent, _ev.AliasEvent
+    map_start, seq_start, map_end, seq_end = (
+        _ev.MappingStartEvent,
+        _ev.SequenceStartEvent,
+        _ev.MappingEndEvent,
+        _ev.SequenceEndEvent,
+    )
+    doc_end, stream_end = _ev.DocumentEndEvent, _ev.StreamEndEvent
+    words, numeric, str_tag = _WORDS, _NUMERIC_START, TAG_STR
     get()  # stream start
     while True:
         event = get()
-        if type(event) is _ev.StreamEndEvent:
+        if type(event) is stream_end:
             return
         # a document start event: compose until its end event
         anchors: dict[str, Node] = {}
@@ -233,71 +244,102 @@ def _compose(source: Any, max_depth: int) -> Any:
         pending: list[Node | None] = []  # per open mapping: the key waiting for its value
         alias_marks: dict[tuple[int, int], Any] = {}
         root: Node | None = None
+        parent: Node | None = None  # the innermost open collection (stack[-1])
+        in_seq = False  # whether it is a sequence
         while True:
             event = get()
             cls = type(event)
-            if cls is _ev.ScalarEvent:
+            if cls is scalar_event:
                 tag = event.tag
-                ctag = (implicit_tag(event.value) if event.implicit[0] else TAG_STR) if tag is None else _tag(tag)
-                node: Node = ScalarNode(ctag, event.value, event.start_mark, event.end_mark, event.style or None)
-                if event.anchor is not None:
-                    node.anchor = event.anchor
-                    anchors[event.anchor] = node
-            elif cls is _ev.MappingStartEvent or cls is _ev.SequenceStartEvent:
-                if len(stack) >= max_depth:  # refuse this document, skip to its end, go on with the next
-                    refused = _too_deep(event.start_mark, max_depth)
-                    while type(get()) is not _ev.DocumentEndEvent:
-                        pass
-                    yield refused
-                    break
-                is_map = cls is _ev.MappingStartEvent
-                ctag = _tag(event.tag) if event.tag is not None else (TAG_MAP if is_map else TAG_SEQ)
-                node = (MappingNode if is_map else SequenceNode)(
-                    ctag, [], event.start_mark, event.end_mark, bool(event.flow_style), None, event.anchor
-                )
-                if event.anchor is not None:
-                    anchors[event.anchor] = node  # before its content: `&a [*a]` is seen as recursive
-            elif cls is _ev.MappingEndEvent or cls is _ev.SequenceEndEvent:
-                done = stack.pop()
-                done.end_mark = event.end_mark
-                if type(done) is MappingNode:
-                    pending.pop()
-                continue
-            elif cls is _ev.AliasEvent:
-                found = anchors.get(event.anchor)
-                if found is None:
-                    raise MarkedYAMLError(
-                        "while composing a document", None, f"found undefined alias {event.anchor!r}", event.start_mark
-                    )
-                node = found
-                if stack:  # where this use of the anchor is: aliased nodes are shared, so their marks are not
-                    parent = stack[-1]
-                    if type(parent) is SequenceNode:
-                        at = len(parent.value)
-                    else:  # a key takes an even position, its value the odd one after it
-                        at = 2 * len(parent.value) + (pending[-1] is not None)
-                    alias_marks[id(parent), at] = event.start_mark
-            elif cls is _ev.DocumentEndEvent:
-                yield root, alias_marks
-                break
-            else:  # pragma: no cover - no other event occurs inside a document
-                continue
-            if stack:
-                parent = stack[-1]
-                if type(parent) is SequenceNode:
+                value = event.value
+                if tag is not None:
+                    ctag = _tag(tag)
+                elif not event.implicit[0]:
+                    ctag = str_tag
+                else:
+                    word = words.get(value)
+                    if word is not None:
+                        ctag = word[0]
+                    elif value[0] in numeric:
+                        ctag = _resolve_number(value)[0] or str_tag
+                    else:
+                        ctag = str_tag
+                anchor = event.anchor
+                node: Node = ScalarNode(ctag, value, event.start_mark, event.end_mark, event.style or None, anchor)
+                if anchor is not None:
+                    anchors[anchor] = node
+                if parent is None:
+                    root = node
+                elif in_seq:
                     parent.value.append(node)
                 elif pending[-1] is None:
                     pending[-1] = node
                 else:
                     parent.value.append((pending[-1], node))
                     pending[-1] = None
-            else:
-                root = node
-            if cls is _ev.MappingStartEvent:
+                continue
+            if cls is map_start or cls is seq_start:
+                if len(stack) >= max_depth:  # refuse this document, skip to its end, go on with the next
+                    refused = _too_deep(event.start_mark, max_depth)
+                    while type(get()) is not doc_end:
+                        pass
+                    yield refused
+                    break
+                is_map = cls is map_start
+                ctag = _tag(event.tag) if event.tag is not None else (TAG_MAP if is_map else TAG_SEQ)
+                node = (MappingNode if is_map else SequenceNode)(
+                    ctag, [], event.start_mark, event.end_mark, bool(event.flow_style), event.anchor
+                )
+                if event.anchor is not None:
+                    anchors[event.anchor] = node  # before its content: `&a [*a]` is seen as recursive
+                if parent is None:
+                    root = node
+                elif in_seq:
+                    parent.value.append(node)
+                elif pending[-1] is None:
+                    pending[-1] = node
+                else:
+                    parent.value.append((pending[-1], node))
+                    pending[-1] = None
                 stack.append(node)
-                pending.append(None)
-            elif cls is _ev.SequenceStartEvent:
-                stack.append(node)
+                parent = node
+                in_seq = not is_map
+                if is_map:
+                    pending.append(None)
+                continue
+            if cls is map_end or cls is seq_end:
+                done = stack.pop()
+                done.end_mark = event.end_mark
+                if cls is map_end:
+                    pending.pop()
+                parent = stack[-1] if stack else None
+                in_seq = type(parent) is SequenceNode
+                continue
+            if cls is alias_event:
+                found = anchors.get(event.anchor)
+                if found is None:
+                    raise MarkedYAMLError(
+                        "while composing a document", None, f"found undefined alias {event.anchor!r}", event.start_mark
+                    )
+                if parent is None:
+                    root = found
+                    continue
+                # where this use of the anchor is: aliased nodes are shared, so their marks are not
+                if in_seq:
+                    alias_marks[id(parent), len(parent.value)] = event.start_mark
+                    parent.value.append(found)
+                else:  # a key takes an even position, its value the odd one after it
+                    alias_marks[id(parent), 2 * len(parent.value) + (pending[-1] is not None)] = event.start_mark
+                    if pending[-1] is None:
+                        pending[-1] = found
+                    else:
+                        parent.value.append((pending[-1], found))
+                        pending[-1] = None
+                continue
+            if cls is doc_end:
+                yield root, alias_marks
+                break
+            # no other event occurs inside a document
 
 
 def _build_document(
@@ -447,7 +489,34 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def build(self, node: Node) -> Any:
+        if not self.alias_marks:  # no alias: every node is met once, nothing to count or remember
+            return self._plain(node)
         return self._node(node, 0, 0, 0)[0]
+
+    def _plain(self, node: Node) -> Any:
+        """Data of a node of a document without aliases (the composer bounded its depth already)."""
+        kind = type(node)
+        if kind is ScalarNode:
+            return node.value if node.ctag is TAG_STR else self._scalar(node)  # type: ignore[arg-type]
+        plain = self._plain
+        if kind is SequenceNode:
+            return [plain(child) for child in node.value]
+        result: dict[Any, Any] = {}
+        seen: dict[Any, Node] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is ScalarNode and key_node.ctag is TAG_STR:
+                key = key_node.value
+            elif self._is_merge(key_node):
+                self._merge(key_node, plain(value_node), result)
+                continue
+            else:
+                key = self._key(key_node, plain(key_node))
+            value = plain(value_node)
+            if key in seen:
+                self._duplicate(key, seen[key], key_node)
+            seen[key] = key_node
+            result[key] = value
+        return result
 
     def _node(self, node: Node, depth: int, parent: int, at: int) -> tuple[Any, int, int]:
         """Data, nodes and height of `node`, found at position `at` of the node whose id is `parent`."""
@@ -530,15 +599,31 @@ class _Builder:
         for source in reversed(sources):
             result.update(source)
 
+    @staticmethod
+    def _is_merge(key_node: Node) -> bool:
+        return key_node.ctag is TAG_MERGE or (
+            type(key_node) is ScalarNode and key_node.value == "<<" and str(key_node.ctag) == _MERGE
+        )
+
+    def _duplicate(self, key: Any, first_node: Node, key_node: Node) -> None:
+        first, mark = first_node.start_mark, key_node.start_mark
+        self.problems.append(
+            Problem(
+                "WF011",
+                f"duplicate key {key!r} (first at line {first.line + 1}); Kubernetes keeps only one"
+                " value and Argo's strict decoder rejects the document",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        )
+
     def _mapping(self, node: MappingNode, depth: int) -> tuple[dict[Any, Any], int, int]:
         result: dict[Any, Any] = {}
         size, height = 1, 0
         seen: dict[Any, Node] = {}
         me = id(node)
         for i, (key_node, value_node) in enumerate(node.value):
-            if key_node.ctag is TAG_MERGE or (
-                type(key_node) is ScalarNode and key_node.value == "<<" and str(key_node.ctag) == _MERGE
-            ):
+            if self._is_merge(key_node):
                 value, n, h = self._node(value_node, depth, me, 2 * i + 1)
                 size += n
                 height = max(height, h)
@@ -553,17 +638,7 @@ class _Builder:
             size += n
             height = max(height, h)
             if key in seen:
-                first = seen[key].start_mark
-                mark = key_node.start_mark
-                self.problems.append(
-                    Problem(
-                        "WF011",
-                        f"duplicate key {key!r} (first at line {first.line + 1}); Kubernetes keeps only one"
-                        " value and Argo's strict decoder rejects the document",
-                        mark.line + 1,
-                        mark.column + 1,
-                    )
-                )
+                self._duplicate(key, seen[key], key_node)
             seen[key] = key_node
             result[key] = value
         return result, size, height
