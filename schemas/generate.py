@@ -19,6 +19,9 @@ How the two sources are combined:
 * **`required` follows the CRDs**, which a v4 API server enforces: the schema and the CRD of each kind
   are walked side by side; a definition requires what the CRD requires at every place it is used, and
   a place that requires more (an executor plugin's sidecar `container.name`) says so at that place.
+  For Argo 3.7, whose default install uses the minimal CRDs, the few requirements that only the full
+  CRDs enforce (`FULL_CRDS_ONLY`) are written as `x-full-crds-required` instead (wfctl's WF006 warning),
+  and AnyString fields (`ANY_STRING_37`) take any value, marked `x-full-crds-scalar`.
 * **Types**: the CRD's `x-kubernetes-int-or-string` fields take integers or strings. Where Argo itself
   accepts more than both (`ARGO_LENIENCY` below) the schema follows Argo.
 * A field that the CRD has and `schema.json` lacks is added from the CRD (none in 4.1.2 or 3.7.18).
@@ -67,6 +70,48 @@ ARGO_LENIENCY: list[tuple[str, str | None, dict[str, Any], str]] = [
 ]
 # Fields never required although the published schema requires them: `templateDefaults` may supply them.
 NOT_REQUIRED = {"Container": {"image"}, "ScriptTemplate": {"image", "source"}}
+
+# Argo 3.7's default install (manifests/cluster-install, namespace-install, quick-start) uses the *minimal*
+# CRDs, whose `spec` is `x-kubernetes-preserve-unknown-fields`: the API server checks nothing inside it, and
+# the controller and `argo lint` decode with Go types, which do not enforce `required`. These requirements
+# of 3.7's full CRDs are enforced by nothing else (evidence in each reason, paths in argo-workflows v3.7.18),
+# so the v3.7 schema keeps them under FULL_CRDS_REQUIRED (wfctl's WF006, a warning) instead of `required`
+# (WF003, an error). Every other `required` stays: Argo's own validation, Go decoding or Kubernetes (on the
+# pod or object Argo creates) rejects the omission. From 4.0 the default install uses the full CRDs, so
+# the v4 schema has no such entries. Each entry: (definition, field, place or None for every place, reason).
+FULL_CRDS_REQUIRED = "x-full-crds-required"
+FULL_CRDS_SCALAR = "x-full-crds-scalar"
+FULL_CRDS_ONLY: dict[str, list[tuple[str, str, str | None, str]]] = {
+    "v3.7": [
+        (
+            "ConfigMapKeySelector",
+            "key",
+            "Cache.configMap",
+            "memoize cache: the controller reads only configMap.name (workflow/controller/operator.go:2145)",
+        ),
+        ("Memoize", "maxAge", None, "empty means no limit (workflow/controller/operator.go:2159)"),
+        ("Gauge", "realtime", None, "nil means false (workflow/metrics/util.go:28; validMetricGauges test)"),
+        ("ArtifactPaths", "name", None, "not validated; test/e2e/testdata/data-transformation.yaml omits it"),
+        (
+            "AzureArtifact",
+            "container",
+            None,
+            "a key-only artifact takes the artifact repository's (ArtifactLocation.Relocate, executor.go:688)",
+        ),
+        ("AzureArtifact", "endpoint", None, "a key-only artifact takes the artifact repository's (as container)"),
+    ],
+}
+# Where Argo 3.7 reads any JSON value as AnyString (pkg/apis/workflow/v1alpha1/anystring.go:23-44): numbers
+# and booleans become strings, a list or a mapping is silently read as "" (no error). The full CRDs say
+# `type: string`. The v3.7 schema accepts any value there and marks it FULL_CRDS_SCALAR (WF006 for a list or
+# a mapping); the v4 schema keeps ARGO_LENIENCY (scalars only).
+ANY_STRING_37: list[tuple[str, str, bool]] = [  # (definition, field, a list of AnyString)
+    ("Parameter", "value", False),
+    ("Parameter", "default", False),
+    ("Parameter", "enum", True),
+    ("Parameter", "description", False),
+    ("ValueFrom", "default", False),
+]
 
 
 class GenerateError(Exception):
@@ -278,9 +323,10 @@ def from_crd(node: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- building
 
 
-def build(upstream: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
-    """The schema of each kind, and the provenance record, from one release directory."""
+def build(upstream: Path, label: str = "v4") -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The schema of each kind, and the provenance record, from one release directory (`label`: v4, v3.7)."""
     source = read_upstream(upstream)
+    full_crds_only = FULL_CRDS_ONLY.get(label, [])
     definitions = source["definitions"]
     roots = [ARGO + kind for kind in KINDS]
     converter = Converter(definitions)
@@ -291,7 +337,7 @@ def build(upstream: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     walk = CrdWalk(defs)
     for kind in KINDS:
         walk.walk(source["crds"][kind], {"$ref": f"#/$defs/{kind}"}, kind, kind)
-    _apply_required(defs, walk)
+    _apply_required(defs, walk, full_crds_only)
     for name in walk.int_or_string:
         defs[name] = {"type": ["integer", "string"]}
     for name in walk.plain_object - walk.preserve:
@@ -305,6 +351,10 @@ def build(upstream: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
             defs[def_name] = json.loads(json.dumps(replacement))
         else:
             defs[def_name]["properties"][field] = json.loads(json.dumps(replacement))
+    any_string = ANY_STRING_37 if label == "v3.7" else []
+    for def_name, field, is_list in any_string:
+        mark: dict[str, Any] = {FULL_CRDS_SCALAR: True}
+        defs[def_name]["properties"][field] = {"type": "array", "items": mark} if is_list else mark
     for def_name, fields in NOT_REQUIRED.items():
         kept = [r for r in defs[def_name].get("required", []) if r not in fields]
         if kept:
@@ -335,35 +385,66 @@ def build(upstream: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
         "inputs": source["digests"],
         "generator": "schemas/generate.py",
         "added_from_crds": sorted(walk.added),
-        "argo_leniency": [f"{d}.{f}: {reason}" if f else f"{d}: {reason}" for d, f, _, reason in ARGO_LENIENCY]
+        "argo_leniency": [
+            f"{d}.{f}: {reason}" if f else f"{d}: {reason}"
+            for d, f, _, reason in ARGO_LENIENCY
+            if (d, f) not in {(d2, f2) for d2, f2, _ in any_string}  # replaced below
+        ]
         + [
             f"{d}.{f}: not required (templateDefaults may supply it)"
             for d, fs in NOT_REQUIRED.items()
             for f in sorted(fs)
-        ],
+        ]
+        + [f"{d}.{f}: AnyString: any value; a list or a mapping reads as '' (WF006)" for d, f, _ in any_string],
     }
+    if full_crds_only:
+        provenance["full_crds_only"] = [
+            f"{d}.{f}{f' at {place}' if place else ''}: {reason}" for d, f, place, reason in full_crds_only
+        ]
     return schemas, provenance
 
 
-def _apply_required(defs: dict[str, Any], walk: CrdWalk) -> None:
-    """`required` from the CRDs: what every place requires on the definition, the rest at its place."""
+def _apply_required(
+    defs: dict[str, Any], walk: CrdWalk, full_crds_only: list[tuple[str, str, str | None, str]]
+) -> None:
+    """`required` from the CRDs: what every place requires on the definition, the rest at its place.
+    A requirement listed in `full_crds_only` goes under FULL_CRDS_REQUIRED instead, the same way."""
+    used = set()
     for name, places in walk.required.items():
-        everywhere = frozenset.intersection(*(req for _, req in places))
-        if everywhere:
-            defs[name]["required"] = sorted(everywhere)
-        else:
-            defs[name].pop("required", None)
-        by_place: dict[str, frozenset[str]] = {}
+        strict, loose = [], []
         for place, req in places:
-            by_place[place] = by_place[place] & req if place in by_place else req
-        for place, req in sorted(by_place.items()):
-            extra = req - everywhere
-            if not extra:
-                continue
-            owner, field = place.rsplit(".", 1)
-            if owner not in defs or "[" in field or "{" in field:
-                raise GenerateError(f"{place}: a place-specific requirement the generator cannot place")
-            defs[owner]["properties"][field]["required"] = sorted(extra)
+            relaxed = set()
+            for i, (def_name, field, at, _) in enumerate(full_crds_only):
+                if def_name == name and field in req and at in (None, place):
+                    relaxed.add(field)
+                    used.add(i)
+            strict.append((place, req - relaxed))
+            loose.append((place, frozenset(relaxed)))
+        _place(defs, name, strict, "required")
+        _place(defs, name, loose, FULL_CRDS_REQUIRED)
+    unused = [full_crds_only[i][:3] for i in range(len(full_crds_only)) if i not in used]
+    if unused:
+        raise GenerateError(f"FULL_CRDS_ONLY entries the CRDs do not require: {unused}")
+
+
+def _place(defs: dict[str, Any], name: str, places: list[tuple[str, frozenset[str]]], keyword: str) -> None:
+    """Write `keyword` (a list of fields) on definition `name` for what every place has, the rest at its place."""
+    everywhere = frozenset.intersection(*(req for _, req in places))
+    if everywhere:
+        defs[name][keyword] = sorted(everywhere)
+    else:
+        defs[name].pop(keyword, None)
+    by_place: dict[str, frozenset[str]] = {}
+    for place, req in places:
+        by_place[place] = by_place[place] & req if place in by_place else req
+    for place, req in sorted(by_place.items()):
+        extra = req - everywhere
+        if not extra:
+            continue
+        owner, field = place.rsplit(".", 1)
+        if owner not in defs or "[" in field or "{" in field:
+            raise GenerateError(f"{place}: a place-specific requirement the generator cannot place")
+        defs[owner]["properties"][field][keyword] = sorted(extra)
 
 
 def _reachable_from(root: dict[str, Any], defs: dict[str, Any]) -> set[str]:
@@ -383,8 +464,8 @@ def dump(value: Any, *, pretty: bool = False) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":")) + "\n"
 
 
-def write(upstream: Path, out_dir: Path) -> None:
-    schemas, provenance = build(upstream)
+def write(upstream: Path, out_dir: Path, label: str = "v4") -> None:
+    schemas, provenance = build(upstream, label)
     out_dir.mkdir(parents=True, exist_ok=True)
     for kind, schema in schemas.items():
         (out_dir / f"{kind.lower()}.json").write_text(dump(schema), encoding="utf-8")
@@ -400,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     upstream = args.upstream or HERE.parent.parent / "shared" / "upstream" / f"argo-workflows-v{RELEASES[args.label]}"
     out_dir = args.out or HERE / args.label
     try:
-        write(upstream, out_dir)
+        write(upstream, out_dir, args.label)
     except GenerateError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ import copy
 import json
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -154,14 +155,22 @@ class Blackhole:
                 conn.close()
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # a client that went away (a finished wfctl run's pooled connection): not a server error
+        super().handle_error(request, client_address)
+
+
 class KubeServer:
     """Start with `KubeServer().start()`; `url`, `kubeconfig(path)`, and the state helpers."""
 
     def __init__(self) -> None:
         self.state = State()
         handler = type("Handler", (_Handler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

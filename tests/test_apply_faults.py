@@ -69,7 +69,10 @@ def deletes(server: KubeServer) -> list[str]:
 @pytest.mark.parametrize("code", [403, 409, 422, 500, 429])
 def test_a_refused_object_stops_apply_and_prunes_nothing(kube, deployed, code):
     inject(kube, "PATCH", "c", code)
-    result = run("apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "5s")
+    # A budget far above what the calls need (500 and 429 are retried: 3 s of backoff in all), so that
+    # a stalled test process on a loaded machine cannot turn the refusal into a timeout. How a budget
+    # that runs out during the retries is reported: test_a_budget_spent_on_retries_reports_the_answer.
+    result = run("apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "60s")
     assert result.exit_code == 3, result.output
     assert f"injected {code} for c" in result.output
     assert "applied before this error:" in result.output
@@ -79,6 +82,32 @@ def test_a_refused_object_stops_apply_and_prunes_nothing(kube, deployed, code):
     assert deletes(kube) == []
     assert kube.get("workflowtemplates", "old") is not None
     assert kube.get("workflowtemplates", "d") is None  # after c: never reached
+
+
+@pytest.mark.parametrize("code", [500, 429])
+def test_a_budget_spent_on_retries_reports_the_answer(kube, deployed, monkeypatch, code):
+    """A loaded machine oversleeps the backoff and the budget runs out between two attempts: the error
+    is still the server's answer, not "no answer within the --request-timeout" (the flake that was)."""
+    import wfctl.kube.client as client_mod
+
+    real_sleep = time.sleep
+
+    class SlowTime:  # the client's clock: every backoff sleeps 4x longer than asked
+        monotonic = staticmethod(time.monotonic)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            real_sleep(seconds * 4)
+
+    monkeypatch.setattr(client_mod, "time", SlowTime)
+    inject(kube, "PATCH", "c", code)
+    started = time.monotonic()
+    result = run("apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "2s")
+    assert result.exit_code == 3, result.output
+    assert f"injected {code} for c (HTTP {code})" in result.stderr, result.stderr
+    assert "no answer" not in result.stderr
+    assert deletes(kube) == [] and kube.get("workflowtemplates", "old") is not None
+    assert time.monotonic() - started < 30
 
 
 def test_a_server_that_stops_answering_mid_run_prunes_nothing(kube, deployed):

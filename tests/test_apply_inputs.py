@@ -21,4 +21,4 @@ def test_validate_skips_an_unparsable_non_argo_file_but_apply_refuses_it(tmp_pat
         result = run("apply", "-f", str(tmp_path), "--dry-run=client", *extra)
         assert result.exit_code == 2, result.stderr
         assert "nothing was applied" in result.stderr
-        assert f"{tmp_path / 'helm.yaml'}:3:19:" in result.stderr and "(WF010)" in result.stderr
+        assert f"{tmp_path / 'helm.yaml'}:3:19: error WF010 " in result.stderr

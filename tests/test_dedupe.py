@@ -224,7 +224,11 @@ def test_usage_and_input_errors(tmp_path):
     assert run("dedupe", "--extract-to", "x.yaml", str(tmp_path)).exit_code == 2
     bad = write(tmp_path, "a: [\n", "bad.yaml")
     code, _payload, result = dedupe_json(bad)
-    assert code == 2 and "cannot read" in result.stderr
+    assert (
+        code == 2
+        and result.stderr
+        == f"{bad}:1:5: error WF010 YAML syntax error: while parsing a flow node did not find expected node content\n"
+    )
 
 
 def test_crlf_line_endings_are_kept(tmp_path):
@@ -397,8 +401,9 @@ def test_undecodable_and_over_size_files_are_clean_errors(tmp_path):
     bad.write_bytes(codecs.BOM_UTF16_LE + b"a\x00\x00\xd8")  # a lone surrogate
     good = write(tmp_path, DUPES)
     result = run("dedupe", str(bad), str(good))
-    assert result.exit_code == 2 and f"{bad}: cannot read: file is not valid UTF-16-LE" in result.stderr
+    assert result.exit_code == 2 and f"{bad}:1:1: error WF012 file is not valid UTF-16-LE" in result.stderr
     assert "good" not in result.stderr and "Workflow/d-: two -> one" in result.stdout  # the other file is reported
+    assert "bad.yaml" not in result.stdout and "would rewrite 1 of 1 files" in result.stdout  # not "0 -> 0"
     result = run("dedupe", "--max-file-size", "100", str(good))
     assert result.exit_code == 2 and "over the 100-byte limit (--max-file-size)" in result.stderr
     assert run("dedupe", "--max-file-size", "lots", str(good)).exit_code == 2
@@ -476,7 +481,11 @@ def test_size_limit_comes_from_the_configuration_too(tmp_path, monkeypatch):
     (tmp_path / ".wfctl.yaml").write_text("max-file-size: 100\n")
     monkeypatch.chdir(tmp_path)
     result = run("dedupe", "--write", "wf.yaml")
-    assert result.exit_code == 2 and "wf.yaml: file is" in result.stderr and "100-byte limit" in result.stderr
+    assert result.exit_code == 2 and result.stdout == ""
+    assert (
+        result.stderr
+        == "wf.yaml:1:1: error WF014 file is 409 bytes, over the 100-byte limit (--max-file-size); not read\n"
+    )
     assert f.read_text() == DUPES
     assert run("dedupe", "--max-file-size", "1MB", "--write", "wf.yaml").exit_code == 0  # the flag wins
     assert "name: two" not in f.read_text()

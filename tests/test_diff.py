@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from tests.conftest import FIXTURES, run, run_json
+from tests.gitrepo import git_repo
 from wfctl.diff.normalize import normalize, render_path, strip_server_fields
 
 CASES = FIXTURES / "diff"
@@ -131,22 +132,7 @@ def test_usage_errors():
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
-
-    def git(*args):
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "t@example.com")
-    git("config", "user.name", "t")
-    (tmp_path / "wf").mkdir()
-    shutil.copy(CASES / "image" / "old.yaml", tmp_path / "wf" / "p.yaml")
-    (tmp_path / "README.txt").write_text("not yaml")
-    git("add", ".")
-    git("commit", "-qm", "one")
-    monkeypatch.chdir(tmp_path)
-    return git
+    return git_repo(tmp_path, monkeypatch, {"wf/p.yaml": CASES / "image" / "old.yaml", "README.txt": "not yaml"})
 
 
 def test_git_mode(repo, tmp_path):

@@ -4,11 +4,11 @@ stdin, --diff marks, errors; and the graph model at unit level."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 
 from tests.conftest import FIXTURES, run
+from tests.gitrepo import git_repo
 
 GRAPHS = FIXTURES / "graph"
 DAG = str(FIXTURES / "examples" / "dag.yaml")
@@ -125,21 +125,7 @@ def test_stdin():
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
-
-    def git(*args):
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "t@example.com")
-    git("config", "user.name", "t")
-    (tmp_path / "wf").mkdir()
-    shutil.copy(FIXTURES / "diff" / "task-added" / "old.yaml", tmp_path / "wf" / "p.yaml")
-    git("add", ".")
-    git("commit", "-qm", "one")
-    monkeypatch.chdir(tmp_path)
-    return git
+    return git_repo(tmp_path, monkeypatch, {"wf/p.yaml": FIXTURES / "diff" / "task-added" / "old.yaml"})
 
 
 def test_diff_marks(repo, tmp_path):

@@ -179,8 +179,8 @@ def test_diff_names_every_unreadable_file_of_a_directory(tmp_path: Path) -> None
     (new / "c.yaml").write_text(GOOD)
     result = run("diff", str(old), str(new))
     assert result.exit_code == 2
-    assert f"{old / 'a.yaml'}:8:1: tab character" in result.stderr
-    assert f"{old / 'b.yaml'}:19:24: file is not valid UTF-8" in result.stderr
+    assert f"{old / 'a.yaml'}:8:1: error WF010 tab character" in result.stderr
+    assert f"{old / 'b.yaml'}:19:24: error WF012 file is not valid UTF-8" in result.stderr
 
 
 def _returns_within(seconds: float, func, *args):

@@ -66,7 +66,7 @@ def test_default_jobs_is_every_core(corpus: Path, monkeypatch: pytest.MonkeyPatc
         seen.append(kwargs["jobs"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("wfctl.cli.check.run", spy)
+    monkeypatch.setattr("wfctl.cli.checkrun.run", spy)
     run("validate", "--no-cache", str(corpus))
     assert seen == [len(os.sched_getaffinity(0))]
 

@@ -284,7 +284,7 @@ KNOWN_FIELDS = [
     ("4", "spec.volumes[].projected.sources[].podCertificate.signerName", "string"),
     ("4", "spec.podResources.requests{}", ["number", "string"]),
     ("4", "status.artifactRepositoryRef.default", "boolean"),
-    ("3.7", "spec.arguments.parameters[].description", "string"),
+    ("3.7", "spec.arguments.parameters[].globalName", "string"),
     ("3.7", f"{TEMPLATE}.container.volumeMounts[].readOnly", "boolean"),
     # where Argo accepts more than its published types
     ("4", "spec.arguments.parameters[].value", ["boolean", "number", "string"]),

@@ -23,6 +23,7 @@ RELEASES = {"v4": "4.1.2", "v3.7": "3.7.18"}
 KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
 # Required by Argo's published schema but supplied by `templateDefaults`; the CRDs do not require them either.
 NEVER_REQUIRED = {"image", "source"}
+FULL_ONLY = "x-full-crds-required"  # required by the full CRDs only: WF006 (a warning), not WF003
 
 
 def _generator() -> Any:
@@ -112,13 +113,16 @@ def test_generator_refuses_keywords_it_does_not_understand() -> None:
 # ------------------------------------------------------------------------------- CRDs, side by side
 
 
-def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
-    """Follow `$ref`s; `required` written beside a `$ref` (a place-specific requirement) counts too."""
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> tuple[dict[str, Any], set[str], set[str]]:
+    """Follow `$ref`s; `required` written beside a `$ref` (a place-specific requirement) counts too.
+    Also returns what only the full CRDs require (`x-full-crds-required`, Argo 3.7: WF006)."""
     required = set(node.get("required", ()))
+    full_only = set(node.get(FULL_ONLY, ()))
     while "$ref" in node:
         node = defs[node["$ref"].rsplit("/", 1)[1]]
         required |= set(node.get("required", ()))
-    return node, required
+        full_only |= set(node.get(FULL_ONLY, ()))
+    return node, required, full_only
 
 
 def _types(node: dict[str, Any]) -> set[str]:
@@ -135,10 +139,16 @@ class SideBySide:
         self.problems: list[str] = []
         self.fields = 0
         self.objects = 0
+        self.full_only: set[str] = set()  # "path.field" the full CRDs require and the schema leaves to WF006
+        self.scalar: set[str] = set()  # AnyString places (x-full-crds-scalar)
 
     def walk(self, crd: dict[str, Any], ours: dict[str, Any], path: str) -> None:
-        target, required = _resolve(ours, self.defs)
+        target, required, full_only = _resolve(ours, self.defs)
         types = _types(target)
+        if target.get("x-full-crds-scalar"):
+            self.scalar.add(path)
+            if crd.get("type") != "string":
+                self.problems.append(f"{path}: marked AnyString, but the CRD says {crd.get('type')}")
         if crd.get("x-kubernetes-int-or-string"):
             if not {"integer", "string"} <= types:
                 self.problems.append(f"{path}: int-or-string in the CRD, {sorted(types)} here")
@@ -155,6 +165,10 @@ class SideBySide:
                     continue
                 self.walk(sub, props[field], f"{path}.{field}")
             crd_required = set(crd.get("required", ()))
+            self.full_only |= {f"{path}.{f}" for f in full_only}
+            if full_only - crd_required or full_only & required:
+                self.problems.append(f"{path}: full-CRDs-only {sorted(full_only)}, CRD {sorted(crd_required)}")
+            required |= full_only
             if required - crd_required:
                 self.problems.append(f"{path}: requires {sorted(required - crd_required)}, the CRD does not")
             if crd_required - required - NEVER_REQUIRED:
@@ -177,6 +191,20 @@ def test_every_crd_field_is_in_the_schema_and_required_follows_the_crd(release, 
     check.walk(source["crds"][kind], schema, kind)
     assert check.problems == []
     assert check.fields > 2000 and check.objects > 300  # the walk really went everywhere
+    if label == "v4":  # a 4.x install enforces its full CRDs: everything they require is WF003
+        assert check.full_only == set() and check.scalar == set()
+        return
+    # Argo 3.7: exactly the requirements generate.py documents as enforced by the full CRDs only
+    fields = {p.rsplit(".", 1)[1] for p in check.full_only}
+    assert fields == {"key", "maxAge", "realtime", "name", "container", "endpoint"}
+    tails = {".".join(p.rsplit(".", 2)[-2:]) for p in check.full_only}
+    assert "cache.configMap.key" in {".".join(p.rsplit(".", 3)[-3:]) for p in check.full_only}
+    assert {"memoize.maxAge", "gauge.realtime", "azure.container", "azure.endpoint"} <= tails
+    assert not any(p.endswith("configMapKeyRef.key") for p in check.full_only)  # env, valueFrom: WF003
+    assert all(p.rsplit(".", 1)[1] != "name" or "artifactPaths" in p for p in check.full_only)
+    assert any(p.endswith("parameters[].value") for p in check.scalar)
+    assert any(p.endswith("parameters[].enum[]") for p in check.scalar)
+    assert any(p.endswith("parameters[].description") for p in check.scalar)
 
 
 def test_every_field_of_argos_schema_json_is_kept(release) -> None:

@@ -38,4 +38,4 @@ def test_submit_from_a_template_through_the_cli(kube):
     missing = run("submit", "--from", "workflowtemplate/etl")
     assert missing.exit_code == 3 and "workflowtemplate.argoproj.io/etl not found in namespace" in missing.stderr
     bad = run("submit", "--from", "workflow/etl")
-    assert bad.exit_code == 2 and "use workflowtemplate/NAME" in bad.stderr
+    assert bad.exit_code == 2 and "is not a kind a Workflow can be submitted from" in bad.stderr

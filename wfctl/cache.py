@@ -10,6 +10,13 @@ hashes the file's display name. An entry holds the file's content hash, the temp
 (with a fingerprint of each answer) and its findings with positions, suppressions already applied.
 Entries are written to a temporary file and renamed into place, so concurrent runs never see half an
 entry; anything unreadable, corrupt or foreign is a miss and is rewritten.
+
+Trimming: a run key is "used" when a run reads the cache with it (its directory's modification time is
+refreshed, at most once a day). The first run that has a file to re-check, when its run key is new or
+its stamp was a day old, removes the directories of the *other* run keys not used for 30 days, and keeps
+at most the 10 most recently used others: old wfctl versions and old settings go away by themselves.
+A run whose every file is replayed never trims. Only directories holding nothing but wfctl's entries
+are removed; anything else in them keeps the whole directory.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import itertools
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +45,11 @@ DIR_NAME = ".wfctl_cache"
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache made by wfctl; `wfctl clean` removes it.\n"
 MARKERS = {".gitignore": "# made by wfctl\n*\n", "CACHEDIR.TAG": TAG}
 _RUN_KEY = re.compile(r"[0-9a-f]{24}")  # run_key(): blake2b, 12 bytes, hex
+KEEP_UNUSED = 30 * 86400.0  # seconds: other run keys not used for this long are removed
+KEEP_OTHERS = 10  # other run keys kept at most (the most recently used)
+STAMP_EVERY = 86400.0  # seconds: how stale a run key's "used" stamp may get before it is refreshed
+_SHARD = re.compile(r"[0-9a-f]{2}")  # Cache._path(): <run key>/<xx>/<30 hex>.json, temporaries .tmp-*.json
+_ENTRY = re.compile(r"[0-9a-f]{30}\.json|\.tmp-[0-9]+-[0-9]+\.json")
 
 
 def content_hash(raw: bytes) -> str:
@@ -144,6 +157,7 @@ class Cache:
         self.usable = True
         self.hits = 0
         self.writes = 0
+        self._trim_due: bool | None = None  # None: not used yet in this run
 
     def _path(self, display: str) -> Path:
         digest = blake2b(display.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -151,6 +165,29 @@ class Cache:
 
     def get(self, display: str, digest: str) -> tuple[list[list[Any]], FileResult] | None:
         """(lookups to re-check, result) for this file if its content is unchanged; None otherwise."""
+        if self._trim_due is None:
+            self._trim_due = self._mark_used()
+        found = self._read(display, digest)
+        if found is None and self._trim_due:  # this run re-checks files anyway: a good moment, once
+            self._trim_due = False
+            trim(self.root, keep=self.base.name)
+        return found
+
+    def _mark_used(self) -> bool:
+        """Stamp this run key's directory as used (at most once a day); whether trimming is due."""
+        try:
+            age = time.time() - os.stat(self.base).st_mtime
+        except FileNotFoundError:
+            return True  # a new run key: wfctl or the settings changed, others may be stale
+        except OSError:
+            return False
+        if age < STAMP_EVERY:
+            return False
+        with contextlib.suppress(OSError):
+            os.utime(self.base)
+        return True
+
+    def _read(self, display: str, digest: str) -> tuple[list[list[Any]], FileResult] | None:
         try:
             data = json.loads(self._path(display).read_bytes())
             if data["file"] != display or data["hash"] != digest:
@@ -222,6 +259,49 @@ def _owned_entries(data: Path) -> bool:
         return data.is_dir() and not data.is_symlink() and all(_RUN_KEY.fullmatch(e.name) for e in data.iterdir())
     except OSError:
         return False
+
+
+def trim(directory: Path, keep: str) -> list[str]:
+    """Remove the run-key directories under `directory` other than `keep` that were not used for
+    KEEP_UNUSED seconds or are beyond the KEEP_OTHERS most recently used; the names removed."""
+    others: list[tuple[float, Path]] = []
+    try:
+        with os.scandir(directory / FORMAT) as entries:
+            for entry in entries:
+                if entry.name != keep and _RUN_KEY.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                    others.append((entry.stat(follow_symlinks=False).st_mtime, Path(entry.path)))
+    except OSError:
+        return []
+    others.sort(reverse=True)
+    now = time.time()
+    removed = []
+    for rank, (mtime, path) in enumerate(others):
+        if (now - mtime > KEEP_UNUSED or rank >= KEEP_OTHERS) and _remove_entries(path):
+            removed.append(path.name)
+    return removed
+
+
+def _remove_entries(run_dir: Path) -> bool:
+    """Delete a run key's directory if it holds only wfctl's entries (else leave all of it); whether it went."""
+    try:
+        shards = list(os.scandir(run_dir))
+        files = []
+        for shard in shards:
+            if not (_SHARD.fullmatch(shard.name) and shard.is_dir(follow_symlinks=False)):
+                return False
+            for entry in os.scandir(shard.path):
+                if not (_ENTRY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)):
+                    return False
+                files.append(entry.path)
+        for path in files:
+            with contextlib.suppress(FileNotFoundError):  # another run trimming at the same time
+                os.unlink(path)
+        for shard in shards:
+            os.rmdir(shard.path)
+        os.rmdir(run_dir)
+    except OSError:  # in use by a concurrent run, or permissions: kept, tried again another day
+        return False
+    return True
 
 
 def clean(directory: Path) -> bool:

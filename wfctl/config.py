@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wfctl.errors import ConfigError
-
 NAMES = (".wfctl.yaml", ".wfctl.yml")
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\.wfctl\s*[\].]", re.MULTILINE)  # [tool.wfctl] or [tool.wfctl.rules.X]
+_TOOL_TABLE = r"(?m)^\s*\[\s*tool\.wfctl\s*[\].]"  # [tool.wfctl] or [tool.wfctl.rules.X]; compiled when used
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -50,12 +47,21 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass
 class Config:
-    """The effective configuration file's content and where it came from."""
+    """The effective configuration file's content and where it came from. (A plain class: making a
+    dataclass costs start-up time.)"""
 
-    path: Path | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, path: Path | None = None, data: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.data: dict[str, Any] = data if data is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Config({self.path!r}, {self.data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and (self.path, self.data) == (other.path, other.data)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     @property
     def base(self) -> Path:
@@ -63,6 +69,14 @@ class Config:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
+
+
+def config_error(message: str) -> Exception:
+    """A `wfctl.errors.ConfigError`, imported only when there is one: wfctl.errors imports click, which
+    the fast start-up path (wfctl.cli.fast) never loads."""
+    from wfctl.errors import ConfigError  # noqa: PLC0415
+
+    return ConfigError(message)
 
 
 def parse_size(text: str | int) -> int:
@@ -86,7 +100,7 @@ def _find(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
         pyproject = current / "pyproject.toml"
-        if pyproject.is_file() and _TOOL_TABLE.search(pyproject.read_text(encoding="utf-8", errors="replace")):
+        if pyproject.is_file() and re.search(_TOOL_TABLE, pyproject.read_text(encoding="utf-8", errors="replace")):
             return pyproject
         if (current / ".git").exists() or current == home or current.parent == current:
             return None
@@ -102,10 +116,10 @@ def _load_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise config_error(f"{path}: {exc}") from None
     section = data.get("tool", {}).get("wfctl", {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: [tool.wfctl] must be a table")
+        raise config_error(f"{path}: [tool.wfctl] must be a table")
     return section
 
 
@@ -115,21 +129,21 @@ def _load_yaml(path: Path) -> tuple[dict[str, Any], Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+        raise config_error(f"{path}: {exc.strerror or exc}") from None
     text, problem = decode(raw)
     if problem is not None or text is None:
-        raise ConfigError(f"{path}:{problem.line if problem else 1}: {problem.message if problem else 'unreadable'}")
+        raise config_error(f"{path}:{problem.line if problem else 1}: {problem.message if problem else 'unreadable'}")
     parsed = parse(text)
     if parsed.problem is not None:
         p = parsed.problem
-        raise ConfigError(f"{path}:{p.line}:{p.column}: {p.message}")
+        raise config_error(f"{path}:{p.line}:{p.column}: {p.message}")
     if not parsed.documents or parsed.documents[0].data is None:
         return {}, None
     doc = parsed.documents[0]
     for p in doc.problems:
-        raise ConfigError(f"{path}:{p.line}:{p.column}: {p.message}")
+        raise config_error(f"{path}:{p.line}:{p.column}: {p.message}")
     if not isinstance(doc.data, dict):
-        raise ConfigError(f"{path}:1:1: the configuration must be a mapping")
+        raise config_error(f"{path}:1:1: the configuration must be a mapping")
     return doc.data, doc.node
 
 
@@ -140,11 +154,11 @@ def load(explicit: str | None = None, *, isolated: bool = False) -> Config:
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"{explicit}: configuration file not found")
+            raise config_error(f"{explicit}: configuration file not found")
     elif os.environ.get("WFCTL_CONFIG"):
         path = Path(os.environ["WFCTL_CONFIG"])
         if not path.is_file():
-            raise ConfigError(f"WFCTL_CONFIG={path}: configuration file not found")
+            raise config_error(f"WFCTL_CONFIG={path}: configuration file not found")
     else:
         path = _find(Path.cwd())
     if path is None:
@@ -284,6 +298,6 @@ def _validate(path: Path, data: dict[str, Any], node: Any) -> None:
         where, message = problems[0]
         if node is not None:
             line, col, _, _ = locate(node, where, at_key=True)
-            raise ConfigError(f"{path}:{line}:{col}: invalid configuration: {message}")
+            raise config_error(f"{path}:{line}:{col}: invalid configuration: {message}")
         dotted = ".".join(str(p) for p in where) or "(top)"
-        raise ConfigError(f"{path}: invalid configuration at {dotted}: {message}")
+        raise config_error(f"{path}: invalid configuration at {dotted}: {message}")

@@ -20,7 +20,6 @@ from wfctl import config as config_mod
 from wfctl import rules as rule_registry
 from wfctl import suppress
 from wfctl.argo.index import TemplateIndex
-from wfctl.errors import ConfigError
 from wfctl.fix import FIXERS
 from wfctl.loader import discovery
 from wfctl.loader.documents import Document, Skipped, classify, not_argo_manifest
@@ -47,17 +46,29 @@ class Settings:
     strict_refs: bool = False
 
 
-@dataclass
 class LoadedFile:
-    """One input after reading and parsing."""
+    """One input after reading and parsing. (A plain class: making a dataclass costs start-up time.)"""
 
-    source: discovery.Source
-    text: str = ""
-    documents: list[Document] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    error: str | None = None  # unreadable: reported as an input error (exit 2)
-    size: int = 0
+    def __init__(
+        self,
+        source: discovery.Source,
+        text: str = "",
+        documents: list[Document] | None = None,
+        skipped: list[Skipped] | None = None,
+        problems: list[Problem] | None = None,
+        error: str | None = None,
+        size: int = 0,
+    ) -> None:
+        self.source = source
+        self.text = text
+        self.documents: list[Document] = documents if documents is not None else []
+        self.skipped: list[Skipped] = skipped if skipped is not None else []
+        self.problems: list[Problem] = problems if problems is not None else []
+        self.error = error  # unreadable: reported as an input error (exit 2)
+        self.size = size
+
+    def __repr__(self) -> str:
+        return f"LoadedFile({self.source!r}, error={self.error!r}, documents={len(self.documents)})"
 
 
 def load(source: discovery.Source, settings: Settings) -> LoadedFile:
@@ -214,7 +225,7 @@ def settings_from(
         try:
             settings.max_bytes = config_mod.parse_size(size)
         except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+            raise config_mod.config_error(str(exc)) from None
     chosen = list(select) or list(cfg.get("select") or [])
     if chosen:
         settings.select = _codes(chosen, "--select")
@@ -239,7 +250,7 @@ def _codes(idents: list[str], where: str) -> set[str]:
     try:
         return rule_registry.resolve_many(idents)
     except KeyError as exc:
-        raise ConfigError(f"{where}: unknown rule {exc.args[0]!r} (see `wfctl rules`)") from None
+        raise config_mod.config_error(f"{where}: unknown rule {exc.args[0]!r} (see `wfctl rules`)") from None
 
 
 def documents_of(settings: Settings, source: discovery.Source) -> list[Document]:

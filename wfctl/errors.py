@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import click
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_INPUT = 2
-EXIT_CLUSTER = 3
-EXIT_TIMEOUT = 4
-EXIT_INTERRUPTED = 130
+from wfctl.exitcodes import (  # noqa: F401 - re-exported: the numbers live where click is not imported
+    EXIT_CLUSTER,
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+)
 
 
 class WfctlError(click.ClickException):

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
     from wfctl.loader.discovery import Source
     from wfctl.loader.documents import Document
 
-_DOC_SPLIT = re.compile(rb"^(?:---|\.\.\.)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)
-_KIND = re.compile(rb"^kind:[ \t]*([\"']?)([A-Za-z]+)\1[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
-_ANY_KIND = re.compile(rb"^[\"']?kind[\"']?[ \t]*:", re.MULTILINE)
-_API = re.compile(rb"^apiVersion:[ \t]*([\"']?)argoproj\.io/v1alpha1\1[ \t]*(?:#[^\n]*)?\r?$", re.MULTILINE)
-_META = re.compile(rb"^metadata:[ \t]*(?:#[^\n]*)?\r?\n((?:[ \t]+[^\n]*\n?|[ \t]*\r?\n)*)", re.MULTILINE)
-_VALUE = re.compile(rb"([\"']?)([a-z][-a-z0-9.]*)\1[ \t]*(?:#[^\n]*)?\r?$")
+# Patterns, compiled on first use through re's own cache: most files mention no WorkflowTemplate and
+# need none of them, and compiling them all at import would cost every one-file run (start-up time).
+_DOC_SPLIT = rb"(?m)^(?:---|\.\.\.)[ \t]*(?:#[^\n]*)?$"
+_KIND = rb"(?m)^kind:[ \t]*([\"']?)([A-Za-z]+)\1[ \t]*(?:#[^\n]*)?\r?$"
+_ANY_KIND = rb"(?m)^[\"']?kind[\"']?[ \t]*:"
+_API = rb"(?m)^apiVersion:[ \t]*([\"']?)argoproj\.io/v1alpha1\1[ \t]*(?:#[^\n]*)?\r?$"
+_META = rb"(?m)^metadata:[ \t]*(?:#[^\n]*)?\r?\n((?:[ \t]+[^\n]*\n?|[ \t]*\r?\n)*)"
+_VALUE = rb"([\"']?)([a-z][-a-z0-9.]*)\1[ \t]*(?:#[^\n]*)?\r?$"
 _YAML11_WORDS = {b"y", b"n", b"yes", b"no", b"on", b"off", b"true", b"false", b"null"}
 _TRICKY = (b"&", b"*", b"<<", b"{", b"[", b"!", b"|", b">", b"\t", b"\\")
 
@@ -57,7 +59,7 @@ def _meta_fields(block: bytes) -> dict[bytes, bytes] | None:
         if key in (b"name", b"namespace"):
             if key in fields or any(t in value for t in _TRICKY):
                 return None
-            match = _VALUE.fullmatch(value.strip())
+            match = re.fullmatch(_VALUE, value.strip())
             if match is None or match.group(2) in _YAML11_WORDS:
                 return None
             fields[key] = match.group(2)
@@ -74,20 +76,20 @@ def quick_templates(raw: bytes) -> list[tuple[str, str, str]] | None:
     if raw.lstrip()[:1] in (b"{", b"[") or b"%YAML" in raw[:64]:
         return None
     found = []
-    for chunk in _DOC_SPLIT.split(raw):
+    for chunk in re.split(_DOC_SPLIT, raw):
         if b"WorkflowTemplate" not in chunk:
             continue
-        kinds = _KIND.findall(chunk)
-        if len(kinds) != 1 or len(_ANY_KIND.findall(chunk)) != 1:
+        kinds = re.findall(_KIND, chunk)
+        if len(kinds) != 1 or len(re.findall(_ANY_KIND, chunk)) != 1:
             return None
         kind = kinds[0][1].decode()
         if kind not in (WFT, CWFT):
             if kind == "List":
                 return None
             continue
-        if len(_API.findall(chunk)) != 1:
+        if len(re.findall(_API, chunk)) != 1:
             return None
-        metas = _META.findall(chunk)
+        metas = re.findall(_META, chunk)
         if len(metas) != 1:
             return None
         fields = _meta_fields(metas[0])

@@ -7,13 +7,14 @@ commands import the same thing.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate `word` most likely meant: an exact match ignoring case, else the closest spelling
     (difflib ratio 0.6 or better); None when nothing is close."""
+    import difflib  # noqa: PLC0415 - only when a name is mistyped: keeps difflib out of start-up
+
     candidates = list(candidates)
     lowered = {c.lower(): c for c in candidates}
     if word.lower() in lowered:
@@ -33,6 +34,8 @@ def diff_lines(text: str) -> list[str]:
 def file_diff(before: str | None, after: str, name: str) -> Iterator[str]:
     """The unified diff of one file's rewrite, with git's `a/` and `b/` prefixes on `name`; `before`
     None: a new file (from /dev/null)."""
+    import difflib  # noqa: PLC0415
+
     name = name.lstrip("/")
     old, old_name = ([], "/dev/null") if before is None else (diff_lines(before), f"a/{name}")
     return difflib.unified_diff(old, diff_lines(after), old_name, f"b/{name}")

@@ -7,7 +7,6 @@ Opt in: `pytest -m e2e` with WFCTL_E2E_KUBECONFIG set (`.ci/run` starts ../share
 from __future__ import annotations
 
 import base64
-import os
 import random
 import shutil
 import signal
@@ -20,14 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.e2e.conftest import E2E, KUBECONFIG, NS, delete, labelled, wfctl_env
 
-KUBECONFIG = os.environ.get("WFCTL_E2E_KUBECONFIG")
-NS = os.environ.get("WFCTL_E2E_NAMESPACE", "argo")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not KUBECONFIG, reason="WFCTL_E2E_KUBECONFIG is not set"),
-]
+pytestmark = E2E
 
 
 def wft(name: str, label: str, body: str = "suspend: {}") -> str:
@@ -37,26 +31,18 @@ def wft(name: str, label: str, body: str = "suspend: {}") -> str:
     )
 
 
-def wfctl(*args: str, kubeconfig: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KUBECONFIG": kubeconfig or str(KUBECONFIG), "PYTHONPATH": str(ROOT)}
-    env.pop("CI", None)
+def wfctl(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "wfctl", *args, "-n", NS], capture_output=True, text=True, env=env, timeout=timeout
+        [sys.executable, "-m", "wfctl", *args, "-n", NS],
+        capture_output=True,
+        text=True,
+        env=wfctl_env(),
+        timeout=timeout,
     )
 
 
-@pytest.fixture(scope="module")
-def api():
-    from kubernetes import client, config
-
-    return client.CustomObjectsApi(config.new_client_from_config(config_file=KUBECONFIG))
-
-
 def names(api, label: str) -> set[str]:
-    items = api.list_namespaced_custom_object(
-        "argoproj.io", "v1alpha1", NS, "workflowtemplates", label_selector=f"wfctl-faults={label}"
-    )["items"]
-    return {i["metadata"]["name"] for i in items}
+    return labelled(api, f"wfctl-faults={label}")
 
 
 def write_set(root: Path, label: str, names_: list[str]) -> Path:
@@ -76,15 +62,14 @@ def test_kill_9_at_any_moment_never_prunes_before_the_whole_apply(api, tmp_path)
     new = [f"{label}-new-{i}" for i in range(8)]
     first = write_set(tmp_path / "first", label, keep + old)
     second = write_set(tmp_path / "second", label, keep + new)
-    env = {**os.environ, "KUBECONFIG": str(KUBECONFIG), "PYTHONPATH": str(ROOT)}
     rng = random.Random(11)
     for _ in range(6):
         assert wfctl("apply", "-f", str(first)).returncode == 0
         for n in new:  # back to the first state
-            wfctl_delete(api, n)
+            delete(api, n)
         proc = subprocess.Popen(
             [sys.executable, "-m", "wfctl", "apply", "-f", str(second), "--prune", "-l", f"wfctl-faults={label}"],
-            env=env,
+            env=wfctl_env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -95,16 +80,6 @@ def test_kill_9_at_any_moment_never_prunes_before_the_whole_apply(api, tmp_path)
         all_new = set(new) <= present
         assert all_new or set(old) <= present, sorted(present)
         assert set(keep) <= present
-
-
-def wfctl_delete(api, name: str) -> None:
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        api.delete_namespaced_custom_object("argoproj.io", "v1alpha1", NS, "workflowtemplates", name)
-    except ApiException as exc:
-        if exc.status != 404:
-            raise
 
 
 def test_an_object_the_api_refuses_stops_apply_names_what_was_applied_and_prunes_nothing(api, tmp_path):
@@ -124,9 +99,11 @@ def test_an_object_the_api_refuses_stops_apply_names_what_was_applied_and_prunes
 def test_invalid_namespace_and_exported_workflow_are_refused_before_any_request(api, tmp_path):
     label = f"ns-{uuid.uuid4().hex[:6]}"
     d = write_set(tmp_path / "set", label, [f"{label}-a"])
-    env = {**os.environ, "KUBECONFIG": str(KUBECONFIG), "PYTHONPATH": str(ROOT)}
     bad_ns = subprocess.run(
-        [sys.executable, "-m", "wfctl", "apply", "-f", str(d), "-n", "Bad_NS"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "wfctl", "apply", "-f", str(d), "-n", "Bad_NS"],
+        capture_output=True,
+        text=True,
+        env=wfctl_env(),
     )
     assert bad_ns.returncode == 2 and "not a valid namespace" in bad_ns.stderr
     (d / "wf.yaml").write_text(
@@ -226,7 +203,7 @@ def test_kubeconfig_variants(tmp_path):
     }
     for name, (kubeconfig, code, expected) in cases.items():
         for debug in ((), ("--debug",)):
-            env = {**os.environ, "KUBECONFIG": kubeconfig, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+            env = wfctl_env(KUBECONFIG=kubeconfig, TMPDIR=str(tmp))
             proc = subprocess.run(
                 [sys.executable, "-m", "wfctl", *debug, "apply", "-f", str(d), "--dry-run=server", "-n", NS],
                 capture_output=True,

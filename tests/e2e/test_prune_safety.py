@@ -14,29 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run
+from tests.e2e.conftest import E2E, NS, exists, labelled, wfctl_env
 
-KUBECONFIG = os.environ.get("WFCTL_E2E_KUBECONFIG")
-NS = os.environ.get("WFCTL_E2E_NAMESPACE", "argo")
 NO_READ_ALL = "-dac_override,-dac_read_search"  # the capabilities that let root read any directory
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not KUBECONFIG, reason="WFCTL_E2E_KUBECONFIG is not set"),
-]
-
-
-@pytest.fixture(scope="module")
-def api():
-    from kubernetes import client, config
-
-    return client.CustomObjectsApi(config.new_client_from_config(config_file=KUBECONFIG))
-
-
-@pytest.fixture
-def k(monkeypatch):
-    monkeypatch.setenv("KUBECONFIG", str(KUBECONFIG))
-    monkeypatch.delenv("CI", raising=False)
-    return lambda *args: run(*args, "-n", NS)
+pytestmark = E2E
 
 
 def wft(name: str, label: str | None) -> str:
@@ -48,22 +29,7 @@ def wft(name: str, label: str | None) -> str:
 
 
 def names(api, label: str) -> set[str]:
-    items = api.list_namespaced_custom_object(
-        "argoproj.io", "v1alpha1", NS, "workflowtemplates", label_selector=f"wfctl-e2e={label}"
-    )["items"]
-    return {i["metadata"]["name"] for i in items}
-
-
-def exists(api, name: str) -> bool:
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        api.get_namespaced_custom_object("argoproj.io", "v1alpha1", NS, "workflowtemplates", name)
-    except ApiException as exc:
-        if exc.status == 404:
-            return False
-        raise
-    return True
+    return labelled(api, f"wfctl-e2e={label}")
 
 
 @pytest.fixture
@@ -114,7 +80,7 @@ def test_unreadable_directory_stops_prune(api, tree):
                 *(sys.executable, "-m", "wfctl", "apply", "-f", str(root), "-n", NS, "--prune"),
                 *("-l", f"wfctl-e2e={label}"),
             ],
-            env={**os.environ, "KUBECONFIG": str(KUBECONFIG), "PYTHONPATH": str(ROOT)},
+            env=wfctl_env(),
             capture_output=True,
             text=True,
             timeout=120,
@@ -173,7 +139,7 @@ def test_tls_key_material_is_not_left_behind(k, tmp_path, monkeypatch):
     tmp.mkdir()
     proc = subprocess.run(
         [sys.executable, "-m", "wfctl", "watch", "does-not-exist", "-n", NS, "--timeout", "5s"],
-        env={**os.environ, "KUBECONFIG": str(KUBECONFIG), "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)},
+        env=wfctl_env(TMPDIR=str(tmp)),
         capture_output=True,
         text=True,
         timeout=60,

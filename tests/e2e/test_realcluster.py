@@ -5,35 +5,14 @@ controller, so the tests play it by patching Workflow status."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
 
-import pytest
-
 from tests.conftest import FIXTURES, run
+from tests.e2e.conftest import E2E, NS, exists, labelled
 
-KUBECONFIG = os.environ.get("WFCTL_E2E_KUBECONFIG")
-NS = os.environ.get("WFCTL_E2E_NAMESPACE", "argo")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not KUBECONFIG, reason="WFCTL_E2E_KUBECONFIG is not set"),
-]
-
-
-@pytest.fixture(scope="module")
-def api():
-    from kubernetes import client, config
-
-    return client.CustomObjectsApi(config.new_client_from_config(config_file=KUBECONFIG))
-
-
-@pytest.fixture
-def k(monkeypatch):
-    monkeypatch.setenv("KUBECONFIG", str(KUBECONFIG))
-    monkeypatch.delenv("CI", raising=False)
-    return lambda *args: run(*args, "-n", NS) if args and args[0] in ("apply", "watch", "submit") else run(*args)
+pytestmark = E2E
 
 
 def unique(prefix: str) -> str:
@@ -96,16 +75,12 @@ def test_apply_twice_then_unchanged(k, tmp_path):
 
 
 def test_server_dry_run_stores_nothing(k, api, tmp_path):
-    from kubernetes.client.exceptions import ApiException
-
     name = unique("e2e-dry")
     f = tmp_path / "t.yaml"
     f.write_text(wft(name))
     result = k("apply", "-f", str(f), "--dry-run=server")
     assert result.exit_code == 0 and "(server dry run)" in result.stdout
-    with pytest.raises(ApiException) as info:
-        api.get_namespaced_custom_object("argoproj.io", "v1alpha1", NS, "workflowtemplates", name)
-    assert info.value.status == 404
+    assert not exists(api, name)
 
 
 def test_conflict_and_force(k, api, tmp_path):
@@ -193,13 +168,7 @@ def test_prune_with_and_without_selector(k, api, tmp_path):
     assert k("apply", "-f", str(f), "--prune").exit_code == 2
     result = k("apply", "-f", str(f), "--prune", "-l", f"wfctl-e2e={label}")
     assert result.exit_code == 0 and f"workflowtemplate.argoproj.io/{old} pruned" in result.stdout
-    names = [
-        i["metadata"]["name"]
-        for i in api.list_namespaced_custom_object(
-            "argoproj.io", "v1alpha1", NS, "workflowtemplates", label_selector=f"wfctl-e2e={label}"
-        )["items"]
-    ]
-    assert names == [keep]
+    assert labelled(api, f"wfctl-e2e={label}") == {keep}
 
 
 def test_diff_live(k, tmp_path):

@@ -4,7 +4,6 @@ Workflow's status while `wfctl` (a separate process) watches them all over one w
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import sys
@@ -13,24 +12,10 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
+from tests.e2e.conftest import E2E, KUBECONFIG, NS, wfctl_env
 
-from tests.conftest import ROOT
-
-KUBECONFIG = os.environ.get("WFCTL_E2E_KUBECONFIG")
-NS = os.environ.get("WFCTL_E2E_NAMESPACE", "argo")
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not KUBECONFIG, reason="WFCTL_E2E_KUBECONFIG is not set"),
-]
+pytestmark = E2E
 LABEL = "wfctl-e2e-batch"
-
-
-@pytest.fixture(scope="module")
-def api():
-    from kubernetes import client, config
-
-    return client.CustomObjectsApi(config.new_client_from_config(config_file=KUBECONFIG))
 
 
 def write_workflows(folder: Path, prefix: str, count: int, batch: str) -> list[str]:
@@ -49,8 +34,7 @@ class Wfctl:
     """`wfctl ...` in its own process; its stdout is collected line by line as it comes."""
 
     def __init__(self, *args: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "KUBECONFIG": str(KUBECONFIG)}
-        env.pop("CI", None)
+        env = wfctl_env()
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "wfctl", *args, "-n", NS],

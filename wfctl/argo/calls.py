@@ -94,4 +94,46 @@ def references(spec: dict[str, Any], self_ref: SelfRef | None = None) -> Iterato
 
 def called_names(tpl: dict[str, Any], *, roles: Collection[str] = ROLES, inline: bool = True) -> list[str]:
     """The names a template references (see `template_refs`), in order, repeats kept."""
-    return [name for _, name in template_refs(tpl, roles=roles, inline=inline)]
+    return [name for name, role, in_inline in tagged_names(tpl) if role in roles and (inline or not in_inline)]
+
+
+def tagged_names(tpl: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(name, role, inside an inline template) of every reference `template_refs` finds with every role,
+    in the same order: one walk answers `called_names` for any roles (reach asks for several)."""
+    out: list[tuple[str, str, bool]] = []
+    _tag_template(tpl, False, out)
+    return out
+
+
+def _tag_template(tpl: dict[str, Any], in_inline: bool, out: list[tuple[str, str, bool]]) -> None:
+    steps = tpl.get("steps")
+    if isinstance(steps, list):
+        for group in steps:
+            if isinstance(group, list):
+                for step in group:
+                    if isinstance(step, dict):
+                        _tag_call(step, in_inline, out)
+    dag = tpl.get("dag")
+    tasks = dag.get("tasks") if isinstance(dag, dict) else None
+    if isinstance(tasks, list):
+        for task in tasks:
+            if isinstance(task, dict):
+                _tag_call(task, in_inline, out)
+
+
+def _tag_call(call: dict[str, Any], in_inline: bool, out: list[tuple[str, str, bool]]) -> None:
+    # `_call_refs` for role CALL without a self reference, every role kept and tagged
+    name = call.get("template")
+    if isinstance(name, str):
+        out.append((name, CALL, in_inline))
+    name = call.get("onExit")
+    if isinstance(name, str):
+        out.append((name, EXIT, in_inline))
+    hooks = call.get("hooks")
+    if isinstance(hooks, dict):
+        for hook in hooks.values():
+            if isinstance(hook, dict) and isinstance(hook.get("template"), str):
+                out.append((hook["template"], HOOK, in_inline))
+    inline = call.get("inline")
+    if isinstance(inline, dict):
+        _tag_template(inline, True, out)

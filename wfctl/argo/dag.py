@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from wfctl.argo.expr import ParseError, parse_depends
@@ -11,12 +10,15 @@ from wfctl.argo.spec import as_dict, as_list
 
 def task_dependencies(task: dict[str, Any]) -> list[str]:
     """Names a task depends on; an unparsable `depends` yields what could be read."""
-    deps = [str(d) for d in as_list(task.get("dependencies"))]
+    dependencies = task.get("dependencies")
+    deps = [str(d) for d in dependencies] if isinstance(dependencies, list) else []
     depends = task.get("depends")
     if isinstance(depends, str) and depends.strip():
-        with contextlib.suppress(ParseError):
+        try:
             deps += [r.task for r in parse_depends(depends)]
-    return list(dict.fromkeys(deps))
+        except ParseError:
+            pass
+    return list(dict.fromkeys(deps)) if len(deps) > 1 else deps
 
 
 def dependency_graph(tpl: dict[str, Any]) -> dict[str, list[str]]:

@@ -147,6 +147,8 @@ def _tags(value: str) -> tuple[Tag, ...]:
 
 def blank_tags(value: str, replacement: str = "x") -> str:
     """`value` with every outermost `{{...}}` tag (nested ones included) replaced by `replacement`."""
+    if "{{" not in value:
+        return value  # no tag (most names and conditions)
     outer = [(s, e) for s, e, depth in _spans(value) if depth == 0]
     pieces, last = [], 0
     for start, end in sorted(outer):

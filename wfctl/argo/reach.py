@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from wfctl.argo.calls import CALL, EXIT, HOOK, called_names, root_refs
+from wfctl.argo.calls import CALL, EXIT, HOOK, called_names, root_refs, tagged_names
 from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.spec import templates_by_name, workflow_spec
 
@@ -22,11 +22,6 @@ def roots(doc: Document) -> list[str]:
 def reachable_templates(doc: Document) -> set[str] | None:
     """Names reachable from the roots; None when that cannot be decided (parameterised names)."""
     return _closure(templates_by_name(doc), roots(doc), called_names)
-
-
-def _main_calls(tpl: dict[str, Any]) -> list[str]:
-    """Templates a template runs as steps or tasks (not as hooks or exit handlers)."""
-    return called_names(tpl, roles=(CALL,))
 
 
 def _closure(templates: dict[str, Any], start: list[str], follow: Any) -> set[str] | None:
@@ -67,13 +62,21 @@ class ExitContext:
 def exit_context(doc: Document) -> ExitContext | None:
     """Main-path and exit-handler templates of a document; None when parameterised names hide them."""
     templates = templates_by_name(doc)
+    tagged = {name: tagged_names(tpl) for name, (_, tpl) in templates.items()}  # one walk per template
+
+    def main_calls(tpl: dict[str, Any]) -> list[str]:
+        return [n for n, role, _ in tagged[tpl["name"]] if role == CALL]
+
+    def all_calls(tpl: dict[str, Any]) -> list[str]:
+        return [n for n, _, _ in tagged[tpl["name"]]]
+
     _, spec = workflow_spec(doc)
     entry = spec.get("entrypoint")
-    main = _closure(templates, [entry] if isinstance(entry, str) else [], _main_calls)
+    main = _closure(templates, [entry] if isinstance(entry, str) else [], main_calls)
     exit_roots = [name for _, name in root_refs(spec, roles=(EXIT, HOOK))]
-    for _, tpl in templates.values():
-        exit_roots.extend(called_names(tpl, roles=(EXIT, HOOK), inline=False))
-    exits = _closure(templates, exit_roots, called_names)
+    for name in templates:
+        exit_roots.extend(n for n, role, in_inline in tagged[name] if role != CALL and not in_inline)
+    exits = _closure(templates, exit_roots, all_calls)
     if main is None or exits is None:
         return None
     return ExitContext(main, exits, bool(exit_roots))

@@ -8,6 +8,8 @@ the steps of *earlier* groups; a DAG task sees only its (transitive) dependencie
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,23 +55,10 @@ _CONTROLLER_KEYS = ("workflows.argoproj.io/",)
 LABEL_PREFIX = "workflow.labels."
 
 
-@dataclass
-class Globals:
-    exact: set[str] = field(default_factory=set)
-    prefixes: set[str] = field(default_factory=set)
-    parameters: list[str] = field(default_factory=list)
-
-    def resolves(self, name: str) -> bool:
-        if name in self.exact:
-            return True
-        return any(name == p or name.startswith(p + ".") or name.startswith(p + "/") for p in self.prefixes)
-
-
-def build_globals(doc: Document, index: TemplateIndex) -> Globals:
-    g = Globals()
-    g.exact |= {
-        f"workflow.{f}"
-        for f in (
+# the workflow.* variables every workflow has
+WORKFLOW_VARIABLES = frozenset(
+    f"workflow.{f}"
+    for f in (
             "name",
             "namespace",
             "mainEntrypoint",
@@ -88,8 +77,25 @@ def build_globals(doc: Document, index: TemplateIndex) -> Globals:
             "outputs.parameters",
             "outputs.artifacts",
             "creationTimestamp",
-        )
-    }
+    )
+)
+
+
+@dataclass
+class Globals:
+    exact: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    parameters: list[str] = field(default_factory=list)
+
+    def resolves(self, name: str) -> bool:
+        if name in self.exact:
+            return True
+        return any(name == p or name.startswith(p + ".") or name.startswith(p + "/") for p in self.prefixes)
+
+
+def build_globals(doc: Document, index: TemplateIndex) -> Globals:
+    g = Globals()
+    g.exact |= WORKFLOW_VARIABLES
     g.prefixes.add("workflow.creationTimestamp")
     _, spec = workflow_spec(doc)
     specs = [spec]
@@ -158,7 +164,15 @@ class Scope:
     current: str = ""
     item: str | None = None  # None (no loop), "scalar", "any"
     item_keys: set[str] = field(default_factory=set)
-    exit_handler: bool | None = None  # True: runs in an exit handler or hook; False: certainly not; None: unknown
+    # True: runs in an exit handler or hook; False: certainly not; None: unknown. May be given as a
+    # function that answers on first use (few strings need it, and it means following every call).
+    exit_of: bool | None | Callable[[], bool | None] = None
+
+    @property
+    def exit_handler(self) -> bool | None:
+        if callable(self.exit_of):
+            self.exit_of = self.exit_of()
+        return self.exit_of
 
     def resolve(self, name: str) -> str | None:
         """None if `{{name}}` resolves here; otherwise the reason it does not."""
@@ -296,69 +310,134 @@ def loop_item(call: dict[str, Any]) -> tuple[str | None, set[str]]:
     return None, set()
 
 
-def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any, ...], str, Scope]]:
-    """Every string of the document's templates that may hold `{{...}}`, with the scope it is read in."""
-    from wfctl.argo.dag import ancestors, dependency_graph  # noqa: PLC0415
-    from wfctl.argo.reach import exit_context  # noqa: PLC0415
-    from wfctl.argo.spec import iter_steps, iter_tasks, strings  # noqa: PLC0415
+WORKFLOW_KEYS = ("arguments", "hooks", "workflowMetadata", "podMetadata", "metrics", "podSpecPatch")
+HOOK_KEYS = ("hooks", "onExit")  # a step's or task's own hooks see the step or task itself
 
-    g = build_globals(doc, index)
-    exits = exit_context(doc)
-    out: list[tuple[tuple[Any, ...], str, Scope]] = []
-    prefix, spec = workflow_spec(doc)
-    workflow_scope = Scope(g, {})
-    for key in ("arguments", "hooks", "workflowMetadata", "podMetadata", "metrics", "podSpecPatch"):
-        for path, text in strings(spec.get(key), (*prefix, key)):
-            if "{{" in text:
-                out.append((path, text, workflow_scope))
-    for tpl_path, tpl in iter_templates(doc):
-        in_exit = exits.in_exit_handler(tpl.get("name"), doc.kind) if exits is not None else None
-        base = Scope(g, tpl, exit_handler=in_exit)
+
+def scoped_strings(doc: Document, index: TemplateIndex) -> list[tuple[tuple[Any, ...], str, Scope]]:
+    """Every string of the document's templates (and of the workflow-level `arguments`, `hooks`,
+    `workflowMetadata`, `podMetadata`, `metrics`, `podSpecPatch`) that holds `{{`, with the scope it is
+    read in. Order: the workflow-level keys in that order; then each template: for steps and DAG
+    templates the strings of its calls (call by call), of its other fields, of inline templates.
+
+    The strings come from the document's one walk (wfctl.argo.walk); a scope (globals, the nodes a step
+    or task sees, exit handlers) is worked out only where some string needs it."""
+    from wfctl.argo.walk import templated_by_place  # noqa: PLC0415
+
+    by_field, by_template = templated_by_place(doc)
+    by_key = {key: by_field[key] for key in WORKFLOW_KEYS if key in by_field}
+    if not by_key and not by_template:
+        return []
+    return _Scoper(doc, index).scoped(by_key, by_template)
+
+
+class _Scoper:
+    """Puts each string with its scope; what the scopes need is computed on first use."""
+
+    def __init__(self, doc: Document, index: TemplateIndex) -> None:
+        self.doc, self.index = doc, index
+        self._globals: Globals | None = None
+        self._exits: Any = False  # False: not computed yet (None is a result)
+
+    @property
+    def globals(self) -> Globals:
+        if self._globals is None:
+            self._globals = build_globals(self.doc, self.index)
+        return self._globals
+
+    def in_exit(self, tpl: dict[str, Any]) -> bool | None:
+        if self._exits is False:
+            from wfctl.argo.reach import exit_context  # noqa: PLC0415
+
+            self._exits = exit_context(self.doc)
+        exits = self._exits
+        return exits.in_exit_handler(tpl.get("name"), self.doc.kind) if exits is not None else None
+
+    def scoped(
+        self, by_key: dict[str, list[tuple[tuple[Any, ...], str]]], by_template: dict[Any, list[tuple[tuple[Any, ...], str]]]
+    ) -> list[tuple[tuple[Any, ...], str, Scope]]:
+        out: list[tuple[tuple[Any, ...], str, Scope]] = []
+        if by_key:
+            workflow_scope = Scope(self.globals, {})
+            for key in WORKFLOW_KEYS:
+                out.extend((path, text, workflow_scope) for path, text in by_key.get(key, ()))
+        if by_template:
+            for tpl_path, tpl in iter_templates(self.doc):
+                hits = by_template.get(tpl_path[-1])
+                if hits:
+                    self._template(tpl_path, tpl, hits, out)
+        return out
+
+    def _template(
+        self,
+        tpl_path: tuple[Any, ...],
+        tpl: dict[str, Any],
+        hits: list[tuple[tuple[Any, ...], str]],
+        out: list[tuple[tuple[Any, ...], str, Scope]],
+    ) -> None:
+        from wfctl.argo.dag import ancestors, dependency_graph  # noqa: PLC0415
+        from wfctl.argo.spec import iter_steps, iter_tasks  # noqa: PLC0415
+
         kind = template_type(tpl)
-        if kind in ("steps", "dag"):
-            root = "steps" if kind == "steps" else "tasks"
-            calls = (
-                [(p, s, grp) for p, grp, s in iter_steps(tpl_path, tpl)]
-                if kind == "steps"
-                else [(p, t, 0) for p, t in iter_tasks(tpl_path, tpl)]
-            )
-            infos = {str(c.get("name")): node_info(c, doc, index) for _, c, _ in calls}
-            graph = dependency_graph(tpl) if kind == "dag" else {}
-            for path, call, group in calls:
-                name = str(call.get("name"))
-                if kind == "steps":
-                    visible = {n: infos[n] for p, c, grp in calls if grp < group for n in [str(c.get("name"))]}
-                else:
-                    visible = {n: infos[n] for n in ancestors(graph, name) if n in infos}
-                item, keys = loop_item(call)
-                scope = Scope(g, tpl, root, visible, infos, name, item, keys, in_exit)
-                hook_scope = Scope(g, tpl, root, {**visible, name: infos[name]}, infos, name, item, keys)
-                for key, value in call.items():
-                    if key in ("inline",):
-                        continue
-                    for spath, text in strings(value, (*path, key)):
-                        if "{{" in text:
-                            out.append((spath, text, hook_scope if key in ("hooks", "onExit") else scope))
-            whole = Scope(g, tpl, root, dict(infos), infos, "", None, set(), in_exit)
-            for key, value in tpl.items():
-                if key in ("steps", "dag"):
-                    if kind == "dag":
-                        target = as_dict(value).get("target")
-                        if isinstance(target, str) and "{{" in target:
-                            out.append(((*tpl_path, "dag", "target"), target, whole))
+        if kind not in ("steps", "dag"):
+            base = Scope(self.globals, tpl, exit_of=lambda: self.in_exit(tpl))
+            out.extend((path, text, base) for path, text in hits)
+            return
+        root = "steps" if kind == "steps" else "tasks"
+        calls = (
+            [(p, s, grp) for p, grp, s in iter_steps(tpl_path, tpl)]
+            if kind == "steps"
+            else [(p, t, 0) for p, t in iter_tasks(tpl_path, tpl)]
+        )
+        d = len(tpl_path)
+        number = {path: n for n, (path, _, _) in enumerate(calls)}
+        call_hits: dict[int, list[tuple[tuple[Any, ...], str, bool]]] = {}  # call number -> (path, text, in a hook)
+        inline_hits: dict[int, list[tuple[tuple[Any, ...], str]]] = {}
+        whole_hits: list[tuple[tuple[Any, ...], str]] = []
+        for path, text in hits:
+            key = path[d]
+            if key == "steps" or key == "dag":
+                if key == "dag" and kind == "dag" and len(path) == d + 2 and path[d + 1] == "target":
+                    whole_hits.append((path, text))
                     continue
-                for spath, text in strings(value, (*tpl_path, key)):
-                    if "{{" in text:
-                        out.append((spath, text, whole))
-            for path, call, _ in calls:
-                inline = call.get("inline")
-                if isinstance(inline, dict):
-                    inline_scope = Scope(g, inline)
-                    for spath, text in strings(inline, (*path, "inline")):
-                        if "{{" in text:
-                            out.append((spath, text, inline_scope))
-        else:
-            for spath, text in strings(tpl, tpl_path):
-                if "{{" in text:
-                    out.append((spath, text, base))
-    return out
+                n = number.get(path[: d + 3]) if len(path) > d + 3 else None
+                if n is None:
+                    continue  # not inside a call (other fields of `dag`, another kind's steps or tasks)
+                field_ = path[d + 3]
+                if field_ == "inline":
+                    if isinstance(calls[n][1].get("inline"), dict):
+                        inline_hits.setdefault(n, []).append((path, text))
+                else:
+                    call_hits.setdefault(n, []).append((path, text, field_ in HOOK_KEYS))
+            else:
+                whole_hits.append((path, text))
+        g = self.globals
+        exit_here: Callable[[], bool | None] | None = None
+        infos: dict[str, NodeInfo] = {}
+        if call_hits or whole_hits:
+            exit_here = functools.partial(self.in_exit, tpl)
+            infos = {str(c.get("name")): node_info(c, self.doc, self.index) for _, c, _ in calls}
+        graph = dependency_graph(tpl) if kind == "dag" and call_hits else {}
+        for n in sorted(call_hits):
+            _, call, group = calls[n]
+            name = str(call.get("name"))
+            if kind == "steps":
+                visible = {m: infos[m] for p, c, grp in calls if grp < group for m in [str(c.get("name"))]}
+            else:
+                visible = {m: infos[m] for m in ancestors(graph, name) if m in infos}
+            item, keys = loop_item(call)
+            scope = Scope(g, tpl, root, visible, infos, name, item, keys, exit_here)
+            hook_scope = None
+            for path, text, hooked in call_hits[n]:
+                if hooked:
+                    if hook_scope is None:
+                        hook_scope = Scope(g, tpl, root, {**visible, name: infos[name]}, infos, name, item, keys)
+                    out.append((path, text, hook_scope))
+                else:
+                    out.append((path, text, scope))
+        if whole_hits:
+            whole = Scope(g, tpl, root, dict(infos), infos, "", None, set(), exit_here)
+            out.extend((path, text, whole) for path, text in whole_hits)
+        for n in sorted(inline_hits):
+            inline_scope = Scope(g, calls[n][1]["inline"])
+            out.extend((path, text, inline_scope) for path, text in inline_hits[n])

@@ -100,17 +100,24 @@ RESULT_TYPES = ("container", "script", "data", "http", "plugin", "containerSet")
 
 def iter_steps(tpl_path: Path_, tpl: dict[str, Any]) -> Iterator[tuple[Path_, int, dict[str, Any]]]:
     """(path, group index, step) for every step of a steps template (groups keep their order)."""
-    for g, group in enumerate(as_list(tpl.get("steps"))):
-        for s, step in enumerate(as_list(group)):
-            if isinstance(step, dict):
-                yield (*tpl_path, "steps", g, s), g, step
+    groups = tpl.get("steps")
+    if not isinstance(groups, list):
+        return iter(())  # most templates: asked by several rules, answered without a generator
+    out = []
+    for g, group in enumerate(groups):
+        if isinstance(group, list):
+            for s, step in enumerate(group):
+                if isinstance(step, dict):
+                    out.append(((*tpl_path, "steps", g, s), g, step))
+    return iter(out)
 
 
 def iter_tasks(tpl_path: Path_, tpl: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
-    dag = as_dict(tpl.get("dag"))
-    for t, task in enumerate(as_list(dag.get("tasks"))):
-        if isinstance(task, dict):
-            yield (*tpl_path, "dag", "tasks", t), task
+    dag = tpl.get("dag")
+    tasks = dag.get("tasks") if isinstance(dag, dict) else None
+    if not isinstance(tasks, list):
+        return iter(())
+    return iter([((*tpl_path, "dag", "tasks", t), task) for t, task in enumerate(tasks) if isinstance(task, dict)])
 
 
 def iter_invocations(doc: Document) -> Iterator[tuple[Path_, dict[str, Any], dict[str, Any], str]]:
@@ -129,20 +136,31 @@ def _invocations(doc: Document) -> Iterator[tuple[Path_, dict[str, Any], dict[st
             yield path, task, tpl, "task"
 
 
+def _io(tpl: dict[str, Any], side: str, kind: str) -> list[dict[str, Any]]:
+    # as_list(as_dict(tpl.get(side)).get(kind)), the mappings only; written out: many rules ask, per template
+    io = tpl.get(side)
+    if not isinstance(io, dict):
+        return []
+    items = io.get(kind)
+    if not isinstance(items, list):
+        return []
+    return [p for p in items if isinstance(p, dict)]
+
+
 def input_parameters(tpl: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for p in as_list(as_dict(tpl.get("inputs")).get("parameters")) if isinstance(p, dict)]
+    return _io(tpl, "inputs", "parameters")
 
 
 def input_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
-    return [a for a in as_list(as_dict(tpl.get("inputs")).get("artifacts")) if isinstance(a, dict)]
+    return _io(tpl, "inputs", "artifacts")
 
 
 def output_parameters(tpl: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for p in as_list(as_dict(tpl.get("outputs")).get("parameters")) if isinstance(p, dict)]
+    return _io(tpl, "outputs", "parameters")
 
 
 def output_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
-    return [a for a in as_list(as_dict(tpl.get("outputs")).get("artifacts")) if isinstance(a, dict)]
+    return _io(tpl, "outputs", "artifacts")
 
 
 def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -192,17 +210,21 @@ def _collect_strings(value: Any, path: Path_, out: list[tuple[Path_, str]]) -> N
 def named(items: Any) -> Iterator[tuple[int, dict[str, Any], str, bool]]:
     """(index, item, name, already seen) for the items of a list that have a name; nameless items are
     left to the schema (WF003)."""
+    if not isinstance(items, list) or not items:
+        return iter(())
+    out = []
     seen: set[str] = set()
-    for i, item in enumerate(as_list(items)):
+    for i, item in enumerate(items):
         name = item.get("name") if isinstance(item, dict) else None
         if isinstance(name, str) and name:
-            yield i, item, name, name in seen
+            out.append((i, item, name, name in seen))
             seen.add(name)
+    return iter(out)
 
 
 def empty_names(items: Any) -> Iterator[int]:
     """Indices of the items of a list whose `name` is the empty string (Argo: "[i].name is required";
     a missing name is the schema's WF003)."""
-    for i, item in enumerate(as_list(items)):
-        if isinstance(item, dict) and item.get("name") == "":
-            yield i
+    if not isinstance(items, list) or not items:
+        return iter(())
+    return iter([i for i, item in enumerate(items) if isinstance(item, dict) and item.get("name") == ""])

@@ -1,4 +1,11 @@
-"""Entry point: runs the click group and maps every outcome onto the exit-code contract."""
+"""Entry point: runs a command (the start-up fast path or the click group) and maps every outcome onto
+the exit-code contract.
+
+`wfctl validate|lint [common flags] PATH...`, what pre-commit runs on every commit, goes through
+wfctl.cli.fast, which does not import click (a fifth of a one-file run); everything else, and anything
+the fast path does not recognise, goes through click. click is imported here only when it is used, so
+every check of a click exception below first asks whether click is loaded at all.
+"""
 
 from __future__ import annotations
 
@@ -6,58 +13,98 @@ import errno
 import os
 import sys
 
-import click
-
-from wfctl.errors import EXIT_INPUT, EXIT_INTERRUPTED
+from wfctl.exitcodes import EXIT_INPUT, EXIT_INTERRUPTED
 
 
-def main(argv: list[str] | None = None) -> None:
+def say(message: str) -> None:
+    """Write one line on stderr as `click.echo(message, err=True)` does. A stderr that cannot be written
+    to (a closed pipe, a full disk) is given up silently: the exit code still tells what happened."""
+    try:
+        if "click" in sys.modules or "\x1b" in message:  # click.echo strips ANSI codes off a non-terminal
+            import click  # noqa: PLC0415
+
+            click.echo(message, err=True)
+        elif sys.stderr is not None:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+    except OSError:
+        _drop_stderr()
+
+
+def _drop_stderr() -> None:
+    """Nothing more can be reported on stderr, not even by the interpreter's flush at exit (which would
+    turn the exit code into 120)."""
+    sys.stderr = None  # type: ignore[assignment]
+
+
+def _show(exc: Exception) -> None:
+    """A click exception's message (usage errors with their usage line) on stderr, if it can be written."""
+    try:
+        exc.show()  # type: ignore[attr-defined]
+    except OSError:
+        _drop_stderr()
+
+
+def main(argv: list[str] | None = None, *, fast: bool = True) -> None:
+    """Run wfctl with `argv` (default: sys.argv[1:]) and exit. `fast=False` always goes through click
+    (the tests compare both paths)."""
     from wfctl import interrupt  # noqa: PLC0415
 
     if sys.stdout is None:  # started with stdout closed (`>&-`): nowhere to report to
         if sys.stderr is not None:
-            sys.stderr.write("wfctl: error: standard output is closed\n")
+            say("wfctl: error: standard output is closed")
         sys.exit(EXIT_INPUT)
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:]) or bool(os.environ.get("WFCTL_DEBUG"))
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args or bool(os.environ.get("WFCTL_DEBUG"))
     try:
         interrupt.raise_on_interrupt()  # the command may clean up on Ctrl-C
-        from wfctl.cli.root import cli  # noqa: PLC0415
+        check = None
+        if fast:
+            from wfctl.cli import fast as fast_path  # noqa: PLC0415
 
-        code = cli.main(args=argv, prog_name="wfctl", standalone_mode=False)
+            check = fast_path.parse(args)
+        if check is not None:
+            code = fast_path.invoke(check)
+        else:
+            from wfctl.cli.root import cli  # noqa: PLC0415
+
+            code = cli.main(args=args, prog_name="wfctl", standalone_mode=False)
         sys.stdout.flush()  # a full disk or a closed stdout is reported here, not at interpreter exit
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
-    except click.Abort:
-        click.echo("wfctl: interrupted", err=True)
-        code = EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        click.echo("wfctl: interrupted", err=True)
+        say("wfctl: interrupted")
         code = EXIT_INTERRUPTED
-    except BrokenPipeError:
-        code = 0
-        sys.stdout = None  # type: ignore[assignment]  # the reader went away: print nothing more
-    except OSError as exc:  # an output that cannot be written (`> /dev/full`, `>&-`), or any other OS error
-        if debug:
-            raise
-        output = exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG, errno.EDQUOT)
-        where = f"{exc.filename}: " if exc.filename else "writing the output: " if output else ""
-        click.echo(f"wfctl: error: {where}{exc.strerror or exc}", err=True)
-        code = EXIT_INPUT
-        sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
-    except Exception as exc:  # the last guard: never a traceback unless asked for
-        if interrupt.was_interrupted():  # a Ctrl-C that hit an import comes out as ImportError & co
-            click.echo("wfctl: interrupted", err=True)
-            interrupt.exit_interrupted()
-        if debug:
-            raise
-        click.echo(f"wfctl: internal error: {exc!r} (run with --debug for a traceback)", err=True)
-        code = EXIT_INPUT
+    except Exception as exc:
+        click = sys.modules.get("click")  # not loaded: the exception cannot be one of click's
+        if click is not None and isinstance(exc, click.exceptions.Exit):
+            code = exc.exit_code
+        elif click is not None and isinstance(exc, click.ClickException):
+            _show(exc)
+            code = exc.exit_code
+        elif click is not None and isinstance(exc, click.Abort):
+            say("wfctl: interrupted")
+            code = EXIT_INTERRUPTED
+        elif isinstance(exc, BrokenPipeError):
+            code = 0
+            sys.stdout = None  # type: ignore[assignment]  # the reader went away: print nothing more
+        elif isinstance(exc, OSError):  # an output that cannot be written (`> /dev/full`, `>&-`), or any other
+            if debug:
+                raise
+            output = exc.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG, errno.EDQUOT)
+            where = f"{exc.filename}: " if exc.filename else "writing the output: " if output else ""
+            say(f"wfctl: error: {where}{exc.strerror or exc}")
+            code = EXIT_INPUT
+            sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
+        else:  # the last guard: never a traceback unless asked for
+            if interrupt.was_interrupted():  # a Ctrl-C that hit an import comes out as ImportError & co
+                say("wfctl: interrupted")
+                interrupt.exit_interrupted()
+            if debug:
+                raise
+            say(f"wfctl: internal error: {exc!r} (run with --debug for a traceback)")
+            code = EXIT_INPUT
     interrupt.exit_on_interrupt()  # done: a late Ctrl-C must not turn into a traceback at exit
     if code not in (0, EXIT_INTERRUPTED) and interrupt.was_interrupted():
-        click.echo("wfctl: interrupted", err=True)  # the error above was the interrupt's doing
+        say("wfctl: interrupted")  # the error above was the interrupt's doing
         code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED and interrupt.is_cli():
         interrupt.exit_interrupted()

@@ -155,23 +155,17 @@ def submit(
 ) -> None:
     """Create a Workflow from a WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow on the
     cluster, like `argo submit --from`."""
-    from wfctl.argo.kinds import KIND_ALIASES  # noqa: PLC0415
     from wfctl.kube.client import resource_name  # noqa: PLC0415
-    from wfctl.kube.submit import submit_from  # noqa: PLC0415
+    from wfctl.kube.submit import flag_problems, parse_source, submit_from  # noqa: PLC0415
 
-    kind_text, _, name = source.partition("/")
-    kind = KIND_ALIASES.get(kind_text.lower())
-    if kind is None or kind == "Workflow" or not name:
-        raise click.BadParameter(
-            "use workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME", param_hint="--from"
-        )
-    params = []
-    for p in parameters:
-        key, sep, value = p.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="-p")
-        params.append({"name": key, "value": value})
-    kube = connect(opts)
+    try:
+        kind, name = parse_source(source)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from") from None
+    params, problems = flag_problems(parameters, entrypoint, generate_name)
+    if problems:  # every name is checked before the first request: exit 2, never the API's 422
+        raise click.BadParameter(problems[0][1], param_hint=problems[0][0])
+    kube = connect(opts, uses_namespace=True)
     created = submit_from(
         kube,
         kind,

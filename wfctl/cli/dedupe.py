@@ -6,30 +6,25 @@ import errno
 import os
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from wfctl.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 
+from .fileopts import check_option, max_file_size_option, text_json_option
 from .options import no_default_excludes_option
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option(
     "--write",
     is_flag=True,
     help="Rewrite the files in place: all or nothing, mode/owner kept, never over a file edited meanwhile.",
 )
-@click.option("--check", is_flag=True, help="Exit 1 when something would change (pre-commit mode).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: unified diff (without --write) and a report; json: the report only.",
-)
+@check_option("Exit 1 when something would change (pre-commit mode).")
+@text_json_option("text: unified diff (without --write) and a report; json: the report only.")
 @click.option(
     "--include-templates",
     is_flag=True,
@@ -43,11 +38,7 @@ from .options import no_default_excludes_option
     help="Move templates repeated across files into a new WorkflowTemplate written to PATH.",
 )
 @click.option("--name", "wft_name", metavar="NAME", help="With --extract-to: the WorkflowTemplate's name.")
-@click.option(
-    "--max-file-size",
-    metavar="SIZE",
-    help="Refuse files larger than this [default: `max-file-size` of .wfctl.yaml, else 10MB].",
-)
+@max_file_size_option
 @no_default_excludes_option
 def dedupe(
     paths: tuple[str, ...],
@@ -73,7 +64,6 @@ def dedupe(
     from wfctl.dedupe.output import render  # noqa: PLC0415
     from wfctl.dedupe.run import dedupe_paths  # noqa: PLC0415
     from wfctl.engine import settings_from  # noqa: PLC0415
-    from wfctl.loader.discovery import escape_name, escape_unencodable  # noqa: PLC0415
 
     if bool(extract_to) != bool(wft_name):
         raise click.UsageError("--extract-to and --name go together")
@@ -101,8 +91,15 @@ def dedupe(
         done = "; the files were rewritten" if outcome.written else ""
         click.echo(f"wfctl: error: cannot write the report: {(exc.strerror or str(exc)).lower()}{done}", err=True)
         sys.exit(EXIT_INPUT)
-    for r in outcome.failed:
-        click.echo(f"wfctl: error: {escape_name(r.file)}: {escape_unencodable(r.error or '')}", err=True)
     if outcome.failed:
-        sys.exit(EXIT_INPUT)
+        _show_failures(outcome)
     sys.exit(EXIT_FINDINGS if check and outcome.changed else EXIT_OK)
+
+
+def _show_failures(outcome: Any) -> NoReturn:
+    """Each file that could not be deduped, as every command names it (wfctl.loader.report); exit 2."""
+    from wfctl.loader.report import file_error_line  # noqa: PLC0415
+
+    for r in outcome.failed:
+        click.echo(file_error_line(r.file, r.error or "", r.problem), err=True)
+    sys.exit(EXIT_INPUT)

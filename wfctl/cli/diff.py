@@ -10,12 +10,13 @@ import click
 
 from wfctl.errors import EXIT_FINDINGS, EXIT_OK, InputError
 
+from .fileopts import max_file_size_option
 from .kubeopts import kube_options
 from .options import color_option, no_default_excludes_option
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=False))
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, allow_dash=False))
 @click.option(
     "--git", "git_rev", metavar="REV", help="Compare PATHS (default .) at git revision REV with the working tree."
 )
@@ -41,6 +42,7 @@ from .options import color_option, no_default_excludes_option
 )
 @no_default_excludes_option
 @click.option("-v", "--verbose", is_flag=True, help="List the files skipped because they hold no Argo workflow.")
+@max_file_size_option
 @color_option
 @kube_options
 def diff(
@@ -54,6 +56,7 @@ def diff(
     exclude: tuple[str, ...],
     no_default_excludes: bool,
     verbose: bool,
+    max_file_size: str | None,
     color: str,
     **kube: Any,
 ) -> None:
@@ -70,6 +73,7 @@ def diff(
     """
     from wfctl.diff import render, sources  # noqa: PLC0415
     from wfctl.diff.compare import compare  # noqa: PLC0415
+    from wfctl.engine import settings_from  # noqa: PLC0415
     from wfctl.term import use_color  # noqa: PLC0415
 
     if sum(bool(x) for x in (git_rev, live)) > 1:
@@ -77,26 +81,29 @@ def diff(
     if to_rev and not git_rev:
         raise click.UsageError("--to needs --git")
     walk_defaults = not no_default_excludes  # both sides of a diff walk alike (git tree and working tree)
+    settings, _ = settings_from(max_file_size=max_file_size)  # the size limit every command uses
 
-    def load(items: tuple[str, ...], side: str, pair: bool = False) -> sources.Side:
+    def load(items: tuple[str, ...], pair: bool = False) -> sources.Side:
         if not hera:
-            return sources.load_paths(items, side, exclude=exclude, pair=pair, default_excludes=walk_defaults)
+            return sources.load_paths(
+                items, settings=settings, exclude=exclude, pair=pair, default_excludes=walk_defaults
+            )
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
-        return sources.load_sources([ps.source for ps in python_sources(items)], side)
+        return sources.load_sources([ps.source for ps in python_sources(items)], settings=settings)
 
     if git_rev and hera:
         raise click.UsageError("--hera cannot be combined with --git")
     if git_rev:
-        old = sources.load_git(git_rev, paths or (".",), "old", exclude=exclude, default_excludes=walk_defaults)
-        if to_rev:
-            new = sources.load_git(to_rev, paths or (".",), "new", exclude=exclude, default_excludes=walk_defaults)
-        else:
-            new = load(paths or (".",), "new")
+        git_opts: dict[str, Any] = {"settings": settings, "exclude": exclude, "default_excludes": walk_defaults}
+        old, new = sources.both_sides(
+            lambda: sources.load_git(git_rev, paths or (".",), **git_opts),
+            lambda: sources.load_git(to_rev, paths or (".",), **git_opts) if to_rev else load(paths or (".",)),
+        )
     elif live:
         if not paths:
             raise click.UsageError("--live needs the files to compare")
-        new = load(paths, "files")
+        new = load(paths)
         runs = [r for r in new.resources if r.generated]
         if runs:
             click.echo(f"wfctl: note: {len(runs)} Workflow(s) with generateName are new runs, not compared", err=True)
@@ -112,8 +119,7 @@ def diff(
         kinds = {p: os.path.isdir(p) for p in paths}
         if len(set(kinds.values())) != 1:
             raise InputError("OLD and NEW must both be files or both be directories")
-        old = load((paths[0],), "old", pair=True)
-        new = load((paths[1],), "new", pair=True)
+        old, new = sources.both_sides(lambda: load((paths[0],), pair=True), lambda: load((paths[1],), pair=True))
     result = compare(old.resources, new.resources, ignore)
     result.skipped = old.merge_skipped(new)
     stream = sys.stdout

@@ -8,6 +8,8 @@ import click
 
 from wfctl.errors import InputError
 
+from .fileopts import max_file_size_option
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -23,6 +25,7 @@ from wfctl.errors import InputError
 @click.option("-o", "--output", type=click.Choice(["mermaid", "dot", "text"]), default="text", show_default=True)
 @click.option("--diff", "diff_rev", metavar="REV", help="Mark tasks added, removed or changed since git revision REV.")
 @click.option("--hera", "hera", is_flag=True, help="PATHS are Hera modules or .py files (runs their code).")
+@max_file_size_option
 def graph(
     paths: tuple[str, ...],
     template: str | None,
@@ -31,6 +34,7 @@ def graph(
     output: str,
     diff_rev: str | None,
     hera: bool,
+    max_file_size: str | None,
 ) -> None:
     """Draw the DAG/steps structure of a workflow (tasks as nodes, dependencies as edges, parallel step
     groups visible, templates expanded one level, loops and `when` conditions on the nodes), e.g. for a
@@ -40,25 +44,27 @@ def graph(
     from wfctl.argo.canonical import fingerprint  # noqa: PLC0415
     from wfctl.argo.index import TemplateIndex  # noqa: PLC0415
     from wfctl.diff import sources  # noqa: PLC0415
+    from wfctl.engine import settings_from  # noqa: PLC0415
     from wfctl.graph import build, draw, select  # noqa: PLC0415
 
     if diff_rev and "-" in paths:
         raise click.UsageError("--diff needs files in git, not stdin")
+    settings, _ = settings_from(max_file_size=max_file_size)  # the size limit every command uses
     if hera:
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
-        docs = sources.load_sources([ps.source for ps in python_sources(paths)], "input").documents
+        docs = sources.load_sources([ps.source for ps in python_sources(paths)], settings=settings).documents
     else:
-        docs = sources.load_paths(paths, "input").documents
-    extra = sources.load_paths(template_paths, "--templates").documents if template_paths else []
+        docs = sources.load_paths(paths, settings=settings).documents
+    extra = sources.load_paths(template_paths, settings=settings).documents if template_paths else []
     index = TemplateIndex()
     index.add(docs)
     index.add(extra)
-    doc = select.pick(docs, resource, " ".join(paths))
+    doc = select.pick(docs, resource, " ".join("<stdin>" if p == "-" else p for p in paths))
     target = select.resolve(doc, index, template)
     marks: dict[str, str] = {}
     if diff_rev:
-        old_docs = sources.load_git(diff_rev, paths, "old").documents
+        old_docs = sources.load_git(diff_rev, paths, settings=settings).documents
         old_doc = next((d for d in old_docs if d.kind == doc.kind and d.name == doc.name), None)
         new_graph = build.build(target.templates, target.root)
         old_target = None

@@ -29,6 +29,18 @@ def _request_timeout(_ctx: click.Context, _param: click.Parameter, value: Any) -
     return seconds or None  # 0: no limit, as in kubectl
 
 
+def _namespace(_ctx: click.Context, _param: click.Parameter, value: Any) -> str | None:
+    """`-n` checked before any request (an empty value means the kubeconfig's, as in kubectl)."""
+    if not value:
+        return None
+    from wfctl.kube.names import namespace_problem  # noqa: PLC0415
+
+    problem = namespace_problem(value, "")
+    if problem:
+        raise click.BadParameter(problem, param_hint="-n/--namespace")
+    return str(value)
+
+
 def kube_options(f: Callable[..., Any]) -> Callable[..., Any]:
     for decorator in reversed(
         [
@@ -36,7 +48,13 @@ def kube_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 "--kubeconfig", metavar="PATH", help="Kubeconfig file (default: $KUBECONFIG, ~/.kube/config)."
             ),
             click.option("--context", metavar="NAME", help="Kubeconfig context to use."),
-            click.option("-n", "--namespace", metavar="NS", help="Namespace (default: the context's, else 'default')."),
+            click.option(
+                "-n",
+                "--namespace",
+                metavar="NS",
+                callback=_namespace,
+                help="Namespace (default: the context's, else 'default').",
+            ),
             click.option(
                 "--request-timeout",
                 default="30s",

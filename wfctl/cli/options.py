@@ -1,18 +1,26 @@
-"""Option decorators shared by commands (output format, colour, Argo version, selection, directory walks)."""
+"""Option decorators shared by commands (output format, colour, Argo version, selection, directory walks).
+
+click is imported inside each decorator: the start-up fast path (wfctl.cli.fast) reads this module's
+choices and `split_ids` without loading click.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-import click
-
 from wfctl.reporters import names as reporter_names
 
 F = Callable[..., Any]
 
+COLOR_CHOICES = ["auto", "always", "never"]
+ARGO_VERSIONS = ["4", "4.0", "4.1", "3.7"]
+SEVERITIES = ["error", "warning", "info"]  # --fail-on
+
 
 def output_option(choices: list[str] | None = None, default: str = "text") -> Callable[[F], F]:
+    import click  # noqa: PLC0415
+
     return click.option(
         "-o",
         "--output",
@@ -26,9 +34,11 @@ def output_option(choices: list[str] | None = None, default: str = "text") -> Ca
 
 
 def color_option(f: F) -> F:
+    import click  # noqa: PLC0415
+
     return click.option(
         "--color",
-        type=click.Choice(["auto", "always", "never"]),
+        type=click.Choice(COLOR_CHOICES),
         default="auto",
         show_default=True,
         help="Colour output (auto: on a TTY, unless NO_COLOR is set).",
@@ -36,15 +46,19 @@ def color_option(f: F) -> F:
 
 
 def argo_version_option(f: F) -> F:
+    import click  # noqa: PLC0415
+
     return click.option(
         "--argo-version",
-        type=click.Choice(["4", "4.0", "4.1", "3.7"]),
+        type=click.Choice(ARGO_VERSIONS),
         default=None,
         help="Argo Workflows version whose schema to use [default: 4].",
     )(f)
 
 
 def no_default_excludes_option(f: F) -> F:
+    import click  # noqa: PLC0415
+
     return click.option(
         "--no-default-excludes",
         is_flag=True,

@@ -40,13 +40,17 @@ def render(hera: tuple[str, ...], metaflow: tuple[str, ...], metaflow_timeout: f
 
 
 def _data(source: Any) -> Any:
-    """The rendered document, read back through the one loader (encoding, size limit, YAML as Kubernetes reads it)."""
+    """The rendered document, read back through the one loader (encoding, size limit, YAML as Kubernetes
+    reads it); what cannot be read is shown as every command shows it (wfctl.loader.report), exit 2."""
     from wfctl.engine import Settings, load  # noqa: PLC0415
-    from wfctl.errors import InputError  # noqa: PLC0415
+    from wfctl.loader.report import UnreadableInput, error_line, problem_line  # noqa: PLC0415
 
     loaded = load(source, Settings())
     problems = [*loaded.problems, *(p for d in loaded.documents for p in d.problems)]
-    if loaded.error or problems or not loaded.documents:
-        why = loaded.error or (problems[0].message if problems else "no Argo document")
-        raise InputError(f"{source.display}: the rendered manifest cannot be read back: {why}")
+    if loaded.error:
+        raise UnreadableInput([error_line(loaded.error)])
+    if problems:
+        raise UnreadableInput([problem_line(source.display, p) for p in problems])
+    if not loaded.documents:
+        raise UnreadableInput([error_line(f"{source.display}: the rendered manifest holds no Argo document")])
     return loaded.documents[0].data

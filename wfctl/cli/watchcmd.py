@@ -17,14 +17,24 @@ def parse_duration(text: str | None) -> float | None:
     return None if text is None else duration_seconds(text, "--timeout")
 
 
-def connect(kube: dict[str, Any]) -> Any:
+def connect(kube: dict[str, Any], *, uses_namespace: bool = False) -> Any:
+    """The API session for the connection flags. `uses_namespace`: the command works in the namespace
+    of `-n` or else the kubeconfig's, so an invalid kubeconfig namespace is an input error (exit 2)."""
     from wfctl.kube.client import Connection, Kube  # noqa: PLC0415
 
-    return Kube(
+    session = Kube(
         Connection(
             kube.get("kubeconfig"), kube.get("context"), kube.get("namespace"), kube.get("request_timeout", 30.0)
         )
     )
+    if uses_namespace and not kube.get("namespace"):
+        from wfctl.errors import InputError  # noqa: PLC0415
+        from wfctl.kube.names import namespace_problem  # noqa: PLC0415
+
+        problem = namespace_problem(session.namespace, "the kubeconfig's namespace")
+        if problem:
+            raise InputError(f"{problem}; give -n NAMESPACE")
+    return session
 
 
 def watch_options(f: Any) -> Any:
@@ -98,6 +108,12 @@ def watch(names: tuple[str, ...], selector: str | None, **opts: Any) -> None:
     4 --timeout reached. Ctrl-C stops watching, not the workflows."""
     if bool(names) == bool(selector):
         raise click.UsageError("give workflow NAMEs or -l SELECTOR (not both)")
+    from wfctl.kube.names import name_problem  # noqa: PLC0415
+
+    for name in names:  # checked before any request: a name the API cannot hold is a typo, exit 2
+        problem = name_problem(name, "")
+        if problem:
+            raise click.BadParameter(problem, param_hint="NAME")
     parsed = _label_selector(selector)
-    kube = connect(opts)
+    kube = connect(opts, uses_namespace=True)
     sys.exit(watch_workflows(kube, [(n, kube.namespace) for n in names], opts, sys.stdout, selector=parsed))

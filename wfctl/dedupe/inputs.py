@@ -1,5 +1,6 @@
-"""The files dedupe works on: read through the loader (size limit, encodings, the same errors as every
-command), remembered with their encoding so that a rewrite is saved the way the file was."""
+"""The files dedupe and fix work on: read through the loader (size limit, encodings, the same problems
+as every command, shown by wfctl.loader.report), remembered with their encoding so that a rewrite is
+saved the way the file was."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from pathlib import Path
 
 from wfctl import writer
 from wfctl.loader import discovery
+from wfctl.loader.report import problem_text, unreadable
 from wfctl.loader.yaml import BOMS as _BOMS  # BOM -> codec, longest first
-from wfctl.loader.yaml import decode
+from wfctl.loader.yaml import Problem, decode, parse
+
+_TOO_LARGE = "-byte limit (--max-file-size); not read"
 
 
 @dataclass
@@ -20,6 +24,7 @@ class Input:
     path: Path | None
     text: str = ""
     error: str | None = None
+    problem: Problem | None = None  # the loader problem behind `error`, when there is one
     bom: bytes = b""
     encoding: str = "utf-8"
     snapshot: writer.Snapshot | None = None
@@ -29,13 +34,23 @@ class Input:
         return self.bom + text.encode(self.encoding)
 
 
+def _refuse(item: Input, problem: Problem) -> Input:
+    item.problem, item.error = problem, problem_text(problem)
+    return item
+
+
+def parse_problem(text: str) -> Problem | None:
+    """The first problem that leaves the text's YAML unknown (syntax, duplicate key, alias bomb...), if any."""
+    parsed = parse(text)
+    found = unreadable([*(p for d in parsed.documents for p in d.problems), *filter(None, [parsed.problem])])
+    return found[0] if found else None
+
+
 def _text(item: Input, raw: bytes) -> Input:
     text, problem = decode(raw)
     if problem is not None or text is None:
         assert problem is not None
-        where = f"line {problem.line}, column {problem.column}: " if problem.line > 1 or problem.column > 1 else ""
-        item.error = f"cannot read: {where}{problem.message} ({problem.rule})"
-        return item
+        return _refuse(item, problem)
     item.text = text
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
@@ -56,6 +71,8 @@ def read_input(source: discovery.Source, max_bytes: int, *, for_write: bool) -> 
         try:
             raw, item.snapshot = writer.read_snapshot(source.path, max_bytes)
         except writer.WriteError as exc:
+            if exc.message.endswith(_TOO_LARGE):  # the loader's size limit: WF014, as every command says it
+                return _refuse(item, Problem("WF014", exc.message))
             item.error = exc.message
             return item
         return _text(item, raw)
@@ -63,7 +80,8 @@ def read_input(source: discovery.Source, max_bytes: int, *, for_write: bool) -> 
     if result.error is not None:
         item.error = result.error.removeprefix(f"{source.display}: ")
     elif result.too_large is not None or result.raw is None:
-        item.error = f"file is {result.size_text}, over the {max_bytes:,}-byte limit (--max-file-size); not read"
+        message = f"file is {result.size_text}, over the {max_bytes:,}{_TOO_LARGE}"
+        _refuse(item, Problem("WF014", message))
     else:
         _text(item, result.raw)
     return item

@@ -12,6 +12,8 @@ from wfctl.text import file_diff
 
 
 def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> None:
+    """JSON: every file, errors included. Text: only the files that were read (a file that could not be
+    is named on stderr, never reported as "templates 0 -> 0"); no totals when none was."""
     reports = outcome.reports
     if output == "json":
         payload: dict[str, Any] = {"files": [r.as_json() for r in reports], "summary": totals(reports)}
@@ -26,10 +28,13 @@ def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> Non
         if outcome.extracted:
             path, text = outcome.extracted
             stream.writelines(file_diff(None, text, escape_name(str(path))))
+    reports = [r for r in reports if not r.unread]
     for r in reports:
         _report(r, stream)
     for note in outcome.notes:
         stream.write(f"note: {escape_name(note)}\n")
+    if not reports:
+        return
     t = totals(reports)
     verb = "rewrote" if outcome.written else "would rewrite"
     stream.write(

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode
-
 from wfctl.argo.kinds import CRON_WORKFLOW, LIBRARY_KINDS, is_cluster_scoped
 from wfctl.argo.paths import Path_
 from wfctl.argo.spec import as_list, workflow_spec
@@ -20,7 +18,8 @@ from wfctl.dedupe.rewrite import Edit, RewriteError, line_starts, replace_scalar
 from wfctl.dedupe.verify import equivalent
 from wfctl.loader.documents import Document, classify
 from wfctl.loader.locate import find
-from wfctl.loader.yaml import YamlFile, parse
+from wfctl.loader.nodes import ScalarNode
+from wfctl.loader.yaml import Problem, YamlFile, parse
 
 
 @dataclass
@@ -33,6 +32,8 @@ class FileReport:
     templates_after: int = 0
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    problem: Problem | None = None  # the loader problem behind `error` (a file that cannot be read)
+    unread: bool = False  # the file could not be read (or may not be rewritten): nothing to report but `error`
     extracted: list[str] = field(default_factory=list)
     encoder: Callable[[str], bytes] = field(default=str.encode, repr=False)  # text -> the file's bytes
     _sizes: dict[str, int] = field(default_factory=dict, repr=False)

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wfctl import writer
-from wfctl.dedupe.inputs import Input, read_input
+from wfctl.dedupe.inputs import Input, parse_problem, read_input
 from wfctl.dedupe.plan import FileReport, dedupe_text
 from wfctl.errors import InputError
 from wfctl.loader import discovery
 from wfctl.loader.discovery import escape_name
+from wfctl.loader.report import problem_text
 
 
 @dataclass
@@ -65,27 +66,27 @@ def _distinct(sources: list[discovery.Source]) -> tuple[list[discovery.Source], 
 
 
 def _failed_report(item: Input) -> FileReport:
-    return FileReport(item.display, "", "", error=item.error)
+    return FileReport(item.display, "", "", error=item.error, problem=item.problem, unread=True)
 
 
-def _drop_unparsable_not_argo(inputs: list[Input], named: set[str]) -> tuple[list[Input], list[str]]:
-    """Files found in a walk that do not parse and do not look like Argo manifests (a Helm template,
-    JSONC...) are skipped with a note, as every command skips them; a named file stays an error."""
+def _check_yaml(inputs: list[Input], named: set[str]) -> tuple[list[Input], list[str]]:
+    """Every readable file's YAML is checked once: one that does not parse (syntax, duplicate key, alias
+    bomb...) is an error for that file, except a file found in a walk that does not look like an Argo
+    manifest (a Helm template, JSONC...), skipped with a note as every command skips it."""
     from wfctl.loader.documents import looks_like_argo  # noqa: PLC0415
-    from wfctl.loader.yaml import parse  # noqa: PLC0415
 
     kept: list[Input] = []
     notes: list[str] = []
     for item in inputs:
-        if item.error is None and item.display not in named and not looks_like_argo(item.text):
-            parsed = parse(item.text)
-            problem = parsed.problem or next((q for d in parsed.documents for q in d.problems), None)
-            if problem is not None:
+        problem = parse_problem(item.text) if item.error is None else None
+        if problem is not None:
+            if item.display not in named and not looks_like_argo(item.text):
                 notes.append(
                     f"skipped {item.display}: not an Argo manifest and does not parse"
                     f" ({problem.rule} at {problem.line}:{problem.column})"
                 )
                 continue
+            item.problem, item.error = problem, problem_text(problem)
         kept.append(item)
     return kept, notes
 
@@ -110,7 +111,7 @@ def dedupe_paths(
         _check_new_file(extract_to)
     inputs = [read_input(s, max_bytes, for_write=write) for s in sources]
     named = {"<stdin>" if p == "-" else discovery.display_path(Path(p)) for p in paths if not os.path.isdir(p)}
-    inputs, not_argo = _drop_unparsable_not_argo(inputs, named)
+    inputs, not_argo = _check_yaml(inputs, named)
     outcome = Outcome()
     readable = [i for i in inputs if i.error is None]
     if extract_to is not None:

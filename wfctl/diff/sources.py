@@ -1,7 +1,8 @@
 """Where the two sides of a diff come from: files or directories, a git revision (the cluster: kube/live).
 
 Every file is read through the one loader (`engine.load`: encodings, BOMs, size limit). A file named on
-the command line that cannot be read or parsed is an input error (exit 2). A file found by walking a
+the command line that cannot be read or parsed is an input error (exit 2), each problem printed as
+`wfctl validate` prints it (wfctl.loader.report). A file found by walking a
 directory or a git tree that does not parse is an error only when it looks like an Argo manifest (it
 mentions `argoproj.io`); otherwise (a Helm template, JSONC, a JSON array, any YAML that is not Argo's)
 it is skipped and counted, so `diff --git REV` is not stopped by an unrelated file elsewhere in the repo.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,9 +23,9 @@ from wfctl.engine import LoadedFile, Settings, load
 from wfctl.errors import InputError
 from wfctl.loader import discovery, documents
 from wfctl.loader.documents import Document
+from wfctl.loader.report import UnreadableInput, error_line, problem_line, unreadable
 from wfctl.loader.yaml import Problem, parse
 
-FATAL = ("WF010", "WF012", "WF013", "WF014", "WF015")
 _NOT_ARGO = "not an Argo manifest"  # how the loader describes a file it skipped whole (loader/documents.py)
 
 
@@ -84,7 +86,7 @@ def _why_skipped(loaded: LoadedFile) -> str | None:
     """Why a file with no Argo object is not one (None: it has some, or nothing to say)."""
     if loaded.documents:
         return None
-    fatal = [p for p in loaded.problems if p.rule in FATAL]
+    fatal = unreadable(loaded.problems)
     if fatal:
         p = fatal[0]
         return f"does not parse (line {p.line}: {p.message})" if p.line else f"does not parse ({p.message})"
@@ -110,30 +112,29 @@ def _not_argo(loaded: LoadedFile) -> str | None:
     return next((s.description for s in loaded.skipped if s.description.startswith(_NOT_ARGO)), None)
 
 
-def load_inputs(items: list[Input], side: str) -> Side:
+def load_inputs(items: list[Input], settings: Settings | None = None) -> Side:
+    """Every item read through the one loader (`settings`: the size limit); a file that cannot be read
+    stops the command: every such file is named, each problem as `wfctl validate` prints it (exit 2)."""
     out = Side()
-    settings = Settings()
+    settings = settings or Settings()
     errors: list[str] = []  # every unreadable file is named (exit 2), not only the first
     for item in items:
         source = item.source
         loaded = load(source, settings)
         if loaded.error:
-            errors.append(f"{side}: {loaded.error}")
+            errors.append(error_line(loaded.error))
             continue
-        fatal = [p for p in loaded.problems if p.rule in FATAL]
-        fatal += [p for d in loaded.documents for p in d.problems if p.rule == "WF015"]
+        fatal = unreadable([*loaded.problems, *(p for d in loaded.documents for p in d.problems)])
         if fatal and not (item.walked and not loaded.documents and not looks_like_argo(_raw(item))):
-            first = fatal[0]
-            where = f"{source.display}:{first.line}:{first.column}" if first.line else source.display
-            errors.append(f"{side}: {where}: {first.message}")
+            errors.extend(problem_line(source.display, p) for p in fatal)
             continue
         unparsed = _not_argo(loaded)
         if unparsed and not item.walked:  # named on the command line: say why it does not parse
             problem = _parse_problem(loaded.text)
-            where = f"{source.display}: {unparsed}"
             if problem is not None:
-                where = f"{source.display}:{problem.line}:{problem.column}: {problem.message}"
-            errors.append(f"{side}: {where}")
+                errors.append(problem_line(source.display, problem))
+            else:
+                errors.append(error_line(f"{source.display}: {unparsed}"))
             continue
         why = _why_skipped(loaded)
         if why is not None:
@@ -143,19 +144,33 @@ def load_inputs(items: list[Input], side: str) -> Side:
         out.documents.extend(loaded.documents)
         out.resources.extend(to_resource(d, item.origin) for d in loaded.documents)
     if errors:
-        raise InputError("\n".join(errors))
+        raise UnreadableInput(errors)
     return out
 
 
-def load_sources(sources: list[discovery.Source], side: str) -> Side:
+def both_sides(old: Callable[[], Side], new: Callable[[], Side]) -> tuple[Side, Side]:
+    """Load both sides; when files cannot be read, name those of both sides at once (exit 2)."""
+    sides: list[Side] = []
+    lines: list[str] = []
+    for load_side in (old, new):
+        try:
+            sides.append(load_side())
+        except UnreadableInput as exc:
+            lines += exc.lines
+    if lines:
+        raise UnreadableInput(lines)
+    return sides[0], sides[1]
+
+
+def load_sources(sources: list[discovery.Source], *, settings: Settings | None = None) -> Side:
     """Sources named by the user (or generated from Python): every one must read."""
-    return load_inputs([Input(s, s.display) for s in sources], side)
+    return load_inputs([Input(s, s.display) for s in sources], settings)
 
 
 def load_paths(
     paths: tuple[str, ...],
-    side: str,
     *,
+    settings: Settings | None = None,
     exclude: tuple[str, ...] = (),
     pair: bool = False,
     default_excludes: bool = True,
@@ -164,10 +179,10 @@ def load_paths(
     path under the directory given (a lone file: the file itself); otherwise its path as shown.
     `default_excludes=False` also walks hidden and default-excluded directories (see loader.discovery)."""
     items: list[Input] = []
+    walk_errors: list[str] = []
     for arg in paths:
         found, errors = discovery.discover((arg,), exclude=exclude, default_excludes=default_excludes)
-        if errors:
-            raise InputError(f"{side}: {errors[0]}")
+        walk_errors += errors
         is_dir = arg != "-" and Path(arg).is_dir()
         for s in found:
             if not pair:
@@ -177,7 +192,9 @@ def load_paths(
             else:
                 origin = ""
             items.append(Input(s, origin, walked=is_dir))
-    return load_inputs(items, side)
+    if walk_errors:
+        raise UnreadableInput([error_line(e) for e in walk_errors])
+    return load_inputs(items, settings)
 
 
 def excluded(path: str, patterns: tuple[str, ...]) -> bool:
@@ -213,7 +230,12 @@ def verify_revision(rev: str) -> str:
 
 
 def load_git(
-    rev: str, paths: tuple[str, ...], side: str, *, exclude: tuple[str, ...] = (), default_excludes: bool = True
+    rev: str,
+    paths: tuple[str, ...],
+    *,
+    settings: Settings | None = None,
+    exclude: tuple[str, ...] = (),
+    default_excludes: bool = True,
 ) -> Side:
     """Argo documents of the files under `paths` as they were at `rev` (`git show REV:path`).
 
@@ -240,7 +262,7 @@ def load_git(
             content = _git("show", f"{commit}:{entry}", cwd=top)
             items.append(Input(discovery.Source(f"{rel}@{rev}", content=content), rel, walked=rel != p))
             break
-    return load_inputs(items, side)
+    return load_inputs(items, settings)
 
 
 def git_relative(path: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from wfctl.fix.run import Applied, FileFix, Outcome
 from wfctl.fix.text import Source
+from wfctl.loader.report import finding_line
 from wfctl.text import file_diff
 
 
@@ -44,19 +45,23 @@ def edit_records(result: FileFix) -> list[dict[str, Any]]:
     return records
 
 
-def totals(outcome: Outcome) -> dict[str, int]:
+def totals(outcome: Outcome, files: list[FileFix] | None = None) -> dict[str, int]:
+    """The summary over `files` (default: all of them)."""
+    files = outcome.files if files is None else files
     return {
-        "files": len(outcome.files),
+        "files": len(files),
         "files_changed": len(outcome.changed),
         "fixes": sum(len(f.applied) for f in outcome.changed),
-        "unsafe_fixes_available": sum(f.unsafe_left for f in outcome.files),
-        "manual": sum(len(f.manual) for f in outcome.files),
+        "unsafe_fixes_available": sum(f.unsafe_left for f in files),
+        "manual": sum(len(f.manual) for f in files),
         "errors": len(outcome.failed),
         "refused": len(outcome.refused),
     }
 
 
 def render(outcome: Outcome, out: TextIO, err: TextIO, *, output: str, write: bool, check: bool) -> None:
+    """JSON: every file, errors included. Text: the files that were read (one that could not be is named
+    on stderr by the command, never counted in "would fix 0 findings in 0 of 1 files")."""
     t = totals(outcome)
     if output == "json":
         payload = {
@@ -76,15 +81,19 @@ def render(outcome: Outcome, out: TextIO, err: TextIO, *, output: str, write: bo
         json.dump(payload, out, indent=2)
         out.write("\n")
         return
+    read = [f for f in outcome.files if not f.unread]
+    if not read:
+        return
+    t = totals(outcome, read)
     if check:
         for f in outcome.changed:
             out.write(f"{f.display}\n")
     elif not write:
         for f in outcome.changed:
             out.writelines(file_diff(f.before, f.after, f.display))
-    for f in outcome.files:
+    for f in read:
         for m in f.manual:
-            err.write(f"{f.display}:{m.line}:{m.column}: {m.rule} {m.message}\n")
+            err.write(finding_line(f.display, m.line, m.column, str(m.severity), m.rule, m.message) + "\n")
     verb = "fixed" if outcome.written else "would fix"
     plural = "s" if t["fixes"] != 1 else ""
     line = f"wfctl: {verb} {t['fixes']} finding{plural} in {t['files_changed']} of {t['files']} files"

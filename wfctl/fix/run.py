@@ -30,7 +30,8 @@ from wfctl.fix import ops as fix_ops
 from wfctl.fix.model import Fix
 from wfctl.loader import discovery
 from wfctl.loader.documents import PARSE_FAILURES
-from wfctl.loader.yaml import parse
+from wfctl.loader.report import UNREADABLE, problem_text
+from wfctl.loader.yaml import Problem, parse
 from wfctl.model import Finding, Severity
 
 MAX_PASSES = 10
@@ -57,6 +58,8 @@ class FileFix:
     manual: list[Finding] = field(default_factory=list)  # findings of fixable rules with no fix
     refused: list[str] = field(default_factory=list)  # fixes left out: they would leave a new error
     error: str | None = None
+    problem: Problem | None = None  # the loader problem behind `error` (a file that cannot be read)
+    unread: bool = False  # could not be read or parsed: nothing to report but `error`
     item: Input | None = None
 
     @property
@@ -200,9 +203,9 @@ def fix_text(
     result = FileFix(display, before=text, after=text)
     checker = Checker(fix_settings(settings), index)
     first, loaded = _check(checker, display, text)
-    unreadable = _parse_failure(loaded)
-    if unreadable is not None:  # a file that does not parse is an error, never "nothing to fix"
-        result.error = unreadable
+    unparsed = _parse_failure(loaded)
+    if unparsed is not None:  # a file that does not parse is an error, never "nothing to fix"
+        result.problem, result.error, result.unread = unparsed, problem_text(unparsed), True
         return result
     validator = Checker(_validation_settings(settings), index)
     try:
@@ -221,14 +224,12 @@ def fix_text(
     return result
 
 
-def _parse_failure(loaded: Any) -> str | None:
+def _parse_failure(loaded: Any) -> Problem | None:
     """Why a loaded file cannot be fixed (it does not parse: syntax, duplicate key, alias bomb...), else
     None. A file skipped as "not an Argo manifest" (a Helm template in a walk) is not an error."""
     problems = [*loaded.problems, *(p for doc in loaded.documents for p in doc.problems)]
-    for p in sorted(problems, key=lambda p: (p.line, p.column)):
-        if p.rule in PARSE_FAILURES:
-            return f"line {p.line}, column {p.column}: {p.message} ({p.rule}); not fixed"
-    return None
+    found = [p for p in problems if p.rule in UNREADABLE or p.rule in PARSE_FAILURES]
+    return min(found, key=lambda p: (p.line, p.column)) if found else None
 
 
 def _run_passes(
@@ -302,7 +303,7 @@ def fix_paths(
     for source in sources:
         item = read_input(source, settings.max_bytes, for_write=write)
         if item.error is not None:
-            outcome.files.append(FileFix(item.display, error=item.error, item=item))
+            outcome.files.append(FileFix(item.display, error=item.error, problem=item.problem, unread=True, item=item))
             continue
         result = fix_text(item.display, item.text, settings, unsafe=unsafe)
         result.item = item

@@ -1,8 +1,9 @@
 """`wfctl apply` from inputs to outcomes, in the order that keeps a cluster safe: read and check every
 input, then plan every object, then list what `--prune` would delete, then apply, then prune.
 
-Anything wrong before the first request raises InputError ("nothing was applied: ..."), so the
-command exits 2 with the cluster untouched. The command module only parses flags and prints.
+Anything wrong before the first request raises InputError (unreadable input: each problem as every
+command prints it, then "nothing was applied"), so the command exits 2 with the cluster untouched.
+The command module only parses flags and prints.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ from typing import Any, TextIO
 from wfctl.errors import InputError
 from wfctl.kube import plan as planning
 from wfctl.loader.documents import Document
+from wfctl.loader.report import UnreadableInput, error_line
 from wfctl.model import FileResult, Severity
-
-MAX_SHOWN = 20
-
-
-def nothing_applied(problems: list[str]) -> str:
-    """The message for input problems that stop apply (at most MAX_SHOWN listed)."""
-    more = len(problems) - MAX_SHOWN
-    shown = "\n  ".join(problems[:MAX_SHOWN]) + (f"\n  ... and {more} more" if more > 0 else "")
-    return f"nothing was applied:\n  {shown}"
 
 
 def read_inputs(
@@ -41,8 +34,8 @@ def read_inputs(
     from wfctl.engine import Checker, load, settings_from  # noqa: PLC0415
 
     sources, walk_problems = planning.walk_inputs(paths)
-    if walk_problems:
-        raise InputError(nothing_applied(walk_problems))
+    if walk_problems:  # each as every command prints it (wfctl.loader.report), then what it means here
+        raise UnreadableInput([*(error_line(p) for p in walk_problems), error_line("nothing was applied")])
     if hera:
         from wfctl.python.inputs import python_sources  # noqa: PLC0415
 
@@ -51,7 +44,7 @@ def read_inputs(
     loaded = [load(s, settings) for s in sources]
     read_problems = planning.input_problems(loaded)
     if read_problems:
-        raise InputError(nothing_applied(read_problems))
+        raise UnreadableInput([*read_problems, error_line("nothing was applied")])
     docs = [d for lf in loaded for d in lf.documents]
     if validate:
         index = TemplateIndex()

@@ -275,10 +275,13 @@ class Kube:
             end = self.deadline
         delay = 0.2
         attempt = 0
+        answered: ApiError | None = None  # the server's last (transient) answer, when it gave one
         while True:
             attempt += 1
             left = None if end is None else end - time.monotonic()
             if left is not None and left <= 0:
+                if answered is not None and not self._past_deadline():
+                    raise answered  # a slow retry ran out of time: the server did answer, say what
                 self._out_of_time(what, limit)
             read_timeout = left if read is None else (read if left is None else min(read, left))
             connect = CONNECT_TIMEOUT if left is None else max(0.01, min(CONNECT_TIMEOUT, left))
@@ -286,12 +289,14 @@ class Kube:
                 return fn((connect, read_timeout))
             except ApiException as exc:
                 transient = exc.status is not None and (exc.status >= 500 or exc.status == 429)
+                answered = ApiError(self.scrub(f"{what}: {api_message(exc)}"), exc.status)
                 if retry and transient and attempt < ATTEMPTS and self._can_wait(end, delay):
                     time.sleep(delay)
                     delay *= 2
                     continue
-                raise ApiError(self.scrub(f"{what}: {api_message(exc)}"), exc.status) from None
+                raise answered from None
             except HTTPError as exc:
+                answered = None  # no answer this time: a timeout or a broken connection
                 if retry and attempt < ATTEMPTS and self._can_wait(end, delay):
                     time.sleep(delay)
                     delay *= 2
@@ -315,8 +320,11 @@ class Kube:
     def _can_wait(self, end: float | None, delay: float) -> bool:
         return end is None or time.monotonic() + delay < end
 
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline - 0.05
+
     def _out_of_time(self, what: str, limit: float | None) -> None:
-        if self.deadline is not None and time.monotonic() >= self.deadline - 0.05:
+        if self._past_deadline():
             raise DeadlineReached(f"{what}: the --timeout was reached")
         raise ClusterError(
             f"{what}: no answer from the API server at {self.host} within {limit:g} s (--request-timeout)"

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfctl.kube.names import generate_name_problem, name_problem, namespace_problem
 from wfctl.loader.discovery import Source
 from wfctl.loader.documents import Document
+from wfctl.loader.report import error_line, problem_line
 
 ORDER = {"ClusterWorkflowTemplate": 0, "WorkflowTemplate": 1, "CronWorkflow": 2, "Workflow": 3}
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_PREFIX = re.compile(r"^[a-z0-9]([-a-z0-9.]*)?$")
 
 
 @dataclass
@@ -69,39 +67,27 @@ def _once(sources: list[Source]) -> list[Source]:
 
 
 def _namespace_problem(value: str | None, what: str) -> str | None:
-    if value and (not _DNS_LABEL.match(value) or len(value) > 63):
-        return f"{what} {value!r} is not a valid namespace (lowercase letters, digits and '-'; at most 63)"
-    return None
+    return namespace_problem(value, what) if value else None
 
 
 def input_problems(loaded: list[Any]) -> list[str]:
-    """Every reading or YAML problem of the loaded files, as `file:line:col: message (RULE)`."""
+    """Every reading or YAML problem of the loaded files, as every command prints it (wfctl.loader.report)."""
     problems: list[str] = []
     for lf in loaded:
         if lf.error:
-            problems.append(str(lf.error))
+            problems.append(error_line(str(lf.error)))
             continue
         found = list(lf.problems) + [p for d in lf.documents for p in d.problems]
         # a file that does not parse is never skipped here, Argo-looking or not: its objects would be pruned
         found += [s.problem for s in lf.skipped if s.problem is not None]
         for p in found:
-            problems.append(f"{lf.source.display}:{p.line}:{p.column}: {p.message} ({p.rule})")
+            problems.append(problem_line(lf.source.display, p))  # as validate prints it (wfctl.loader.report)
     return problems
 
 
 def _where(doc: Document) -> str:
     line = doc.node.start_mark.line + 1 if doc.node is not None else 1
     return f"{doc.file}:{line}"
-
-
-def _name_problem(value: Any, what: str, generate: bool = False) -> str | None:
-    if not isinstance(value, str) or not value:
-        return f"{what} must be a non-empty string, not {value!r}"
-    text = value.rstrip("-") if generate else value
-    ok = bool(_PREFIX.match(value)) if generate else bool(_DNS_SUBDOMAIN.match(text))
-    if not ok or len(value) > 253:
-        return f"{what} {value!r} is not a valid name (lowercase letters, digits, '-' and '.'; at most 253)"
-    return None
 
 
 def plan_documents(docs: list[Document], namespace_flag: str | None, default_namespace: str) -> list[Planned]:
@@ -123,9 +109,9 @@ def plan_documents(docs: list[Document], namespace_flag: str | None, default_nam
             continue
         name, generate = meta.get("name"), meta.get("generateName")
         if name is not None:
-            problem = _name_problem(name, "metadata.name")
+            problem = name_problem(name, "metadata.name")
         elif generate is not None and doc.kind == "Workflow":
-            problem = _name_problem(generate, "metadata.generateName", generate=True)
+            problem = generate_name_problem(generate, "metadata.generateName")
         elif generate is not None:
             problem = f"metadata.generateName is only for Workflows; a {doc.kind} needs metadata.name"
         else:

@@ -1,13 +1,67 @@
 """`wfctl submit --from KIND/NAME`: the Workflow that runs a WorkflowTemplate, ClusterWorkflowTemplate or
-CronWorkflow already on the cluster (as `argo submit --from` builds it), created through the API."""
+CronWorkflow already on the cluster (as `argo submit --from` builds it), created through the API.
+
+`--from` takes the kind as the argo CLI does (kind, singular, plural or Argo's short name: `wftmpl`,
+`cwftmpl`, `cronwf`) and also the CRDs' other short names that kubectl knows (`cwft`, `clusterwftmpl`,
+`cwf`), in any case. Every name-like flag is checked before the first request (`kube.names`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from wfctl.argo.kinds import API_VERSION, CLUSTER_WORKFLOW_TEMPLATE, CRON_WORKFLOW
+from wfctl.argo.kinds import API_VERSION, CLUSTER_WORKFLOW_TEMPLATE, CRON_WORKFLOW, KIND_ALIASES, WORKFLOW
 from wfctl.errors import ClusterError
 from wfctl.kube.client import resource_name
+from wfctl.kube.names import entrypoint_problem, generate_name_problem, name_problem, parameter_name_problem
+
+# The short names in Argo's CRDs besides the argo CLI's own (`argo.kinds.KIND_ALIASES`): kubectl accepts them.
+CRD_SHORT_NAMES = {"cwft": CLUSTER_WORKFLOW_TEMPLATE, "clusterwftmpl": CLUSTER_WORKFLOW_TEMPLATE, "cwf": CRON_WORKFLOW}
+SUBMITTABLE = {
+    **{alias: kind for alias, kind in KIND_ALIASES.items() if kind != WORKFLOW},
+    **CRD_SHORT_NAMES,
+}
+FROM_USAGE = (
+    "use KIND/NAME with KIND one of workflowtemplate (wftmpl), clusterworkflowtemplate (cwftmpl, cwft)"
+    " or cronworkflow (cronwf, cwf)"
+)
+
+
+def parse_source(text: str) -> tuple[str, str]:
+    """`--from KIND/NAME` as (kind, name); ValueError saying what is wrong."""
+    kind_text, slash, name = text.partition("/")
+    kind = SUBMITTABLE.get(kind_text.strip().lower())
+    if not slash or kind is None:
+        found = f"{kind_text!r} is not a kind a Workflow can be submitted from" if slash else "no '/' in it"
+        raise ValueError(f"{text!r}: {found}; {FROM_USAGE}")
+    problem = name_problem(name, "")
+    if problem:
+        raise ValueError(f"{text!r}: {problem}")
+    return kind, name
+
+
+def flag_problems(
+    parameters: tuple[str, ...], entrypoint: str | None, generate_name: str | None
+) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
+    """The `-p NAME=VALUE` arguments as Argo parameters, and every (flag, problem) among `-p`,
+    `--entrypoint` and `--generate-name` that Argo or the API server would refuse."""
+    params: list[dict[str, str]] = []
+    problems: list[tuple[str, str]] = []
+    for p in parameters:
+        key, sep, value = p.partition("=")
+        problem = f"{p!r} is not NAME=VALUE" if not sep or not key else parameter_name_problem(key, "")
+        if problem:
+            problems.append(("-p", problem))
+        params.append({"name": key, "value": value})
+    if entrypoint is not None:
+        problem = entrypoint_problem(entrypoint, "")
+        if problem:
+            problems.append(("--entrypoint", problem))
+    if generate_name is not None:
+        problem = generate_name_problem(generate_name, "")
+        if problem:
+            problems.append(("--generate-name", problem))
+    return params, problems
 
 
 def build_workflow(

@@ -1,5 +1,7 @@
 """The reporter interface: `write` each file's result as it arrives, `flush` once at the end; the one
-escaping of file names and messages that every format applies (any file name, even non-UTF-8 bytes)."""
+escaping of file names and messages that every format applies (any file name, even non-UTF-8 bytes);
+the one finding line every command prints (`finding_line`, also the loader problems' line through
+wfctl.loader.report). Imports nothing heavy: the text reporter is on the start-up fast path."""
 
 from __future__ import annotations
 
@@ -7,8 +9,11 @@ from typing import IO, Any
 
 from wfctl.loader.discovery import escape_name, escape_unencodable
 from wfctl.model import FileResult, Summary
+from wfctl.term import style
 
-__all__ = ["Reporter", "escape_name", "escape_unencodable", "summary_line"]
+__all__ = ["Reporter", "escape_name", "escape_unencodable", "finding_line", "summary_line"]
+
+_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
 class Reporter:
@@ -25,6 +30,15 @@ class Reporter:
 
     def flush(self, summary: Summary) -> None:
         raise NotImplementedError
+
+
+def finding_line(
+    file: str, line: int, column: int, severity: str, rule: str, message: str, *, color: bool = False
+) -> str:
+    """`PATH:LINE:COL: SEVERITY RULE message` (no newline); styled for a terminal when `color`."""
+    where = style(f"{escape_name(file)}:{line}:{column}:", "bold", color)
+    label = style(severity, _COLORS.get(severity, "bold"), color)
+    return f"{where} {label} {style(rule, 'dim', color)} {escape_unencodable(message)}"
 
 
 def summary_line(summary: Summary) -> str:

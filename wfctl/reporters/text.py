@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from wfctl.model import FileResult, Summary
-from wfctl.reporters.base import Reporter, escape_name, escape_unencodable, summary_line
-from wfctl.term import style
-
-_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+from wfctl.reporters.base import Reporter, escape_name, escape_unencodable, finding_line, summary_line
 
 
 class TextReporter(Reporter):
     def write(self, result: FileResult) -> None:
         for f in result.findings:
-            sev = str(f.severity)
-            where = style(f"{escape_name(f.file)}:{f.line}:{f.column}:", "bold", self.color)
-            label = style(sev, _COLORS[sev], self.color)
             obj = f" [{f.kind}/{escape_unencodable(f.name)}]" if self.verbosity > 0 and f.kind else ""
-            message = escape_unencodable(f.message)
-            self.stream.write(f"{where} {label} {style(f.rule, 'dim', self.color)} {message}{obj}\n")
+            line = finding_line(f.file, f.line, f.column, str(f.severity), f.rule, f.message, color=self.color)
+            self.stream.write(f"{line}{obj}\n")  # the line every command prints
         if self.verbosity > 0:
             for skipped in result.skipped:
                 self.stream.write(f"{escape_name(result.file)}: skipped {escape_unencodable(skipped)}\n")

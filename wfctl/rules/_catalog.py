@@ -10,6 +10,7 @@ RULES: dict[str, tuple[str, str, str]] = {
     "WF003": ("missing-field", "input", "missing_field"),
     "WF004": ("invalid-value", "input", "invalid_value"),
     "WF005": ("schema-violation", "input", "schema_violation"),
+    "WF006": ("full-crds-only", "input", "full_crds_only"),
     "WF010": ("yaml-syntax", "input", "yaml_syntax"),
     "WF011": ("duplicate-key", "input", "duplicate_key"),
     "WF012": ("not-utf8", "input", "not_utf8"),

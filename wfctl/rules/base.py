@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from wfctl.argo.kinds import ARGO_KINDS
+from wfctl.argo.spec import iter_templates
 from wfctl.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ class RuleContext:
 
     def templates(self) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
         """(path, template) for every template of the document."""
-        from wfctl.argo.spec import iter_templates  # noqa: PLC0415
-
         return iter_templates(self.doc)  # listed once per document (wfctl.argo.spec)
 
     def scoped_strings(self) -> list[tuple[tuple[Any, ...], str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import itertools
 import re
 from collections.abc import Iterator
@@ -30,7 +31,9 @@ def name_words(name: str) -> list[str]:
     return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.upper()) if w]
 
 
+@functools.lru_cache(maxsize=4096)
 def secret_name(name: str) -> bool:
+    """Whether a variable name says it holds a secret (kept for recent names: the same few names recur)."""
     words = name_words(name)
     if not words:
         return False

@@ -3,45 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
 from wfctl.argo.quantity import quantity_problem
+from wfctl.argo.walk import spec_walk
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
-
-# maps whose values are quantities, by the key that holds them
-QUANTITY_MAPS = ("requests", "limits")
-RESOURCE_KEYS = ("resources", "podResources")
-# free-form places where a `resources:` key is not Kubernetes' (plugin parameters)
-OPAQUE = ("plugin", "manifest", "metadata")
-
-
-def quantities(value: Any, path: tuple[Any, ...] = (), parent: Any = None) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """(path, value) of every resource quantity under `value`: `resources.requests/limits`,
-    `podResources.requests/limits`, `volumeClaimTemplates[].spec.resources` and `sizeLimit`."""
-    out: list[tuple[tuple[Any, ...], Any]] = []
-    _collect(value, path, parent, out)
-    return iter(out)
-
-
-def _collect(value: Any, path: tuple[Any, ...], parent: Any, out: list[tuple[tuple[Any, ...], Any]]) -> None:
-    # a plain recursive walk that skips scalars: this rule looks at every node of every document
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in OPAQUE:
-                continue
-            if key in QUANTITY_MAPS and parent in RESOURCE_KEYS and isinstance(item, dict):
-                here = (*path, key)
-                out.extend(((*here, name), q) for name, q in item.items())
-            elif key == "sizeLimit":
-                out.append(((*path, key), item))
-            elif isinstance(item, (dict, list)):
-                _collect(item, (*path, key), key, out)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, (dict, list)):
-                _collect(item, (*path, i), parent, out)
-
 
 class ResourceQuantity(Rule):
     """Resource requests and limits (`cpu`, `memory`, `ephemeral-storage`, GPUs...), pod-level
@@ -59,7 +24,9 @@ class ResourceQuantity(Rule):
     stage = "argo"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, value in quantities(ctx.doc.spec, ("spec",)):
+        # the places: `resources.requests/limits` and `podResources.requests/limits` anywhere in the spec
+        # (containers, volumeClaimTemplates...), `sizeLimit`; not inside plugin, manifest or metadata
+        for path, value in spec_walk(ctx.doc).quantities:
             if isinstance(value, bool) or not isinstance(value, str) or "{{" in value:
                 continue  # numbers are quantities; booleans and the like are the schema's
             problem = quantity_problem(value)

@@ -3,6 +3,7 @@
 `anyOf`/`oneOf` failures are reduced to the branch that fits the value's type (then to that
 branch's own errors) instead of a dump of every branch; unknown fields get "did you mean".
 Each finding takes its severity from its rule's entry (`wfctl/rules/*.py`), like the loader's.
+What only Argo 3.7's full CRDs reject is WF006 (a warning; see `wfctl/schema/fullcrds.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from wfctl import rules
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import REGISTRY
 from wfctl.schema import drop_nulls, fast_check, full_validator
+from wfctl.schema.fullcrds import finder as full_crds_finder
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -43,7 +45,7 @@ def _got(value: Any) -> str:
 
 
 def severity(code: str) -> Severity:
-    """The severity declared by the rule entry of `code` (WF001-WF005), so that editing it there counts."""
+    """The severity declared by the rule entry of `code` (WF001-WF006), so that editing it there counts."""
     if code not in REGISTRY:
         rules.load_all()
     return REGISTRY[code].severity
@@ -64,17 +66,35 @@ def _finding(code: str, message: str, path: tuple[Any, ...], *, at_key: bool = F
 
 
 def validate(data: dict[str, Any], version: str, kind: str) -> list[Finding]:
-    """Findings for `data` against the strict schema of `kind` (empty when it is valid)."""
+    """Findings for `data` against the strict schema of `kind` (empty when it is valid), and what only
+    the full CRDs of that Argo version reject (WF006: Argo 3.7)."""
+    find_full_crds = full_crds_finder(version, kind)
+    extra = [_full_crds_finding(hit) for hit in find_full_crds(data)] if find_full_crds else []
     if fast_check(version, kind)(data):
-        return []
+        return extra
     validator = full_validator(version, kind)
     findings: list[Finding] = []
     for error in validator.iter_errors(drop_nulls(data)):
         findings.extend(_explain(error))
     unique: dict[tuple[str, tuple[Any, ...], str], Finding] = {}
-    for f in findings:
+    for f in [*findings, *extra]:
         unique.setdefault((f.rule, f.path, f.message), f)
     return list(unique.values())
+
+
+def _full_crds_finding(hit: tuple[str, tuple[Any, ...], Any]) -> Finding:
+    """WF006: the default Argo 3.7 install accepts this; a cluster with 3.7's full CRDs rejects it."""
+    what, path, detail = hit
+    if what == "required":
+        where = f" in {_owner(path)!r}" if path else ""
+        message = f"missing field {detail!r}{where}: required only by Argo 3.7's full CRDs"
+        message += " (the default install accepts it)"
+        return _finding("WF006", message, path, at_key=True)
+    message = (
+        f"a {'list' if isinstance(detail, list) else 'mapping'} where Argo 3.7's full CRDs want a string: "
+        "the default install accepts it and Argo reads it as an empty string"
+    )
+    return _finding("WF006", message, path)
 
 
 def _type_names(schema: dict[str, Any]) -> list[str]:

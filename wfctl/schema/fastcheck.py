@@ -13,7 +13,11 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
-_IGNORED = {"$schema", "$comment", "$defs", "format", "title", "description", "default"}
+# The `x-full-crds-*` marks are not JSON Schema: wfctl/schema/fullcrds.py reads them (WF006).
+_IGNORED = {"$schema", "$comment", "$defs", "format", "title", "description", "default"} | {
+    "x-full-crds-required",
+    "x-full-crds-scalar",
+}
 _SUPPORTED = _IGNORED | {
     "type",
     "properties",
