@@ -123,7 +123,10 @@ class GenerateError(Exception):
 
 def read_upstream(upstream: Path) -> dict[str, Any]:
     """schema.json definitions, the four CRDs' openAPIV3Schema, and provenance, from one release directory."""
-    from ruamel.yaml import YAML
+    try:
+        from ruamel.yaml import YAML
+    except ImportError:
+        raise GenerateError("needs ruamel.yaml: run it with wfctl's Python (PYTHON=... for regenerate.sh)") from None
 
     files = ["schema.json", "LICENSE", "PROVENANCE", *(f"crds/{name}" for name in CRD_FILES.values())]
     missing = [f for f in files if not (upstream / f).is_file()]

@@ -205,3 +205,20 @@ def test_submit_from_each_spelling_creates_the_workflow(kube, tmp_path, spelling
     key = f"workflows.argoproj.io/{label.get(kind, 'cron-workflow')}"
     assert wf["metadata"]["labels"] == {key: "etl"}
     assert any(m == "GET" and f"/{plural}/etl" in p for m, p in kube.state.requests)
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ("{name: Bad_Name}", "metadata.name 'Bad_Name' is not a valid name"),
+        ("{name: ok, namespace: Bad_NS}", "metadata.namespace 'Bad_NS' is not a valid namespace"),
+    ],
+)
+def test_diff_live_checks_the_manifests_names_before_any_request(kube, tmp_path, metadata, expected):
+    good = WFT.format(kind="WorkflowTemplate", body="templates: [{name: t, suspend: {}}]")
+    (tmp_path / "a.yaml").write_text(good)  # a good object first: still nothing is read from the cluster
+    (tmp_path / "b.yaml").write_text(good.replace("metadata:\n  name: etl", f"metadata: {metadata}"))
+    result = run("diff", "--live", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr and "nothing was compared" in result.stderr
+    assert kube.state.requests == []

@@ -22,7 +22,6 @@ are removed; anything else in them keeps the whole directory.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import itertools
 import json
 import os
@@ -38,6 +37,7 @@ try:
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import blake2b
 from wfctl.model import FileResult, Finding, Severity
+from wfctl.records import fields
 
 FORMAT = "v1"
 _COUNTER = itertools.count()
@@ -103,7 +103,7 @@ def run_key(settings: Any) -> str:
             return [plain(v) for v in value]
         return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
-    described = {f.name: plain(getattr(settings, f.name)) for f in dataclasses.fields(settings)}
+    described = {f.name: plain(getattr(settings, f.name)) for f in fields(settings)}
     text = json.dumps([wfctl.__version__, _code_fingerprint(), described], sort_keys=True, default=str)
     return blake2b(text.encode(), digest_size=12).hexdigest()
 

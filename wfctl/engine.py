@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfctl import config as config_mod
@@ -26,6 +25,7 @@ from wfctl.loader.documents import Document, Skipped, classify, not_argo_manifes
 from wfctl.loader.locate import locate
 from wfctl.loader.yaml import Problem, decode, parse
 from wfctl.model import FileResult, Finding, Severity
+from wfctl.records import dataclass, field
 from wfctl.rules.base import Rule, RuleContext
 from wfctl.scan import LazyIndex, quick_templates
 from wfctl.schema.errors import validate as schema_validate

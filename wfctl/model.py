@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfctl.argo.paths import Path_
+from wfctl.records import dataclass, field
 
 
 class Severity(enum.IntEnum):

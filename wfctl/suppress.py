@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from wfctl.records import dataclass, field
 
 _DIRECTIVE = re.compile(r"#\s*wfctl:\s*(disable-file|disable)(?:\s*=\s*([A-Za-z0-9_,\- ]+?))?(?:\s+--\s+.*|\s+\S.*)?$")
 ANNOTATION = "wfctl.io/disable"

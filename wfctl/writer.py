@@ -148,7 +148,7 @@ def _resolve(path: Path) -> tuple[Path, os.stat_result]:
     try:
         st = os.stat(path)  # follows symlinks: /dev/stdin is judged by what it points at
     except FileNotFoundError:
-        raise WriteError(path, "no such file") from None
+        raise WriteError(path, "no such file or directory") from None  # as the loader says it
     except OSError as exc:
         raise WriteError(path, _reason(exc)) from None
     if not stat.S_ISREG(st.st_mode):

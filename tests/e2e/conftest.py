@@ -45,6 +45,37 @@ def k(monkeypatch: pytest.MonkeyPatch) -> Any:
     return lambda *args: run(*args, "-n", NS) if args and args[0] in NAMESPACED else run(*args)
 
 
+def workflow(name: str, labels: dict[str, str] | None = None) -> str:
+    """A one-step Workflow manifest (it never runs: the cluster has no controller; tests play it)."""
+    shown = f"  labels: {{{', '.join(f'{k}: {v}' for k, v in labels.items())}}}\n" if labels else ""
+    return (
+        f"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: {name}\n{shown}spec:\n"
+        "  entrypoint: main\n  templates:\n"
+        "    - name: main\n      container: {image: 'busybox:1.36', command: [echo, hi]}\n"
+    )
+
+
+def set_phase(api: Any, name: str, phase: str, message: str = "") -> None:
+    """Play Argo's controller: write a Workflow's status (phase, progress, times, one node)."""
+    finished = phase in ("Succeeded", "Failed", "Error")
+    node = {"id": name, "name": name, "displayName": name, "type": "Pod", "phase": phase}
+    if message:
+        node["message"] = message
+    body = {
+        "status": {
+            "phase": phase,
+            "startedAt": "2026-01-01T00:00:00Z",
+            "progress": "1/1" if finished else "0/1",
+            "finishedAt": "2026-01-01T00:00:05Z" if finished else None,
+            "message": message or None,
+            "nodes": {name: node},
+        }
+    }
+    api.patch_namespaced_custom_object(
+        GROUP, VERSION, NS, "workflows", name, body, _content_type="application/merge-patch+json"
+    )
+
+
 def labelled(api: Any, selector: str, plural: str = "workflowtemplates") -> set[str]:
     """The names of the objects in NS that `selector` matches, as the API server selects them."""
     items = api.list_namespaced_custom_object(GROUP, VERSION, NS, plural, label_selector=selector)["items"]

@@ -10,7 +10,7 @@ import time
 import uuid
 
 from tests.conftest import FIXTURES, run
-from tests.e2e.conftest import E2E, NS, exists, labelled
+from tests.e2e.conftest import E2E, NS, exists, labelled, set_phase, workflow
 
 pytestmark = E2E
 
@@ -27,37 +27,12 @@ def wft(name: str, value: str = "a", labels: str = "") -> str:
     )
 
 
-def workflow(name: str) -> str:
-    return (
-        f"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: {name}\nspec:\n  entrypoint: main\n"
-        "  templates:\n    - name: main\n      container: {image: 'busybox:1.36', command: [echo, hi]}\n"
-    )
-
-
 def set_status(api, name: str, phase: str, delay: float) -> threading.Thread:
+    """`set_phase` after `delay` seconds, in a thread (while wfctl watches)."""
+
     def go() -> None:
         time.sleep(delay)
-        node = {
-            "id": name,
-            "name": name,
-            "displayName": name,
-            "type": "Pod",
-            "phase": phase,
-            "startedAt": "2026-01-01T00:00:00Z",
-            "message": "exit code 1" if phase == "Failed" else "",
-        }
-        body = {
-            "status": {
-                "phase": phase,
-                "startedAt": "2026-01-01T00:00:00Z",
-                "progress": "1/1",
-                "finishedAt": "2026-01-01T00:00:05Z" if phase in ("Succeeded", "Failed") else None,
-                "nodes": {name: node},
-            }
-        }
-        api.patch_namespaced_custom_object(
-            "argoproj.io", "v1alpha1", NS, "workflows", name, body, _content_type="application/merge-patch+json"
-        )
+        set_phase(api, name, phase, "exit code 1" if phase == "Failed" else "")
 
     t = threading.Thread(target=go, daemon=True)
     t.start()

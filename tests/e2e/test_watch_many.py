@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.e2e.conftest import E2E, KUBECONFIG, NS, wfctl_env
+from tests.e2e.conftest import E2E, KUBECONFIG, NS, set_phase, wfctl_env, workflow
 
 pytestmark = E2E
 LABEL = "wfctl-e2e-batch"
@@ -22,11 +22,7 @@ def write_workflows(folder: Path, prefix: str, count: int, batch: str) -> list[s
     folder.mkdir(parents=True, exist_ok=True)
     names = [f"{prefix}-{i:03d}" for i in range(count)]
     for name in names:
-        (folder / f"{name}.yaml").write_text(
-            f"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: {name}\n"
-            f"  labels: {{{LABEL}: {batch}}}\nspec:\n  entrypoint: main\n  templates:\n"
-            "    - name: main\n      container: {image: 'busybox:1.36', command: [echo, hi]}\n"
-        )
+        (folder / f"{name}.yaml").write_text(workflow(name, {LABEL: batch}))
     return names
 
 
@@ -77,26 +73,6 @@ def pending(names: list[str]):
     """All `names` shown as Pending: wfctl listed them and is about to watch."""
     wanted = {f"◷ {n}" for n in names}
     return lambda lines: len(wanted & {line.split("  ")[0].rstrip() for line in lines}) == len(wanted)
-
-
-def set_phase(api, name: str, phase: str, message: str = "") -> None:
-    finished = phase in ("Succeeded", "Failed", "Error")
-    node = {"id": name, "name": name, "displayName": name, "type": "Pod", "phase": phase}
-    if message:
-        node["message"] = message
-    body = {
-        "status": {
-            "phase": phase,
-            "startedAt": "2026-01-01T00:00:00Z",
-            "progress": "1/1" if finished else "0/1",
-            "finishedAt": "2026-01-01T00:00:05Z" if finished else None,
-            "message": message or None,
-            "nodes": {name: node},
-        }
-    }
-    api.patch_namespaced_custom_object(
-        "argoproj.io", "v1alpha1", NS, "workflows", name, body, _content_type="application/merge-patch+json"
-    )
 
 
 def spec_of(api, name: str) -> dict:

@@ -14,7 +14,7 @@ def task_dependencies(task: dict[str, Any]) -> list[str]:
     deps = [str(d) for d in dependencies] if isinstance(dependencies, list) else []
     depends = task.get("depends")
     if isinstance(depends, str) and depends.strip():
-        try:
+        try:  # noqa: SIM105 - contextlib.suppress costs a context manager per task
             deps += [r.task for r in parse_depends(depends)]
         except ParseError:
             pass

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+
+from wfctl.records import dataclass
 
 TASK_RESULTS = ("Succeeded", "Failed", "Errored", "Skipped", "Omitted", "Daemoned", "AnySucceeded", "AllFailed")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from wfctl.argo.kinds import CLUSTER_WORKFLOW_TEMPLATE, WORKFLOW_TEMPLATE
+from wfctl.records import dataclass, field
 
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document

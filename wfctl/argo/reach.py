@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.calls import CALL, EXIT, HOOK, called_names, root_refs, tagged_names
 from wfctl.argo.kinds import RUNNABLE_KINDS
 from wfctl.argo.spec import templates_by_name, workflow_spec
+from wfctl.records import dataclass
 
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document

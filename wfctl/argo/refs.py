@@ -3,11 +3,11 @@ workflowTemplateRef, with the index of WorkflowTemplates across every file given
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.kinds import template_kind
 from wfctl.argo.spec import as_dict, templates_by_name, workflow_spec
+from wfctl.records import dataclass
 
 if TYPE_CHECKING:
     from wfctl.argo.index import TemplateIndex
@@ -59,7 +59,18 @@ def resolve_ref(ref: dict[str, Any], doc: Document, index: TemplateIndex) -> Tar
 
 
 def resolve_call(call: dict[str, Any], doc: Document, index: TemplateIndex) -> Target:
-    """The template a step, task or hook invokes."""
+    """The template a step, task or hook invokes; worked out once per call and index (several rules
+    ask for every step and task)."""
+    cache = doc.cache.setdefault("resolved_calls", {})
+    hit = cache.get(id(call))
+    if hit is not None and hit[0] is call and hit[1] is index:
+        return hit[2]  # type: ignore[no-any-return]
+    target = _resolve_call(call, doc, index)
+    cache[id(call)] = (call, index, target)  # holding `call` keeps its id from being reused
+    return target
+
+
+def _resolve_call(call: dict[str, Any], doc: Document, index: TemplateIndex) -> Target:
     if isinstance(call.get("inline"), dict):
         return Target("inline", call["inline"], doc)
     if isinstance(call.get("templateRef"), dict):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.expr import split_reference
@@ -28,6 +27,7 @@ from wfctl.argo.spec import (
     template_type,
     workflow_spec,
 )
+from wfctl.records import dataclass, field
 from wfctl.text import suggest
 
 if TYPE_CHECKING:
@@ -48,8 +48,16 @@ KNOWN_ROOTS = (
     "exitCode",
     "resourcesDuration",
 )
+# `{{$...}}` (`{{$}}`, `{{$.inputs.parameters['x']}}`) are Kubeflow Pipelines placeholders, which KFP's
+# own launcher fills in inside the container. Argo's validation skips tags that do not start with one
+# of its roots (checkValidWorkflowVariablePrefix) and its substitution leaves unknown tags as they are,
+# so they reach KFP intact: not Argo variables, and not typos of one.
+FOREIGN_PREFIXES = ("$",)
 NODE_FIELDS = ("id", "ip", "status", "exitCode", "startedAt", "finishedAt", "hostNodeName", "name", "message")
 _CONTROLLER_KEYS = ("workflows.argoproj.io/",)
+_CONTROLLER_PREFIXES = frozenset(
+    f"workflow.{what}.{key}".rstrip("/") for key in _CONTROLLER_KEYS for what in ("labels", "annotations")
+)
 # `{{workflow.labels.X}}` for a label the file does not set: labels can be added at submission
 # (`argo submit -l`), so WF115 leaves these to the WF130 warning.
 LABEL_PREFIX = "workflow.labels."
@@ -59,24 +67,24 @@ LABEL_PREFIX = "workflow.labels."
 WORKFLOW_VARIABLES = frozenset(
     f"workflow.{f}"
     for f in (
-            "name",
-            "namespace",
-            "mainEntrypoint",
-            "serviceAccountName",
-            "uid",
-            "status",
-            "duration",
-            "scheduledTime",
-            "priority",
-            "parameters",
-            "parameters.json",
-            "labels",
-            "labels.json",
-            "annotations",
-            "annotations.json",
-            "outputs.parameters",
-            "outputs.artifacts",
-            "creationTimestamp",
+        "name",
+        "namespace",
+        "mainEntrypoint",
+        "serviceAccountName",
+        "uid",
+        "status",
+        "duration",
+        "scheduledTime",
+        "priority",
+        "parameters",
+        "parameters.json",
+        "labels",
+        "labels.json",
+        "annotations",
+        "annotations.json",
+        "outputs.parameters",
+        "outputs.artifacts",
+        "creationTimestamp",
     )
 )
 
@@ -123,8 +131,7 @@ def build_globals(doc: Document, index: TemplateIndex) -> Globals:
     if doc.kind == CRON_WORKFLOW:
         labels |= set(as_dict(as_dict(doc.spec.get("workflowMetadata")).get("labels")))
     g.exact |= {f"workflow.labels.{k}" for k in labels} | {f"workflow.annotations.{k}" for k in annotations}
-    for key in _CONTROLLER_KEYS:
-        g.prefixes |= {f"workflow.labels.{key}".rstrip("/"), f"workflow.annotations.{key}".rstrip("/")}
+    g.prefixes |= _CONTROLLER_PREFIXES
     if templated:
         # the Workflow that runs this template supplies parameters and annotations (labels: see LABEL_PREFIX)
         g.prefixes |= {"workflow.parameters", "workflow.annotations"}
@@ -166,7 +173,7 @@ class Scope:
     item_keys: set[str] = field(default_factory=set)
     # True: runs in an exit handler or hook; False: certainly not; None: unknown. May be given as a
     # function that answers on first use (few strings need it, and it means following every call).
-    exit_of: bool | None | Callable[[], bool | None] = None
+    exit_of: bool | Callable[[], bool | None] | None = None
 
     @property
     def exit_handler(self) -> bool | None:
@@ -354,7 +361,9 @@ class _Scoper:
         return exits.in_exit_handler(tpl.get("name"), self.doc.kind) if exits is not None else None
 
     def scoped(
-        self, by_key: dict[str, list[tuple[tuple[Any, ...], str]]], by_template: dict[Any, list[tuple[tuple[Any, ...], str]]]
+        self,
+        by_key: dict[str, list[tuple[tuple[Any, ...], str]]],
+        by_template: dict[Any, list[tuple[tuple[Any, ...], str]]],
     ) -> list[tuple[tuple[Any, ...], str, Scope]]:
         out: list[tuple[tuple[Any, ...], str, Scope]] = []
         if by_key:

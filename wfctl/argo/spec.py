@@ -165,16 +165,23 @@ def output_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
 
 def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Every container-like object of a template, with its path relative to the template."""
-    for key in ("container", "script"):
-        if isinstance(tpl.get(key), dict):
-            yield (key,), tpl[key]
+    out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    # written out (no generator, no as_list/as_dict): several rules ask for every template
+    c = tpl.get("container")
+    if isinstance(c, dict):
+        out.append((("container",), c))
+    c = tpl.get("script")
+    if isinstance(c, dict):
+        out.append((("script",), c))
     for key in ("initContainers", "sidecars"):
-        for i, c in enumerate(as_list(tpl.get(key))):
-            if isinstance(c, dict):
-                yield (key, i), c
-    for i, c in enumerate(as_list(as_dict(tpl.get("containerSet")).get("containers"))):
-        if isinstance(c, dict):
-            yield ("containerSet", "containers", i), c
+        items = tpl.get(key)
+        if isinstance(items, list):
+            out.extend(((key, i), c) for i, c in enumerate(items) if isinstance(c, dict))
+    cs = tpl.get("containerSet")
+    items = cs.get("containers") if isinstance(cs, dict) else None
+    if isinstance(items, list):
+        out.extend((("containerSet", "containers", i), c) for i, c in enumerate(items) if isinstance(c, dict))
+    return iter(out)
 
 
 def strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:

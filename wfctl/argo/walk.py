@@ -6,10 +6,10 @@ document, and the path tuple is built only for what is kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wfctl.argo.paths import Path_
+from wfctl.records import dataclass
 
 if TYPE_CHECKING:
     from wfctl.loader.documents import Document
@@ -103,6 +103,12 @@ def _walk(value: Any, stack: list[Any], parent: Any, quant: bool, templated: lis
             _walk(item, stack, key, deeper, templated, quantities)
             stack.pop()
     else:
+        if value and type(value[0]) is str:
+            try:
+                if "{{" not in "\n".join(value):
+                    return  # a list of plain strings (command, args): nothing here
+            except TypeError:
+                pass  # not only strings
         for i, item in enumerate(value):
             t = type(item)
             if t is str:

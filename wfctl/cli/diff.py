@@ -94,6 +94,10 @@ def diff(
 
     if git_rev and hera:
         raise click.UsageError("--hera cannot be combined with --git")
+    if git_rev and "-" in paths:
+        raise click.UsageError("--git compares files in git: standard input (-) has no revision")
+    if paths.count("-") > 1:
+        raise click.UsageError("standard input (-) can be read once: give it as OLD or NEW, not both")
     if git_rev:
         git_opts: dict[str, Any] = {"settings": settings, "exclude": exclude, "default_excludes": walk_defaults}
         old, new = sources.both_sides(

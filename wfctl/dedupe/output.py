@@ -36,7 +36,8 @@ def render(outcome: Outcome, stream: TextIO, *, output: str, write: bool) -> Non
     if not reports:
         return
     t = totals(reports)
-    verb = "rewrote" if outcome.written else "would rewrite"
+    idle = write and not outcome.failed and not outcome.changed and not outcome.extracted  # --write, nothing to do
+    verb = "rewrote" if outcome.written or idle else "would rewrite"
     stream.write(
         f"{verb} {t['files_changed']} of {t['files']} files: templates "
         f"{t['templates_before']} -> {t['templates_after']}, bytes {t['bytes_before']:,} -> "

@@ -13,7 +13,7 @@ from wfctl.dedupe.plan import FileReport, dedupe_text
 from wfctl.errors import InputError
 from wfctl.loader import discovery
 from wfctl.loader.discovery import escape_name
-from wfctl.loader.report import problem_text
+from wfctl.loader.report import UnreadableInput, error_line, problem_text
 
 
 @dataclass
@@ -104,8 +104,8 @@ def dedupe_paths(
     """Plan (and with `write`, apply) the dedupe of `paths`. Raises InputError for unusable arguments.
     `default_excludes=False` also walks hidden and default-excluded directories (see loader.discovery)."""
     sources, errors = discovery.discover(paths, default_excludes=default_excludes)
-    if errors:
-        raise InputError(errors[0])
+    if errors:  # every path that cannot be read is named, as every command names them
+        raise UnreadableInput([error_line(e) for e in errors])
     sources, same = _distinct(sources)
     if extract_to is not None:
         _check_new_file(extract_to)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -185,8 +186,8 @@ def load_paths(
         walk_errors += errors
         is_dir = arg != "-" and Path(arg).is_dir()
         for s in found:
-            if not pair:
-                origin = s.display
+            if not pair:  # the file's path from the current directory, as `load_git` names it (`../x` too)
+                origin = discovery.escape_name(Path(os.path.relpath(s.path)).as_posix()) if s.path else s.display
             elif is_dir and s.path is not None:
                 origin = Path(os.path.relpath(s.path, arg)).as_posix()
             else:
@@ -222,11 +223,47 @@ def _git(*args: str, cwd: Path | None = None) -> bytes:
     return proc.stdout
 
 
+def _repository() -> tuple[str, str]:
+    """The top of the git repository around the current directory and the current directory's path in it
+    (`sub/dir/`, '' at the top), as file names (bytes that are not UTF-8 kept, see os.fsdecode)."""
+    try:
+        top = os.fsdecode(_git("rev-parse", "--show-toplevel")).strip("\n")
+    except InputError:
+        raise InputError(f"{discovery.escape_name(os.getcwd())} is not in a git repository (--git needs one)") from None
+    return top, os.fsdecode(_git("rev-parse", "--show-prefix")).strip("\n")
+
+
 def verify_revision(rev: str) -> str:
     try:
         return _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except InputError:
         raise InputError(f"git revision {rev!r} does not exist") from None
+
+
+def _in_repository(paths: tuple[str, ...], prefix: str) -> list[str]:
+    """PATH arguments as paths from the repository's top ('' for the top itself); `prefix` is the current
+    directory's (`sub/`). A path outside the repository is an input error (it has no revision: every file
+    under it would look added)."""
+    if "-" in paths:
+        raise InputError("standard input (-) has no git revision; give files or directories")
+    wanted = []
+    for p in paths:
+        from_top = posixpath.normpath(prefix + (git_relative(p) or "."))
+        if _above(from_top):
+            raise InputError(f"{discovery.escape_name(p)}: outside the git repository; --git compares its files")
+        wanted.append("" if from_top == "." else from_top)
+    return wanted
+
+
+def _above(rel: str) -> bool:
+    return rel == ".." or rel.startswith("../")
+
+
+def _below(entry: str, wanted: str) -> str | None:
+    """The rest of `entry` under `wanted` (both from the repository's top; '' is the top), else None."""
+    if not wanted:
+        return entry
+    return entry[len(wanted) + 1 :] if entry.startswith(wanted + "/") else None
 
 
 def load_git(
@@ -242,25 +279,26 @@ def load_git(
     A path that names a file is read as named (an error if it does not parse); files under a directory
     are walked (skipped when they are not Argo manifests) and, as in the working tree, hidden entries and
     the default-excluded directories (.venv, node_modules...) below it are left out unless
-    `default_excludes` is off."""
+    `default_excludes` is off. Paths are relative to the current directory, anywhere in the repository
+    (`..` too); file names are git's own bytes (`ls-tree -z`), not its quoted form."""
+    top, prefix = _repository()
     commit = verify_revision(rev)
-    top = Path(_git("rev-parse", "--show-toplevel").decode().strip())
-    prefix = _git("rev-parse", "--show-prefix").decode().strip()
-    listed = _git("ls-tree", "-r", "--name-only", "--full-tree", commit).decode().splitlines()
-    wanted = [git_relative(p) for p in paths]
+    wanted = _in_repository(paths, prefix)
+    listed = os.fsdecode(_git("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit)).split("\0")
     items: list[Input] = []
     for entry in listed:
         if not entry.endswith(discovery.EXTENSIONS):
             continue
-        rel = entry[len(prefix) :] if entry.startswith(prefix) else None
-        if rel is None or excluded(rel, exclude):
+        rel = posixpath.relpath("/" + entry, "/" + prefix) if prefix else entry  # as the working tree names it
+        if excluded(rel, exclude):
             continue
         for p in wanted:
-            below = rel if not p else rel[len(p) + 1 :] if rel.startswith(p + "/") else None
-            if rel != p and (below is None or (default_excludes and walk_skips(below))):
+            below = _below(entry, p)
+            if entry != p and (below is None or (default_excludes and walk_skips(below))):
                 continue
-            content = _git("show", f"{commit}:{entry}", cwd=top)
-            items.append(Input(discovery.Source(f"{rel}@{rev}", content=content), rel, walked=rel != p))
+            content = _git("show", f"{commit}:{entry}", cwd=Path(top))
+            shown = discovery.escape_name(rel)
+            items.append(Input(discovery.Source(f"{shown}@{rev}", content=content), shown, walked=entry != p))
             break
     return load_inputs(items, settings)
 

@@ -94,7 +94,8 @@ def render(outcome: Outcome, out: TextIO, err: TextIO, *, output: str, write: bo
     for f in read:
         for m in f.manual:
             err.write(finding_line(f.display, m.line, m.column, str(m.severity), m.rule, m.message) + "\n")
-    verb = "fixed" if outcome.written else "would fix"
+    done = outcome.written or (write and not outcome.changed and not outcome.failed)  # --write, nothing to do
+    verb = "fixed" if done else "would fix"
     plural = "s" if t["fixes"] != 1 else ""
     line = f"wfctl: {verb} {t['fixes']} finding{plural} in {t['files_changed']} of {t['files']} files"
     if t["unsafe_fixes_available"]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,10 @@ from wfctl.fix import ops as fix_ops
 from wfctl.fix.model import Fix
 from wfctl.loader import discovery
 from wfctl.loader.documents import PARSE_FAILURES
-from wfctl.loader.report import UNREADABLE, problem_text
+from wfctl.loader.report import UNREADABLE, UnreadableInput, error_line, problem_text
 from wfctl.loader.yaml import Problem, parse
 from wfctl.model import Finding, Severity
+from wfctl.records import replace  # Settings is a record (wfctl.records), not a dataclass
 
 MAX_PASSES = 10
 MAX_FIXES_PER_FILE = 1000  # one at a time (when some fix would leave a new error)
@@ -297,8 +298,8 @@ def fix_paths(
 ) -> Outcome:
     """Plan (and with `write`, apply) the fixes for `paths`. Raises InputError for unusable arguments."""
     sources, errors = discovery.discover(paths, exclude=exclude, stdin_name=stdin_name)
-    if errors:
-        raise InputError(errors[0])
+    if errors:  # every path that cannot be read is named, as every command names them
+        raise UnreadableInput([error_line(e) for e in errors])
     outcome = Outcome()
     for source in sources:
         item = read_input(source, settings.max_bytes, for_write=write)

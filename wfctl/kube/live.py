@@ -8,6 +8,7 @@ from wfctl.argo.kinds import is_cluster_scoped
 from wfctl.argo.meta import Resource, strip_server_fields
 from wfctl.errors import InputError
 from wfctl.kube.client import Connection, Kube
+from wfctl.kube.names import name_problem, namespace_problem
 
 
 def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list[Resource]:
@@ -20,11 +21,19 @@ def live_resources(resources: list[Resource], kube_opts: dict[str, Any]) -> list
         )
     )
     live: list[Resource] = []
+    for r in resources:  # every name checked before the first request
+        if r.generated:
+            continue
+        if not r.name:  # `metadata: null`, no name: an empty name would read the whole collection
+            raise InputError(f"{r.file}: a {r.kind} without metadata.name; nothing to compare with the cluster")
+        ns = None if is_cluster_scoped(r.kind) else (r.namespace or kube.namespace)
+        where = "metadata.namespace" if r.namespace else "the kubeconfig's namespace"
+        problem = name_problem(r.name, "metadata.name") or (ns is not None and namespace_problem(ns, where))
+        if problem:
+            raise InputError(f"{r.file}: {r.kind} {r.name}: {problem}; nothing was compared")
     for r in resources:
         if r.generated:
             continue  # a generateName Workflow is a new run each time: nothing on the cluster to compare
-        if not r.name:  # `metadata: null`, no name: an empty name would read the whole collection
-            raise InputError(f"{r.file}: a {r.kind} without metadata.name; nothing to compare with the cluster")
         ns = None if is_cluster_scoped(r.kind) else (r.namespace or kube.namespace)
         obj = kube.get(r.kind, r.name, ns)
         if obj is None:

@@ -16,11 +16,11 @@ import re
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from wfctl.loader import gitignore
+from wfctl.records import dataclass
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

@@ -4,13 +4,13 @@ files that fail to parse and are plainly not Argo manifests (Helm templates, JSO
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from wfctl.argo.kinds import API_VERSION, ARGO_KINDS, GROUP
 from wfctl.loader.locate import find
 from wfctl.loader.nodes import Node
 from wfctl.loader.yaml import Problem, YamlDocument
+from wfctl.records import dataclass, field
 
 
 @dataclass(slots=True)
@@ -99,12 +99,19 @@ def classify(file: str, ydoc: YamlDocument) -> tuple[list[Document], list[Skippe
     api = data.get("apiVersion")
     if kind in ARGO_KINDS:
         if api != API_VERSION:
-            _, node = find(ydoc.node, ("apiVersion",))
+            key, found = "apiVersion", f"found {api!r}" if api is not None else "found no value"
+            if "apiVersion" not in data:  # the key itself is missing or misspelt (`apiVersions:`)
+                from wfctl.text import suggest  # noqa: PLC0415
+
+                near = suggest("apiVersion", [k for k in data if isinstance(k, str) and k not in ("kind", "items")])
+                key = near or key
+                found = "but the apiVersion key is missing" + (f" (is {near!r} a misspelling?)" if near else "")
+            _, node = find(ydoc.node, (key,))
             mark = node.start_mark if node is not None else None
             problems.append(
                 Problem(
                     "WF017",
-                    f"kind {kind} needs apiVersion {API_VERSION!r}, found {api!r}",
+                    f"kind {kind} needs apiVersion {API_VERSION!r}, {found}",
                     mark.line + 1 if mark else 1,
                     mark.column + 1 if mark else 1,
                 )

@@ -5,7 +5,8 @@ deeper `.gitignore` wins over the ones above it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from wfctl.records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,13 @@ import datetime
 import math
 import re
 import struct
-from dataclasses import dataclass, field
 from typing import Any
 
 from yaml import events as _ev
 from yaml.error import MarkedYAMLError, YAMLError
 
 from wfctl.loader.nodes import MappingNode, Node, ScalarNode, SequenceNode, Tag
+from wfctl.records import dataclass, field
 
 try:  # libyaml, as go-yaml's scanner (a port of it) reads YAML
     from yaml.cyaml import CParser as _EventSource

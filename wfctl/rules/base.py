@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from wfctl.argo.kinds import ARGO_KINDS
 from wfctl.argo.spec import iter_templates
 from wfctl.model import Finding, Severity
+from wfctl.records import dataclass, field
 
 if TYPE_CHECKING:
     from wfctl.argo.index import TemplateIndex

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from wfctl.argo.quantity import quantity_problem
 from wfctl.argo.walk import spec_walk
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
+
 
 class ResourceQuantity(Rule):
     """Resource requests and limits (`cpu`, `memory`, `ephemeral-storage`, GPUs...), pod-level

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wfctl.argo.expr import tags
-from wfctl.argo.scope import KNOWN_ROOTS
+from wfctl.argo.scope import FOREIGN_PREFIXES, KNOWN_ROOTS
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 from wfctl.text import suggest
@@ -16,6 +16,10 @@ class UnknownVariable(Rule):
     variables. Argo does not check such tags: it leaves them in place, and the container gets the
     literal text. wfctl warns and suggests the root that was probably meant (inputs, outputs, steps,
     tasks, workflow, item, pod, retries, lastRetry, node, cronworkflow).
+
+    Tags starting with `$` (`{{$}}`, `{{$.inputs.parameters['text']}}`) are Kubeflow Pipelines
+    placeholders that KFP's launcher fills in inside the container; Argo passes them through untouched,
+    and so does wfctl.
     """
 
     code = "WF116"
@@ -30,7 +34,7 @@ class UnknownVariable(Rule):
                 if tag.expression:
                     continue
                 root = tag.text.split(".", 1)[0]
-                if root in KNOWN_ROOTS:
+                if root in KNOWN_ROOTS or tag.text.startswith(FOREIGN_PREFIXES):
                     continue
                 hint = suggest(root, list(KNOWN_ROOTS))
                 yield self.finding(

@@ -12,7 +12,6 @@ from wfctl.argo.walk import templated_by_place
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
-
 _PLAIN_NAME = re.compile(r"[\x20-\x7e]+")  # printable ASCII: JSON writes it as it is
 
 
