@@ -84,20 +84,21 @@ def test_a_refused_object_stops_apply_and_prunes_nothing(kube, deployed, code):
     assert kube.get("workflowtemplates", "d") is None  # after c: never reached
 
 
+class SlowTime:
+    """The kube client's clock on a loaded machine: every backoff sleeps 4x longer than asked."""
+
+    monotonic = staticmethod(time.monotonic)
+
+    @staticmethod
+    def sleep(seconds: float, _real=time.sleep) -> None:  # type: ignore[no-untyped-def]
+        _real(seconds * 4)
+
+
 @pytest.mark.parametrize("code", [500, 429])
 def test_a_budget_spent_on_retries_reports_the_answer(kube, deployed, monkeypatch, code):
     """A loaded machine oversleeps the backoff and the budget runs out between two attempts: the error
     is still the server's answer, not "no answer within the --request-timeout" (the flake that was)."""
     import wfctl.kube.client as client_mod
-
-    real_sleep = time.sleep
-
-    class SlowTime:  # the client's clock: every backoff sleeps 4x longer than asked
-        monotonic = staticmethod(time.monotonic)
-
-        @staticmethod
-        def sleep(seconds: float) -> None:
-            real_sleep(seconds * 4)
 
     monkeypatch.setattr(client_mod, "time", SlowTime)
     inject(kube, "PATCH", "c", code)
@@ -108,6 +109,21 @@ def test_a_budget_spent_on_retries_reports_the_answer(kube, deployed, monkeypatc
     assert "no answer" not in result.stderr
     assert deletes(kube) == [] and kube.get("workflowtemplates", "old") is not None
     assert time.monotonic() - started < 30
+
+
+def test_a_budget_spent_on_reconnecting_says_the_server_cannot_be_reached(tmp_path, monkeypatch):
+    """The same for a refused connection: "cannot reach the API server", whatever the clock does;
+    only a server that accepts and never answers is "no answer" (tests/test_kube_io.py)."""
+    import wfctl.kube.client as client_mod
+
+    monkeypatch.setattr(client_mod, "time", SlowTime)
+    server = KubeServer()
+    monkeypatch.setenv("KUBECONFIG", server.kubeconfig(tmp_path / "kc"))
+    server.httpd.server_close()  # nothing listens on that port any more
+    (tmp_path / "t.yaml").write_text(wft("a"))
+    result = run("apply", "-f", str(tmp_path / "t.yaml"), "--request-timeout", "2s")
+    assert result.exit_code == 3, result.output
+    assert "cannot reach the API server" in result.stderr and "no answer" not in result.stderr, result.stderr
 
 
 def test_a_server_that_stops_answering_mid_run_prunes_nothing(kube, deployed):
@@ -132,7 +148,9 @@ def test_a_failed_prune_listing_applies_nothing(kube, deployed):
         return original(self)
 
     handler._guard = guard
-    result = run("apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "3s")
+    result = run(
+        "apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "60s"
+    )  # not a timeout test
     assert result.exit_code == 3, result.output
     assert "listing broke" in result.output
     assert [r for r in kube.state.requests if r[0] in MUTATING] == []
@@ -311,7 +329,9 @@ def test_a_proxy_html_error_page_is_one_short_line(kube, deployed):
         return original(self)
 
     handler._guard = guard
-    result = run("apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "3s")
+    result = run(
+        "apply", "-f", str(deployed), "--prune", "-l", "app=etl", "--request-timeout", "60s"
+    )  # not a timeout test
     assert result.exit_code == 3, result.output
     first = result.output.splitlines()[0]
     assert first.startswith("wfctl: error: apply workflowtemplate.argoproj.io/b: 502 Bad Gateway 502 Bad Gateway")

@@ -222,13 +222,16 @@ def test_cross_file_extraction(tmp_path):
 def test_usage_and_input_errors(tmp_path):
     assert run("dedupe", str(tmp_path / "missing.yaml")).exit_code == 2
     assert run("dedupe", "--extract-to", "x.yaml", str(tmp_path)).exit_code == 2
-    bad = write(tmp_path, "a: [\n", "bad.yaml")
+    bad = write(tmp_path, "kind: Workflow\na: [\n", "bad.yaml")  # an Argo kind: an error, as validate says it
     code, _payload, result = dedupe_json(bad)
     assert (
         code == 2
         and result.stderr
-        == f"{bad}:1:5: error WF010 YAML syntax error: while parsing a flow node did not find expected node content\n"
+        == f"{bad}:2:5: error WF010 YAML syntax error: while parsing a flow node did not find expected node content\n"
     )
+    helm = write(tmp_path, "a: [\n", "values.yaml")  # plainly not Argo's: skipped with a note, named or not
+    code, payload, result = dedupe_json(helm)
+    assert code == 0 and payload["files"] == [] and result.stderr == ""
 
 
 def test_crlf_line_endings_are_kept(tmp_path):

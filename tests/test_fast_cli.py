@@ -63,6 +63,11 @@ def test_the_fast_table_is_the_click_definition(name: str, clean_env: pytest.Mon
     for param in command.params:
         if isinstance(param, click.Argument):
             assert (param.name, param.nargs) == ("paths", -1)
+            path = param.type
+            assert isinstance(path, click.Path)
+            settings = (path.exists, path.file_okay, path.dir_okay, path.allow_dash, path.resolve_path)
+            assert settings == (False, True, True, True, False)
+            assert (path.readable, path.writable, path.executable) == (fast.PATH_READABLE, False, False)
             continue
         assert isinstance(param, click.Option)
         assert not param.secondary_opts and not param.prompt and param.callback is None, param.name
@@ -176,16 +181,22 @@ def test_environment_variables_like_click(clean_env: pytest.MonkeyPatch) -> None
     assert fast.parse(args) is None
 
 
-def test_an_unreadable_path_is_left_to_click(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_path_as_click_takes_it(tmp_path: Path, clean_env: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text("a: 1\n")
     secret.chmod(0)
     try:
         if os.access(secret, os.R_OK):
             pytest.skip("running as a user who can read anything")
-        assert fast.parse(["validate", str(secret)]) is None
-        with pytest.raises(click.BadParameter, match="is not readable"):
-            _clicks(["validate", str(secret)])
+        args = ["validate", str(secret)]
+        check = fast.parse(args)
+        if fast.PATH_READABLE:
+            assert check is None
+            with pytest.raises(click.BadParameter, match="is not readable"):
+                _clicks(args)
+        else:
+            assert check is not None
+            assert {**check.opts, "paths": check.paths} == _clicks(args)
     finally:
         secret.chmod(0o644)
 

@@ -192,3 +192,73 @@ def test_write_with_nothing_to_do_does_not_say_would(tmp_path, monkeypatch):
     stopped = run("dedupe", "--write", "good.yaml", "bad.yaml", "chain.yaml")
     assert stopped.exit_code == 2 and "would rewrite 1 of 2 files" in stopped.stdout
     assert (tmp_path / "chain.yaml").read_bytes() == (FIXTURES / "dedupe" / "chain.yaml").read_bytes()
+
+
+# --- a named file that is plainly not Argo's and does not parse: every hook command skips it ---------
+
+
+def test_a_named_helm_template_is_skipped_by_every_hook_command(tmp_path, monkeypatch):
+    """pre-commit names every staged .yaml file: validate, lint, fix and dedupe (the four hooks) skip a Helm
+    template as "not an Argo manifest" rather than fail on it; one that declares an Argo kind fails them all."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tpl.yaml").write_text('metadata:\n  labels: {{ include "x" . }}\n')
+    (tmp_path / "good.yaml").write_text(GOOD)
+    for args in (("validate", "--no-cache"), ("lint", "--no-cache"), ("fix", "--write"), ("dedupe", "--check")):
+        result = run(*args, "tpl.yaml", "good.yaml")
+        assert result.exit_code in (0, 1) and "WF010" not in result.stderr, (args, result.stderr)
+        if args[0] in ("validate", "fix", "dedupe"):
+            assert result.exit_code == 0, (args, result.stdout, result.stderr)
+    dedupe = run("dedupe", "tpl.yaml")
+    assert dedupe.exit_code == 0
+    assert dedupe.stdout.startswith("note: skipped tpl.yaml: not an Argo manifest and does not parse (WF010 at 2:")
+    (tmp_path / "argo.yaml").write_text(SYNTAX)  # declares kind: Workflow: an error everywhere
+    line = run("validate", "--no-cache", "argo.yaml").stdout.splitlines()[0]
+    assert line.startswith("argo.yaml:4:11: error WF010 ")
+    for args in (("fix", "--write"), ("dedupe", "--check")):
+        result = run(*args, "tpl.yaml", "argo.yaml")
+        assert result.exit_code == 2 and line in result.stderr.splitlines(), (args, result.stderr)
+
+
+def test_graph_diff_refuses_hera_modules(tmp_path, monkeypatch):
+    git_repo(tmp_path, monkeypatch, {"flow.py": FIXTURES / "python" / "hello_hera.py"})
+    result = run("graph", "--hera", "--diff", "HEAD", "flow.py")  # was: every node marked "+", exit 0
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--diff cannot be combined with --hera" in result.stderr
+
+
+def test_every_problem_of_an_unreadable_file_is_named_by_every_command(tmp_path, monkeypatch):
+    """Two duplicate keys: validate lists both; dedupe and fix named only the first."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.yaml").write_text(GOOD)
+    (tmp_path / "dup.yaml").write_text(GOOD.replace("  name: a\n", "  name: a\n  name: b\n") + "  entrypoint: x\n")
+    report = run("validate", "--no-cache", "dup.yaml").stdout.splitlines()
+    expected = [x for x in report if " error WF011 " in x]
+    assert [x.split(":")[1] for x in expected] == ["5", "12"]
+    for args in (("graph",), ("diff", "good.yaml"), ("dedupe",), ("dedupe", "--write"), ("fix",), ("fix", "--write")):
+        result = run(*args, "dup.yaml")
+        assert result.exit_code == 2 and result.stdout == "", args
+        assert result.stderr.splitlines() == expected, (args, result.stderr)
+    assert "name: b" in (tmp_path / "dup.yaml").read_text()  # nothing rewritten
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_git_diff_reads_a_committed_symlink_through(tmp_path, monkeypatch):
+    """git stores a link as its target's name: read as is, an unchanged repository showed the link's
+    workflow as "added" (and, named, as an input error)."""
+    git = git_repo(tmp_path, monkeypatch, {"real/wf.yaml": GOOD})
+    os.symlink("real/wf.yaml", tmp_path / "link.yaml")
+    os.symlink("nowhere.yaml", tmp_path / "dead.yaml")
+    git("add", ".")
+    git("commit", "-qm", "links")
+    (tmp_path / "dead.yaml").unlink()  # it led nowhere then; gone now
+    whole = run("diff", "--git", "HEAD", "-v")
+    assert whole.exit_code == 0, (whole.stdout, whole.stderr)
+    assert whole.stdout.splitlines() == [
+        "skipped dead.yaml@HEAD: a symbolic link that leads to no file of the tree at this revision",
+        "no differences (2 resources compared); 1 file skipped (no Argo workflow in it)",
+    ]
+    named = run("diff", "--git", "HEAD", "link.yaml")
+    assert named.exit_code == 0 and named.stdout == "no differences (1 resource compared)\n", named.stderr
+    _bump(tmp_path / "real" / "wf.yaml")  # the link's content changes with its target
+    changed = run("diff", "--git", "HEAD", "link.yaml")
+    assert changed.exit_code == 1 and "'alpine:3.20' -> 'alpine:3.21'" in changed.stdout

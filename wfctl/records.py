@@ -15,7 +15,7 @@ the start-up path may keep using `dataclasses`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["FrozenInstanceError", "dataclass", "field", "fields", "replace"]
 
@@ -52,7 +52,7 @@ class Field:
         return f"Field(name={self.name!r}, default={self.default!r}, default_factory={self.default_factory!r})"
 
 
-def field(
+def _field(
     *,
     default: Any = MISSING,
     default_factory: Any = MISSING,
@@ -229,31 +229,35 @@ def _process(cls: type, *, init: bool, repr: bool, eq: bool, frozen: bool, slots
                     delattr(cls, name)
                 else:
                     setattr(cls, name, spec.default)
-    setattr(cls, FIELDS, specs)
-    cls.__record_frozen__ = frozen  # type: ignore[attr-defined]
-    cls.__match_args__ = tuple(s.name for s in specs.values() if s.init)  # type: ignore[attr-defined]
+    methods: dict[str, Any] = {
+        FIELDS: specs,
+        "__record_frozen__": frozen,
+        "__match_args__": tuple(s.name for s in specs.values() if s.init),
+    }
     if init and "__init__" not in cls.__dict__:
-        cls.__init__ = _lazy(_make_init, "__init__")  # type: ignore[misc]
+        methods["__init__"] = _lazy(_make_init, "__init__")
     if repr and "__repr__" not in cls.__dict__:
-        cls.__repr__ = _lazy(_make_repr, "__repr__")  # type: ignore[method-assign]
+        methods["__repr__"] = _lazy(_make_repr, "__repr__")
     # __hash__ as dataclasses decides it (without unsafe_hash): an explicit one is kept; otherwise eq
     # and frozen generate one, eq alone makes instances unhashable.
     explicit_hash = cls.__dict__.get("__hash__", MISSING)
     explicit = not (explicit_hash is MISSING or (explicit_hash is None and "__eq__" in cls.__dict__))
     if eq and "__eq__" not in cls.__dict__:
-        cls.__eq__ = _lazy(_make_eq, "__eq__")  # type: ignore[method-assign]
+        methods["__eq__"] = _lazy(_make_eq, "__eq__")
     if eq and not explicit:
-        cls.__hash__ = _lazy(_make_hash, "__hash__") if frozen else None  # type: ignore[method-assign,assignment]
+        methods["__hash__"] = _lazy(_make_hash, "__hash__") if frozen else None
     if frozen:
-        cls.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
-        cls.__delattr__ = _frozen_delattr  # type: ignore[method-assign]
+        methods["__setattr__"] = _frozen_setattr
+        methods["__delattr__"] = _frozen_delattr
         if slots:
-            cls.__getstate__ = _getstate  # type: ignore[attr-defined]
-            cls.__setstate__ = _setstate  # type: ignore[attr-defined]
+            methods["__getstate__"] = _getstate
+            methods["__setstate__"] = _setstate
+    for name, value in methods.items():
+        setattr(cls, name, value)
     return cls
 
 
-def dataclass(
+def _dataclass(
     cls: type | None = None,
     /,
     *,
@@ -271,7 +275,7 @@ def dataclass(
     return wrap if cls is None else wrap(cls)
 
 
-def fields(obj: Any) -> tuple[Field, ...]:
+def _fields(obj: Any) -> tuple[Field, ...]:
     """The fields of a record class or instance, in order."""
     specs = getattr(obj, FIELDS, None)
     if specs is None:
@@ -279,9 +283,9 @@ def fields(obj: Any) -> tuple[Field, ...]:
     return tuple(specs.values())
 
 
-def replace(obj: Any, **changes: Any) -> Any:
+def _replace(obj: Any, **changes: Any) -> Any:
     """A copy of a record instance with some fields changed (`dataclasses.replace`)."""
-    for spec in fields(obj):
+    for spec in _fields(obj):
         if not spec.init:
             if spec.name in changes:
                 raise ValueError(
@@ -290,3 +294,9 @@ def replace(obj: Any, **changes: Any) -> Any:
             continue
         changes.setdefault(spec.name, getattr(obj, spec.name))
     return obj.__class__(**changes)
+
+
+if TYPE_CHECKING:  # type checkers know dataclasses; these behave the same
+    from dataclasses import dataclass, field, fields, replace
+else:
+    dataclass, field, fields, replace = _dataclass, _field, _fields, _replace

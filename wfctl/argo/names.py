@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from wfctl.argo.duration import is_duration
@@ -15,6 +16,7 @@ _QUALIFIED = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 METRIC_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*\Z")
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same names recur in every file
 def template_name_problem(name: str) -> str | None:
     if len(name) > 128:
         return "must be no more than 128 characters"
@@ -31,6 +33,7 @@ def object_name_problem(name: str, limit: int) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same names recur in every file
 def label_key_problem(key: str) -> str | None:
     prefix, _, name = key.rpartition("/")
     if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
@@ -44,6 +47,7 @@ def label_key_problem(key: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same names recur in every file
 def label_value_problem(value: str) -> str | None:
     if value == "":
         return None

@@ -13,6 +13,8 @@ quantity).
 
 from __future__ import annotations
 
+import functools
+
 BINARY_SI = ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")
 DECIMAL_SI = ("n", "u", "m", "k", "M", "G", "T", "P", "E")
 
@@ -23,8 +25,10 @@ def _digits(text: str, pos: int) -> int:
     return pos
 
 
+@functools.lru_cache(maxsize=4096)
 def quantity_problem(text: str) -> str | None:
-    """None when `text` parses as a Kubernetes quantity, else what is wrong with it."""
+    """None when `text` parses as a Kubernetes quantity, else what is wrong with it (kept for recent
+    values: the same few quantities recur in every container)."""
     if text == "":
         return "is empty"
     pos = 1 if text[0] in "+-" else 0

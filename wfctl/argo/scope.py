@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from wfctl.argo.dag import ancestors, dependency_graph
 from wfctl.argo.expr import split_reference
 from wfctl.argo.kinds import CRON_WORKFLOW, LIBRARY_KINDS
 from wfctl.argo.refs import resolve_call
@@ -21,6 +22,8 @@ from wfctl.argo.spec import (
     as_list,
     input_artifacts,
     input_parameters,
+    iter_steps,
+    iter_tasks,
     iter_templates,
     output_artifacts,
     output_parameters,
@@ -163,7 +166,8 @@ class NodeInfo:
 
 @dataclass
 class Scope:
-    globals: Globals
+    # the workflow's globals, or a function that builds them on first use (most tags are not workflow.*)
+    globals_of: Globals | Callable[[], Globals]
     template: dict[str, Any]
     root: str = ""  # "steps" or "tasks" inside steps/DAG templates
     visible: dict[str, NodeInfo] = field(default_factory=dict)
@@ -174,6 +178,12 @@ class Scope:
     # True: runs in an exit handler or hook; False: certainly not; None: unknown. May be given as a
     # function that answers on first use (few strings need it, and it means following every call).
     exit_of: bool | Callable[[], bool | None] | None = None
+
+    @property
+    def globals(self) -> Globals:
+        if callable(self.globals_of):
+            self.globals_of = self.globals_of()
+        return self.globals_of
 
     @property
     def exit_handler(self) -> bool | None:
@@ -346,7 +356,6 @@ class _Scoper:
         self._globals: Globals | None = None
         self._exits: Any = False  # False: not computed yet (None is a result)
 
-    @property
     def globals(self) -> Globals:
         if self._globals is None:
             self._globals = build_globals(self.doc, self.index)
@@ -367,7 +376,7 @@ class _Scoper:
     ) -> list[tuple[tuple[Any, ...], str, Scope]]:
         out: list[tuple[tuple[Any, ...], str, Scope]] = []
         if by_key:
-            workflow_scope = Scope(self.globals, {})
+            workflow_scope = Scope(self.globals, {})  # the method: globals are built on first use
             for key in WORKFLOW_KEYS:
                 out.extend((path, text, workflow_scope) for path, text in by_key.get(key, ()))
         if by_template:
@@ -384,9 +393,6 @@ class _Scoper:
         hits: list[tuple[tuple[Any, ...], str]],
         out: list[tuple[tuple[Any, ...], str, Scope]],
     ) -> None:
-        from wfctl.argo.dag import ancestors, dependency_graph  # noqa: PLC0415
-        from wfctl.argo.spec import iter_steps, iter_tasks  # noqa: PLC0415
-
         kind = template_type(tpl)
         if kind not in ("steps", "dag"):
             base = Scope(self.globals, tpl, exit_of=lambda: self.in_exit(tpl))
@@ -420,7 +426,7 @@ class _Scoper:
                     call_hits.setdefault(n, []).append((path, text, field_ in HOOK_KEYS))
             else:
                 whole_hits.append((path, text))
-        g = self.globals
+        g = self.globals  # the method (see Scope.globals_of)
         exit_here: Callable[[], bool | None] | None = None
         infos: dict[str, NodeInfo] = {}
         if call_hits or whole_hits:

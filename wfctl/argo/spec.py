@@ -27,7 +27,15 @@ TEMPLATE_TYPES = (
 
 
 def workflow_spec(doc: Document) -> tuple[Path_, dict[str, Any]]:
-    """The workflow spec and its path: `spec`, or `spec.workflowSpec` for a CronWorkflow."""
+    """The workflow spec and its path: `spec`, or `spec.workflowSpec` for a CronWorkflow (found once per
+    document: most rules start here)."""
+    cached = doc.cache.get("workflow_spec")
+    if cached is None:
+        cached = doc.cache["workflow_spec"] = _workflow_spec(doc)
+    return cached  # type: ignore[no-any-return]
+
+
+def _workflow_spec(doc: Document) -> tuple[Path_, dict[str, Any]]:
     spec = doc.spec
     if doc.kind == CRON_WORKFLOW:
         inner = spec.get("workflowSpec")

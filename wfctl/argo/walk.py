@@ -103,12 +103,6 @@ def _walk(value: Any, stack: list[Any], parent: Any, quant: bool, templated: lis
             _walk(item, stack, key, deeper, templated, quantities)
             stack.pop()
     else:
-        if value and type(value[0]) is str:
-            try:
-                if "{{" not in "\n".join(value):
-                    return  # a list of plain strings (command, args): nothing here
-            except TypeError:
-                pass  # not only strings
         for i, item in enumerate(value):
             t = type(item)
             if t is str:

@@ -132,7 +132,8 @@ def apply(
     "source",
     required=True,
     metavar="KIND/NAME",
-    help="workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME on the cluster.",
+    help="workflowtemplate/NAME, clusterworkflowtemplate/NAME or cronworkflow/NAME on the cluster"
+    " (also wftmpl, cwftmpl, cwft, cronwf, cwf).",
 )
 @click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE", help="Argument (repeatable).")
 @click.option("--entrypoint", metavar="TEMPLATE", help="Override the entrypoint.")

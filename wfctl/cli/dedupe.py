@@ -98,8 +98,10 @@ def dedupe(
 
 def _show_failures(outcome: Any) -> NoReturn:
     """Each file that could not be deduped, as every command names it (wfctl.loader.report); exit 2."""
-    from wfctl.loader.report import file_error_line  # noqa: PLC0415
+    from wfctl.loader.report import file_error_line, problem_line  # noqa: PLC0415
 
     for r in outcome.failed:
         click.echo(file_error_line(r.file, r.error or "", r.problem), err=True)
+        for p in r.more:  # every problem of the file, as validate lists them
+            click.echo(problem_line(r.file, p), err=True)
     sys.exit(EXIT_INPUT)

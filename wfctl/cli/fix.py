@@ -46,7 +46,7 @@ def fix(paths: tuple[str, ...], **opts: Any) -> None:
     from wfctl.engine import settings_from  # noqa: PLC0415
     from wfctl.fix.output import render  # noqa: PLC0415
     from wfctl.fix.run import fix_paths  # noqa: PLC0415
-    from wfctl.loader.report import file_error_line  # noqa: PLC0415
+    from wfctl.loader.report import file_error_line, problem_line  # noqa: PLC0415
 
     settings, cfg = settings_from(
         stages=("input", "argo", "practice"),
@@ -63,6 +63,8 @@ def fix(paths: tuple[str, ...], **opts: Any) -> None:
     sys.stdout.flush()
     for f in outcome.failed:
         click.echo(file_error_line(f.display, f.error or "", f.problem), err=True)
+        for p in f.more:  # every problem of the file, as validate lists them
+            click.echo(problem_line(f.display, p), err=True)
     for message in outcome.refused:
         click.echo(f"wfctl: error: {message}", err=True)
     if outcome.failed or outcome.refused:

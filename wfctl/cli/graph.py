@@ -49,6 +49,8 @@ def graph(
 
     if diff_rev and "-" in paths:
         raise click.UsageError("--diff needs files in git, not stdin")
+    if diff_rev and hera:  # the old side would be Python code to run at REV: never drawn as all "added"
+        raise click.UsageError("--diff cannot be combined with --hera (as `diff --git` cannot)")
     settings, _ = settings_from(max_file_size=max_file_size)  # the size limit every command uses
     if hera:
         from wfctl.python.inputs import python_sources  # noqa: PLC0415

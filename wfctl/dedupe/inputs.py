@@ -4,7 +4,7 @@ saved the way the file was."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wfctl import writer
@@ -25,6 +25,7 @@ class Input:
     text: str = ""
     error: str | None = None
     problem: Problem | None = None  # the loader problem behind `error`, when there is one
+    more: list[Problem] = field(default_factory=list)  # the file's other such problems, in file order
     bom: bytes = b""
     encoding: str = "utf-8"
     snapshot: writer.Snapshot | None = None
@@ -39,11 +40,11 @@ def _refuse(item: Input, problem: Problem) -> Input:
     return item
 
 
-def parse_problem(text: str) -> Problem | None:
-    """The first problem that leaves the text's YAML unknown (syntax, duplicate key, alias bomb...), if any."""
+def parse_problems(text: str) -> list[Problem]:
+    """The problems that leave the text's YAML unknown (syntax, duplicate key, alias bomb...), in file order:
+    all of them, as `wfctl validate` lists them."""
     parsed = parse(text)
-    found = unreadable([*(p for d in parsed.documents for p in d.problems), *filter(None, [parsed.problem])])
-    return found[0] if found else None
+    return unreadable([*(p for d in parsed.documents for p in d.problems), *filter(None, [parsed.problem])])
 
 
 def _text(item: Input, raw: bytes) -> Input:

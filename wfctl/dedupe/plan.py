@@ -33,6 +33,7 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     problem: Problem | None = None  # the loader problem behind `error` (a file that cannot be read)
+    more: list[Problem] = field(default_factory=list)  # the file's other such problems, in file order
     unread: bool = False  # the file could not be read (or may not be rewritten): nothing to report but `error`
     extracted: list[str] = field(default_factory=list)
     encoder: Callable[[str], bytes] = field(default=str.encode, repr=False)  # text -> the file's bytes

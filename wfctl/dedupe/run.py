@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wfctl import writer
-from wfctl.dedupe.inputs import Input, parse_problem, read_input
+from wfctl.dedupe.inputs import Input, parse_problems, read_input
 from wfctl.dedupe.plan import FileReport, dedupe_text
 from wfctl.errors import InputError
 from wfctl.loader import discovery
@@ -66,27 +66,29 @@ def _distinct(sources: list[discovery.Source]) -> tuple[list[discovery.Source], 
 
 
 def _failed_report(item: Input) -> FileReport:
-    return FileReport(item.display, "", "", error=item.error, problem=item.problem, unread=True)
+    return FileReport(item.display, "", "", error=item.error, problem=item.problem, more=item.more, unread=True)
 
 
-def _check_yaml(inputs: list[Input], named: set[str]) -> tuple[list[Input], list[str]]:
+def _check_yaml(inputs: list[Input]) -> tuple[list[Input], list[str]]:
     """Every readable file's YAML is checked once: one that does not parse (syntax, duplicate key, alias
-    bomb...) is an error for that file, except a file found in a walk that does not look like an Argo
-    manifest (a Helm template, JSONC...), skipped with a note as every command skips it."""
+    bomb...) is an error for that file, except a file that does not look like an Argo manifest (a Helm
+    template, JSONC...), skipped with a note as validate, lint and fix skip it, named or found in a walk
+    (pre-commit names every staged .yaml file: the `wfctl-dedupe` hook must pass a chart's templates)."""
     from wfctl.loader.documents import looks_like_argo  # noqa: PLC0415
 
     kept: list[Input] = []
     notes: list[str] = []
     for item in inputs:
-        problem = parse_problem(item.text) if item.error is None else None
-        if problem is not None:
-            if item.display not in named and not looks_like_argo(item.text):
+        problems = parse_problems(item.text) if item.error is None else []
+        if problems:
+            problem = problems[0]
+            if not looks_like_argo(item.text):
                 notes.append(
                     f"skipped {item.display}: not an Argo manifest and does not parse"
                     f" ({problem.rule} at {problem.line}:{problem.column})"
                 )
                 continue
-            item.problem, item.error = problem, problem_text(problem)
+            item.problem, item.more, item.error = problem, problems[1:], problem_text(problem)
         kept.append(item)
     return kept, notes
 
@@ -110,8 +112,7 @@ def dedupe_paths(
     if extract_to is not None:
         _check_new_file(extract_to)
     inputs = [read_input(s, max_bytes, for_write=write) for s in sources]
-    named = {"<stdin>" if p == "-" else discovery.display_path(Path(p)) for p in paths if not os.path.isdir(p)}
-    inputs, not_argo = _check_yaml(inputs, named)
+    inputs, not_argo = _check_yaml(inputs)
     outcome = Outcome()
     readable = [i for i in inputs if i.error is None]
     if extract_to is not None:

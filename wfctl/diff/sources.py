@@ -266,6 +266,37 @@ def _below(entry: str, wanted: str) -> str | None:
     return entry[len(wanted) + 1 :] if entry.startswith(wanted + "/") else None
 
 
+_SYMLINK = "120000"  # a tree entry's mode for a symbolic link (its blob is the link's target)
+
+
+def _tree(commit: str) -> dict[str, tuple[str, str]]:
+    """Every file of the commit's tree (`ls-tree -r -z`, git's own bytes): path -> (mode, blob id)."""
+    tree: dict[str, tuple[str, str]] = {}
+    for record in os.fsdecode(_git("ls-tree", "-r", "-z", "--full-tree", commit)).split("\0"):
+        meta, _, path = record.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[1] == "blob":
+            tree[path] = (fields[0], fields[2])
+    return tree
+
+
+def _link_target(tree: dict[str, tuple[str, str]], entry: str, top: Path) -> str | None:
+    """The file a symbolic link of the tree leads to, as the working tree would follow it (links to links
+    too); None when it leads outside the tree, nowhere, or round in a loop."""
+    current = entry
+    for _ in range(40):
+        mode, blob = tree[current]
+        if mode != _SYMLINK:
+            return current
+        target = os.fsdecode(_git("cat-file", "blob", blob, cwd=top))
+        if target.startswith("/"):
+            return None
+        current = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
+        if current not in tree:
+            return None
+    return None
+
+
 def load_git(
     rev: str,
     paths: tuple[str, ...],
@@ -280,13 +311,15 @@ def load_git(
     are walked (skipped when they are not Argo manifests) and, as in the working tree, hidden entries and
     the default-excluded directories (.venv, node_modules...) below it are left out unless
     `default_excludes` is off. Paths are relative to the current directory, anywhere in the repository
-    (`..` too); file names are git's own bytes (`ls-tree -z`), not its quoted form."""
+    (`..` too); file names are git's own bytes (`ls-tree -z`), not its quoted form. A symbolic link to a
+    file is read through, as the working tree reads it; one that leads nowhere in the tree is skipped."""
     top, prefix = _repository()
     commit = verify_revision(rev)
     wanted = _in_repository(paths, prefix)
-    listed = os.fsdecode(_git("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit)).split("\0")
+    tree = _tree(commit)
     items: list[Input] = []
-    for entry in listed:
+    dangling: list[tuple[str, str]] = []  # (shown, origin) of links that lead nowhere at REV
+    for entry in tree:
         if not entry.endswith(discovery.EXTENSIONS):
             continue
         rel = posixpath.relpath("/" + entry, "/" + prefix) if prefix else entry  # as the working tree names it
@@ -296,11 +329,19 @@ def load_git(
             below = _below(entry, p)
             if entry != p and (below is None or (default_excludes and walk_skips(below))):
                 continue
-            content = _git("show", f"{commit}:{entry}", cwd=Path(top))
             shown = discovery.escape_name(rel)
+            target = _link_target(tree, entry, Path(top))
+            if target is None:
+                dangling.append((shown, shown))
+                break
+            content = _git("cat-file", "blob", tree[target][1], cwd=Path(top))
             items.append(Input(discovery.Source(f"{shown}@{rev}", content=content), shown, walked=entry != p))
             break
-    return load_inputs(items, settings)
+    side = load_inputs(items, settings)
+    for shown, origin in dangling:
+        side.skipped.append((f"{shown}@{rev}", "a symbolic link that leads to no file of the tree at this revision"))
+        side.skipped_origins.append(origin)
+    return side
 
 
 def git_relative(path: str) -> str:

@@ -60,6 +60,7 @@ class FileFix:
     refused: list[str] = field(default_factory=list)  # fixes left out: they would leave a new error
     error: str | None = None
     problem: Problem | None = None  # the loader problem behind `error` (a file that cannot be read)
+    more: list[Problem] = field(default_factory=list)  # the file's other such problems, in file order
     unread: bool = False  # could not be read or parsed: nothing to report but `error`
     item: Input | None = None
 
@@ -204,9 +205,14 @@ def fix_text(
     result = FileFix(display, before=text, after=text)
     checker = Checker(fix_settings(settings), index)
     first, loaded = _check(checker, display, text)
-    unparsed = _parse_failure(loaded)
-    if unparsed is not None:  # a file that does not parse is an error, never "nothing to fix"
-        result.problem, result.error, result.unread = unparsed, problem_text(unparsed), True
+    unparsed = _parse_failures(loaded)
+    if unparsed:  # a file that does not parse is an error, never "nothing to fix"
+        result.problem, result.more, result.error, result.unread = (
+            unparsed[0],
+            unparsed[1:],
+            problem_text(unparsed[0]),
+            True,
+        )
         return result
     validator = Checker(_validation_settings(settings), index)
     try:
@@ -225,12 +231,14 @@ def fix_text(
     return result
 
 
-def _parse_failure(loaded: Any) -> Problem | None:
-    """Why a loaded file cannot be fixed (it does not parse: syntax, duplicate key, alias bomb...), else
-    None. A file skipped as "not an Argo manifest" (a Helm template in a walk) is not an error."""
+def _parse_failures(loaded: Any) -> list[Problem]:
+    """Why a loaded file cannot be fixed (it does not parse: syntax, duplicate key, alias bomb...), in file
+    order, all of them as validate lists them. A file skipped as "not an Argo manifest" (a Helm template) is
+    not an error."""
     problems = [*loaded.problems, *(p for doc in loaded.documents for p in doc.problems)]
-    found = [p for p in problems if p.rule in UNREADABLE or p.rule in PARSE_FAILURES]
-    return min(found, key=lambda p: (p.line, p.column)) if found else None
+    return sorted(
+        (p for p in problems if p.rule in UNREADABLE or p.rule in PARSE_FAILURES), key=lambda p: (p.line, p.column)
+    )
 
 
 def _run_passes(
@@ -304,7 +312,10 @@ def fix_paths(
     for source in sources:
         item = read_input(source, settings.max_bytes, for_write=write)
         if item.error is not None:
-            outcome.files.append(FileFix(item.display, error=item.error, problem=item.problem, unread=True, item=item))
+            failed = FileFix(
+                item.display, error=item.error, problem=item.problem, more=item.more, unread=True, item=item
+            )
+            outcome.files.append(failed)
             continue
         result = fix_text(item.display, item.text, settings, unsafe=unsafe)
         result.item = item

@@ -266,7 +266,8 @@ class Kube:
         """Run `fn(timeout)` with wfctl's retries inside one time budget (default --request-timeout,
         capped by the overall deadline). `read`: the read timeout of a stream (default: the budget left)."""
         from kubernetes.client.exceptions import ApiException  # noqa: PLC0415
-        from urllib3.exceptions import HTTPError  # noqa: PLC0415
+        from urllib3.exceptions import HTTPError, NewConnectionError  # noqa: PLC0415
+        from urllib3.exceptions import TimeoutError as NoAnswerError  # noqa: PLC0415
 
         now = time.monotonic()
         limit = self.timeout if budget is True else (budget or None)
@@ -275,13 +276,13 @@ class Kube:
             end = self.deadline
         delay = 0.2
         attempt = 0
-        answered: ApiError | None = None  # the server's last (transient) answer, when it gave one
+        answered: ClusterError | None = None  # what the last attempt met, unless it was no answer at all (a timeout)
         while True:
             attempt += 1
             left = None if end is None else end - time.monotonic()
             if left is not None and left <= 0:
                 if answered is not None and not self._past_deadline():
-                    raise answered  # a slow retry ran out of time: the server did answer, say what
+                    raise answered  # a slow retry ran out of time: say what the last attempt met
                 self._out_of_time(what, limit)
             read_timeout = left if read is None else (read if left is None else min(read, left))
             connect = CONNECT_TIMEOUT if left is None else max(0.01, min(CONNECT_TIMEOUT, left))
@@ -296,16 +297,19 @@ class Kube:
                     continue
                 raise answered from None
             except HTTPError as exc:
-                answered = None  # no answer this time: a timeout or a broken connection
+                unreachable = ClusterError(
+                    self.scrub(f"{what}: cannot reach the API server at {self.host}: {_reason(exc)}")
+                )
+                # a timeout is no answer; a refused or broken connection is one ("cannot reach")
+                no_answer = isinstance(exc, NoAnswerError) and not isinstance(exc, NewConnectionError)
+                answered = None if no_answer else unreachable
                 if retry and attempt < ATTEMPTS and self._can_wait(end, delay):
                     time.sleep(delay)
                     delay *= 2
                     continue
-                if end is not None and time.monotonic() >= end - 0.05:
+                if answered is None and end is not None and time.monotonic() >= end - 0.05:
                     self._out_of_time(what, limit)
-                raise ClusterError(
-                    self.scrub(f"{what}: cannot reach the API server at {self.host}: {_reason(exc)}")
-                ) from None
+                raise unreachable from None
             except ClusterError:
                 raise
             except Exception as exc:  # noqa: BLE001 - anything else from the library: one scrubbed line

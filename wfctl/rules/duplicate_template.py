@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 from wfctl.argo.canonical import canonical_text, template_body
+from wfctl.argo.spec import containers
 from wfctl.argo.walk import templated_by_place
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
@@ -26,11 +26,17 @@ class DuplicateTemplate(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         named = [(path, tpl) for path, tpl in ctx.templates() if isinstance(tpl.get("name"), str)]
-        # Identical templates have the same number of fields and the same `{{` strings (from the
-        # document's one walk): only templates that share both are serialised and compared.
+        # Serialising every template costs more than the rest of the rule: only templates that share
+        # cheap signatures (see _outline, _containers) are serialised and compared.
         _, by_template = templated_by_place(ctx.doc)
-        signatures = [_signature(path, tpl, by_template.get(path[-1], ())) for path, tpl in named]
-        shared = {sig for sig, n in Counter(signatures).items() if n > 1}
+        signatures: list[Any] = [_outline(path, tpl, by_template.get(path[-1], ())) for path, tpl in named]
+        shared = _shared(signatures)
+        if not shared:
+            return  # the common case: no two templates even look alike
+        signatures = [
+            (sig, _containers(tpl)) if sig in shared else None for sig, (_, tpl) in zip(signatures, named, strict=True)
+        ]
+        shared = _shared(signatures)
         first: dict[str, str] = {}
         for (path, tpl), sig in zip(named, signatures, strict=True):
             if sig not in shared:
@@ -47,8 +53,43 @@ class DuplicateTemplate(Rule):
                 first[key] = name
 
 
-def _signature(path: tuple[Any, ...], tpl: dict[str, Any], templated: Any) -> tuple[int, tuple[str, ...]]:
-    """What two templates identical apart from their name share: the number of fields besides `name`
-    and the strings holding `{{` outside `name`."""
+# Identical templates have the same canonical JSON, hence the same fields with the same scalars (as
+# text) in the same places. So templates whose signatures differ cannot be identical; templates that
+# share them are still compared whole.
+
+
+def _shared(signatures: list[Any]) -> set[Any]:
+    """The signatures (not None) that more than one template has."""
+    seen: set[Any] = set()
+    shared: set[Any] = set()
+    for sig in signatures:
+        if sig in seen:
+            shared.add(sig)
+        else:
+            seen.add(sig)
+    shared.discard(None)
+    return shared
+
+
+def _outline(path: tuple[Any, ...], tpl: dict[str, Any], templated: Any) -> tuple[int, tuple[str, ...]]:
+    """The number of fields besides `name`, and the strings holding `{{` outside `name` (from the
+    document's one walk)."""
     depth = len(path)
     return len(tpl) - ("name" in tpl), tuple(sorted(text for p, text in templated if p[depth] != "name"))
+
+
+def _containers(tpl: dict[str, Any]) -> tuple[Any, ...]:
+    """Each container's image and environment values."""
+    parts = []
+    for sub, c in containers(tpl):
+        env = c.get("env")
+        values = tuple(_scalar(e.get("value")) for e in env if isinstance(e, dict)) if isinstance(env, list) else ()
+        parts.append((sub, _scalar(c.get("image")), values))
+    return tuple(parts)
+
+
+def _scalar(value: Any) -> str:
+    # a scalar as text (as the canonical JSON writes it, up to quoting); a list or mapping by its size
+    if isinstance(value, (dict, list)):
+        return f"<{type(value).__name__} of {len(value)}>"
+    return str(value)
