@@ -90,6 +90,9 @@ def test_explicit_config_and_env(project, monkeypatch):
     assert "WF201" not in codes(payload)
     missing = run("lint", "--config", "missing.yaml", "wf.yaml")
     assert missing.exit_code == 2 and "missing.yaml: configuration file not found" in missing.stderr
+    (project / "sub" / "deeper" / "confdir").mkdir()
+    a_dir = run("lint", "--config", "confdir", "wf.yaml")
+    assert a_dir.exit_code == 2 and "confdir: is a directory, not a configuration file" in a_dir.stderr
 
 
 def test_config_argo_version_and_templates(project):

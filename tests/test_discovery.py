@@ -545,3 +545,46 @@ def test_precommit_files_pattern_is_the_walks_extensions_and_the_readme_says_so(
         assert all(pattern.search("f" + ext) for ext in discovery.EXTENSIONS)
         assert f"`{hooks[hook_id]['files']}`" in readme
     assert f"`{hooks['wfctl-dedupe']['files']}`" in readme
+
+
+# ------------------------------------------------------------------ each input once
+
+
+def test_a_file_named_twice_or_also_walked_is_read_once(tmp_path):
+    first = write(tmp_path / "a.yaml")
+    write(tmp_path / "b.yaml")
+    os.link(first, tmp_path / "hard.yaml")  # the same file under another name
+    sources, errors = discover((str(first), str(first), str(tmp_path)))
+    assert errors == []
+    assert names(sources) == ["a.yaml", "b.yaml"]  # in the order first found, under the first name
+
+
+def test_stdin_given_twice_is_an_input_error(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CLEAN.encode())))
+    sources, errors = discover(("-", "-"))
+    assert len(sources) == 1
+    assert errors == ["-: standard input given more than once"]
+
+
+def test_cli_checks_a_repeated_file_once_and_refuses_stdin_twice(tmp_path):
+    bad = tmp_path / "typos.yaml"
+    bad.write_text(WORKFLOW)
+    once = run("lint", "-o", "json", str(bad))
+    twice = run("lint", "-o", "json", str(bad), str(bad), str(tmp_path))
+    assert twice.exit_code == once.exit_code == 1
+    assert json.loads(twice.stdout)["findings"] == json.loads(once.stdout)["findings"]
+    assert json.loads(twice.stdout)["summary"]["files"] == 1
+    doubled = run("validate", "-", "-", input=CLEAN)
+    assert doubled.exit_code == 2
+    assert "wfctl: error: -: standard input given more than once" in doubled.stderr
+
+
+def test_not_a_file_says_why(tmp_path):
+    good = write(tmp_path / "a.yaml")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "gone.yaml")
+    os.mkfifo(tmp_path / "fifo.yaml")
+    assert discovery.not_a_file(good) is None
+    assert discovery.not_a_file(tmp_path / "missing.yaml") == "no such file or directory"
+    assert discovery.not_a_file(tmp_path / "link.yaml") == "broken symbolic link"
+    assert discovery.not_a_file(tmp_path) == "a directory, not a regular file"
+    assert discovery.not_a_file(tmp_path / "fifo.yaml") == "a FIFO (named pipe), not a regular file"

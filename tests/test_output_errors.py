@@ -50,3 +50,26 @@ def test_reader_goes_away():
         cwd=ROOT,
     )
     assert proc.stdout.startswith("WF") and proc.stderr == ""
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("command", ["lint", "rules"])
+def test_reader_gone_exits_141_quietly_on_every_path(tmp_path, command, fast):
+    """`wfctl ... | head -c0`: the command stops at the first write that fails, says nothing and exits
+    141 (128 + SIGPIPE, what cat or grep report), whether click or the fast path ran it. (`head -c0`
+    exits at once, long before Python has started, so the first write already finds the pipe closed.)"""
+    many = tmp_path / "many"
+    many.mkdir()
+    typos = (ROOT / "fixtures" / "invalid" / "typos.yaml").read_text()
+    for i in range(300):  # far more output than a pipe buffer holds
+        (many / f"wf-{i:03}.yaml").write_text(typos)
+    args = [command, "--no-cache", str(many)] if command == "lint" else [command]
+    code = f"from wfctl.cli import main; main({args!r}, fast={fast})"
+    proc = subprocess.run(
+        ["bash", "-c", 'set -o pipefail; "$0" -c "$1" | head -c0', sys.executable, code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 141, proc.stderr
+    assert proc.stderr == ""

@@ -222,3 +222,18 @@ def test_metaflow_throwaway_store_never_appears_in_output(tmp_path):
     text = json.dumps(data)
     assert mf.THROWAWAY_BUCKET not in text and "127.0.0.1" not in text
     assert f"s3://{mf.PLACEHOLDER_BUCKET}/metaflow" in text
+
+
+def test_python_sources_that_are_not_files_say_why(tmp_path):
+    """--hera/--metaflow name a missing file, a dangling link or a directory the way every command does."""
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "gone.py")
+    cases = [
+        (("render", "--hera", str(tmp_path / "nope.py")), "nope.py: no such file or directory"),
+        (("render", "--hera", str(tmp_path / "dangling.py")), "dangling.py: broken symbolic link"),
+        (("render", "--metaflow", str(tmp_path)), ": a directory, not a regular file"),
+        (("lint", "--metaflow", str(tmp_path / "nope.py")), "nope.py: no such file or directory"),
+    ]
+    for args, message in cases:
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert message in result.stderr, (args, result.stderr)

@@ -147,6 +147,14 @@ def _load_yaml(path: Path) -> tuple[dict[str, Any], Any]:
     return doc.data, doc.node
 
 
+def _not_a_config(path: Path) -> str:
+    if path.is_dir():
+        return "is a directory, not a configuration file"
+    if path.exists():
+        return "not a regular file, so not a configuration file"
+    return "configuration file not found"
+
+
 def load(explicit: str | None = None, *, isolated: bool = False) -> Config:
     if isolated:
         return Config()
@@ -154,11 +162,11 @@ def load(explicit: str | None = None, *, isolated: bool = False) -> Config:
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise config_error(f"{explicit}: configuration file not found")
+            raise config_error(f"{explicit}: {_not_a_config(path)}")
     elif os.environ.get("WFCTL_CONFIG"):
         path = Path(os.environ["WFCTL_CONFIG"])
         if not path.is_file():
-            raise config_error(f"WFCTL_CONFIG={path}: configuration file not found")
+            raise config_error(f"WFCTL_CONFIG={path}: {_not_a_config(path)}")
     else:
         path = _find(Path.cwd())
     if path is None:

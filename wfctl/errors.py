@@ -1,7 +1,7 @@
 """Errors that end a command, each with its place in the exit-code contract.
 
 0 clean, 1 findings / differences / workflow failed, 2 usage or input error,
-3 cluster or API error, 4 timeout reached (apply/watch), 130 interrupted.
+3 cluster or API error, 4 timeout reached (apply/watch), 130 interrupted, 141 reader of the output gone.
 """
 
 from __future__ import annotations

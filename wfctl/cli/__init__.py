@@ -13,7 +13,7 @@ import errno
 import os
 import sys
 
-from wfctl.exitcodes import EXIT_INPUT, EXIT_INTERRUPTED
+from wfctl.exitcodes import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_READER_GONE
 
 
 def say(message: str) -> None:
@@ -45,6 +45,12 @@ def _show(exc: Exception) -> None:
         _drop_stderr()
 
 
+def _reader_gone() -> bool:
+    """Whether click stopped a command because the reader of stdout went away: click handles EPIPE
+    itself (it exits 1 after wrapping the streams so that nothing more is flushed into the pipe)."""
+    return type(sys.stdout).__name__ == "_PacifyFlushWrapper"
+
+
 def main(argv: list[str] | None = None, *, fast: bool = True) -> None:
     """Run wfctl with `argv` (default: sys.argv[1:]) and exit. `fast=False` always goes through click
     (the tests compare both paths)."""
@@ -68,7 +74,12 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> None:
         else:
             from wfctl.cli.root import cli  # noqa: PLC0415
 
-            code = cli.main(args=args, prog_name="wfctl", standalone_mode=False)
+            try:
+                code = cli.main(args=args, prog_name="wfctl", standalone_mode=False)
+            except SystemExit:
+                if not _reader_gone():
+                    raise
+                code = EXIT_READER_GONE
         sys.stdout.flush()  # a full disk or a closed stdout is reported here, not at interpreter exit
     except KeyboardInterrupt:
         say("wfctl: interrupted")
@@ -84,7 +95,7 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> None:
             say("wfctl: interrupted")
             code = EXIT_INTERRUPTED
         elif isinstance(exc, BrokenPipeError):
-            code = 0
+            code = EXIT_READER_GONE
             sys.stdout = None  # type: ignore[assignment]  # the reader went away: print nothing more
         elif isinstance(exc, OSError):  # an output that cannot be written (`> /dev/full`, `>&-`), or any other
             if debug:

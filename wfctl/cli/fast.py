@@ -19,6 +19,8 @@ import os
 import sys
 from typing import Any
 
+from wfctl.exitcodes import EXIT_READER_GONE
+
 FLAG, COUNT, VALUE, MULTIPLE, CHOICE, JOBS = "flag", "count", "value", "multiple", "choice", "jobs"
 
 # option spelling -> (parameter name, kind) for `validate` and `lint`. Kinds: FLAG (True when given),
@@ -221,7 +223,8 @@ class _PipeGone:
 
 def invoke(check: FastCheck) -> int:
     """Run the parsed command with what click does around a command in `main(standalone_mode=False)`:
-    Ctrl-C (and EOF) give a blank line and then the interrupt, a closed pipe exits 1 quietly."""
+    Ctrl-C (and EOF) give a blank line and then the interrupt; when the reader of the output goes away
+    the command stops quietly with 141, as wfctl.cli.main makes click's commands do."""
     from wfctl.cli import say  # noqa: PLC0415
 
     try:
@@ -236,4 +239,4 @@ def invoke(check: FastCheck) -> int:
             raise
         sys.stdout = _PipeGone(sys.stdout)
         sys.stderr = _PipeGone(sys.stderr)
-        sys.exit(1)
+        sys.exit(EXIT_READER_GONE)

@@ -116,6 +116,17 @@ def _why(exc: OSError) -> str:
     return str(exc.strerror or exc).lower()
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as one regular file (in the words every command uses), or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+    except OSError as exc:
+        return _why(exc)
+    return None if stat.S_ISREG(mode) else f"{file_kind(mode)}, not a regular file"
+
+
 def _stderr_note(message: str) -> None:
     sys.stderr.write(f"wfctl: note: {message}\n")
 
@@ -138,6 +149,7 @@ class _Walker:
         self.errors = errors
         self.note = note
         self.skipped = skipped
+        self.files: set[tuple[int, int]] = set()  # (device, inode) of every file taken
 
     def _ignore_file(self, path: Path, base: str) -> gitignore.IgnoreFile | None:
         try:
@@ -177,6 +189,14 @@ class _Walker:
         if self.exclude and (_excluded(shown, name, self.exclude) or _excluded(rel, name, self.exclude)):
             return True
         return bool(ignores) and gitignore.ignored(ignores, abs_path, is_dir)
+
+    def add_file(self, shown: str, path: Path, st: os.stat_result) -> None:
+        """A regular file, once: named twice, named and walked, or reached through another link, it is
+        read and reported under the first name it was found by."""
+        key = (st.st_dev, st.st_ino)
+        if key not in self.files:
+            self.files.add(key)
+            self.sources.append(Source(shown, path))
 
     def walk(self, root: Path) -> None:
         top_abs = os.path.abspath(root)
@@ -245,7 +265,7 @@ class _Walker:
                 if not stat.S_ISREG(st.st_mode):
                     self.skipped(f"{shown}: skipped, {file_kind(st.st_mode)} is not a regular file (never opened)")
                     continue
-                self.sources.append(Source(shown, full))
+                self.add_file(shown, full, st)
             stack.extend(reversed(subdirs))
 
 
@@ -271,23 +291,28 @@ def discover(
     errors: list[str] = []
     note = note or _stderr_note
     walker = _Walker(tuple(exclude), default_excludes, sources, errors, note, skipped or note)
+    stdin_seen = False
     for arg in paths:
         if arg == "-":
             if sys.stdin is None:  # started with stdin closed (`<&-`)
                 errors.append("-: standard input is closed")
-                continue
-            sources.append(Source(stdin_name, stream=sys.stdin.buffer))
+            elif stdin_seen:  # a second read would find it empty
+                errors.append("-: standard input given more than once")
+            else:
+                stdin_seen = True
+                sources.append(Source(stdin_name, stream=sys.stdin.buffer))
             continue
         path = Path(arg)
         try:
-            mode = os.stat(path).st_mode
+            st = os.stat(path)
         except OSError as exc:
             errors.append(f"{escape_name(arg)}: {_why(exc)}")
             continue
+        mode = st.st_mode
         if stat.S_ISDIR(mode):
             walker.walk(path)
         elif stat.S_ISREG(mode):
-            sources.append(Source(display_path(path), path))
+            walker.add_file(display_path(path), path, st)
         else:
             errors.append(f"{escape_name(arg)}: {file_kind(mode)}, not a regular file (use - for standard input)")
     return sources, errors

@@ -25,7 +25,7 @@ from typing import Any
 
 from wfctl.argo.kinds import CRON_WORKFLOW
 from wfctl.errors import InputError
-from wfctl.loader.discovery import Source, display_path
+from wfctl.loader.discovery import Source, display_path, not_a_file
 from wfctl.model import Finding
 
 INSTALL_HINT = "Hera is not installed: pip install 'wfctl[hera]'"
@@ -119,8 +119,8 @@ def _import(spec: str) -> tuple[Any, str, Callable[[], Any] | None, _Recorder]:
     target, _, func = spec.partition(":") if not (len(spec) > 1 and spec[1] == ":") else (spec, "", "")
     path = Path(target)
     if path.suffix == ".py":
-        if not path.is_file():
-            raise InputError(f"--hera {target}: no such file")
+        if (why := not_a_file(path)) is not None:
+            raise InputError(f"--hera {target}: {why}")
         name = "wfctl_hera_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
         mod_spec = importlib.util.spec_from_file_location(name, path)
         if mod_spec is None or mod_spec.loader is None:

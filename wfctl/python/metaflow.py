@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from wfctl.errors import InputError
-from wfctl.loader.discovery import Source, display_path
+from wfctl.loader.discovery import Source, display_path, not_a_file
 from wfctl.model import Finding
 
 INSTALL_HINT = "Metaflow is not installed: pip install 'wfctl[metaflow]'"
@@ -110,8 +110,8 @@ def user_datastore(env: dict[str, str] | None = None) -> str | None:
 def compile_flow(flow: str, timeout: float = DEFAULT_TIMEOUT, *, throwaway_store: bool = True) -> dict[str, Any]:
     """Metaflow's WorkflowTemplate for `flow`; with the user's datastore unless `throwaway_store`."""
     path = Path(flow)
-    if not path.is_file():
-        raise InputError(f"--metaflow {flow}: no such file")
+    if (why := not_a_file(path)) is not None:
+        raise InputError(f"--metaflow {flow}: {why}")
     if importlib.util.find_spec("metaflow") is None:
         raise InputError(INSTALL_HINT)
     if throwaway_store:
