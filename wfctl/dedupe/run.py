@@ -42,29 +42,6 @@ def _check_new_file(path: Path) -> None:
         raise InputError(escape_name(f"{path}: directory {parent} does not exist"))
 
 
-def _distinct(sources: list[discovery.Source]) -> tuple[list[discovery.Source], list[str]]:
-    """Each file once: the same file named twice (`a.yaml a/../a.yaml`, a directory and a file in it, a
-    symlink and its target) is read, reported and written once, under the first name it was given."""
-    seen: dict[tuple[int, int], str] = {}
-    kept: list[discovery.Source] = []
-    notes: list[str] = []
-    for source in sources:
-        if source.path is not None:
-            try:
-                st = os.stat(source.path)
-            except OSError:
-                kept.append(source)  # reading it reports the problem
-                continue
-            first = seen.get((st.st_dev, st.st_ino))
-            if first is not None:
-                if first != source.display:
-                    notes.append(f"{source.display} is the same file as {first}: handled once, as {first}")
-                continue
-            seen[(st.st_dev, st.st_ino)] = source.display
-        kept.append(source)
-    return kept, notes
-
-
 def _failed_report(item: Input) -> FileReport:
     return FileReport(item.display, "", "", error=item.error, problem=item.problem, more=item.more, unread=True)
 
@@ -108,7 +85,6 @@ def dedupe_paths(
     sources, errors = discovery.discover(paths, default_excludes=default_excludes)
     if errors:  # every path that cannot be read is named, as every command names them
         raise UnreadableInput([error_line(e) for e in errors])
-    sources, same = _distinct(sources)
     if extract_to is not None:
         _check_new_file(extract_to)
     inputs = [read_input(s, max_bytes, for_write=write) for s in sources]
@@ -135,7 +111,7 @@ def dedupe_paths(
             else _failed_report(i)
             for i in inputs
         ]
-    outcome.notes += same + not_argo
+    outcome.notes += not_argo
     for item, report in zip(inputs, outcome.reports, strict=True):
         report.encoder = item.encode
     if write and not outcome.failed and (outcome.changed or outcome.extracted):

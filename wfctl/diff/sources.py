@@ -317,15 +317,16 @@ def load_git(
     commit = verify_revision(rev)
     wanted = _in_repository(paths, prefix)
     tree = _tree(commit)
-    items: list[Input] = []
+    found: list[tuple[tuple[int, tuple[tuple[int, str], ...]], str, Input]] = []  # (walk order, target, input)
     dangling: list[tuple[str, str]] = []  # (shown, origin) of links that lead nowhere at REV
     for entry in tree:
         if not entry.endswith(discovery.EXTENSIONS):
             continue
+        parts = entry.split("/")
         rel = posixpath.relpath("/" + entry, "/" + prefix) if prefix else entry  # as the working tree names it
         if excluded(rel, exclude):
             continue
-        for p in wanted:
+        for number, p in enumerate(wanted):
             below = _below(entry, p)
             if entry != p and (below is None or (default_excludes and walk_skips(below))):
                 continue
@@ -335,8 +336,19 @@ def load_git(
                 dangling.append((shown, shown))
                 break
             content = _git("cat-file", "blob", tree[target][1], cwd=Path(top))
-            items.append(Input(discovery.Source(f"{shown}@{rev}", content=content), shown, walked=entry != p))
+            # the order the working tree's walk meets files in: named paths in turn; in a directory, its
+            # files by name, then its subdirectories by name
+            order = (number, tuple((int(i < len(parts) - 1), part) for i, part in enumerate(parts)))
+            found.append(
+                (order, target, Input(discovery.Source(f"{shown}@{rev}", content=content), shown, walked=entry != p))
+            )
             break
+    # each file once, as in the working tree: a link and the file it leads to are read under the name met first
+    first: dict[str, tuple[int, tuple[tuple[int, str], ...]]] = {}
+    for order, target, _ in found:
+        if target not in first or order < first[target]:
+            first[target] = order
+    items = [item for order, target, item in found if first[target] == order]
     side = load_inputs(items, settings)
     for shown, origin in dangling:
         side.skipped.append((f"{shown}@{rev}", "a symbolic link that leads to no file of the tree at this revision"))

@@ -96,4 +96,6 @@ class Arguments(Rule):
             ctx, (*prefix, "arguments"), spec.get("arguments"), need_value=ctx.doc.kind == CRON_WORKFLOW
         )
         for path, call, _, _ in iter_invocations(ctx.doc):
-            yield from self._arguments(ctx, (*path, "arguments"), call.get("arguments"), need_value=True)
+            args = call.get("arguments")
+            if isinstance(args, dict):  # otherwise nothing to check
+                yield from self._arguments(ctx, (*path, "arguments"), args, need_value=True)

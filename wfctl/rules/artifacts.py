@@ -31,9 +31,12 @@ class Artifacts(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():
+            inputs, outputs = input_artifacts(tpl), output_artifacts(tpl)
+            if not inputs and not outputs:
+                continue  # most templates
             kind = template_type(tpl)
             leaf = kind in PATH_TEMPLATES
-            for where, arts in (("inputs", input_artifacts(tpl)), ("outputs", output_artifacts(tpl))):
+            for where, arts in (("inputs", inputs), ("outputs", outputs)):
                 for i in empty_names(arts):
                     yield self.finding(
                         ctx, (*tpl_path, where, "artifacts", i, "name"), f"{where[:-1]} artifact name is empty"

@@ -56,7 +56,9 @@ class Containers(Rule):
             for i, init in enumerate(as_list(tpl.get("initContainers"))):
                 if isinstance(init, dict) and not init.get("name"):
                     yield self.finding(ctx, (*path, "initContainers", i), "init containers need a name", at_key=True)
-            yield from self._mounts(ctx, path, tpl)
+            body = as_dict(tpl.get("container")) or as_dict(tpl.get("script"))
+            if as_list(body.get("volumeMounts")):  # without mounts there is nothing to clash
+                yield from self._mounts(ctx, path, tpl)
             cset = tpl.get("containerSet")
             if isinstance(cset, dict):
                 yield from self._container_set(ctx, path, tpl, cset)

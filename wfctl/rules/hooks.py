@@ -48,4 +48,6 @@ class Hooks(Rule):
         prefix, spec = workflow_spec(ctx.doc)
         yield from self._hooks(ctx, (*prefix, "hooks"), spec.get("hooks"))
         for path, call, _, _ in iter_invocations(ctx.doc):
-            yield from self._hooks(ctx, (*path, "hooks"), call.get("hooks"))
+            hooks = call.get("hooks")
+            if isinstance(hooks, dict):  # most steps and tasks have none
+                yield from self._hooks(ctx, (*path, "hooks"), hooks)

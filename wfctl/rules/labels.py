@@ -50,4 +50,6 @@ class Labels(Rule):
         if ctx.doc.kind == CRON_WORKFLOW:
             yield from self._check(ctx, ("spec", "workflowMetadata"), ctx.spec.get("workflowMetadata"))
         for path, tpl in ctx.templates():
-            yield from self._check(ctx, (*path, "metadata"), tpl.get("metadata"))
+            meta = tpl.get("metadata")
+            if isinstance(meta, dict):  # most templates have none
+                yield from self._check(ctx, (*path, "metadata"), meta)

@@ -27,8 +27,11 @@ class Parameters(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():
+            inputs, outputs = input_parameters(tpl), output_parameters(tpl)
+            if not inputs and not outputs:
+                continue
             kind = template_type(tpl)
-            for where, params in (("inputs", input_parameters(tpl)), ("outputs", output_parameters(tpl))):
+            for where, params in (("inputs", inputs), ("outputs", outputs)):
                 for i in empty_names(params):
                     yield self.finding(
                         ctx, (*tpl_path, where, "parameters", i, "name"), f"{where[:-1]} parameter name is empty"

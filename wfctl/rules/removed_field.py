@@ -72,15 +72,16 @@ class RemovedField(Rule):
             return
         for place, obj in sync_places(ctx.doc):
             sync = as_dict(obj.get("synchronization"))
-            for old, new in PLURALS:
+            for old, new in PLURALS if sync else ():
                 if old in sync:
                     path = (*place, "synchronization", old)
                     superseded.add(("WF001", path))
                     yield self.finding(
                         ctx, path, f"synchronization.{old} was removed in Argo 4: use {new} (a list)", at_key=True
                     )
-            config_map = as_dict(as_dict(as_dict(obj.get("memoize")).get("cache")).get("configMap"))
-            for key in ("key", "optional"):
+            memoize = obj.get("memoize")
+            config_map = as_dict(as_dict(memoize.get("cache")).get("configMap")) if isinstance(memoize, dict) else {}
+            for key in ("key", "optional") if config_map else ():
                 if key in config_map:
                     path = (*place, "memoize", "cache", "configMap", key)
                     superseded.add(("WF001", path))

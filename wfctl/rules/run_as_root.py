@@ -35,12 +35,15 @@ class RunAsRoot(Rule):
             tpl_sc = as_dict(tpl.get("securityContext"))
             if tpl_sc.get("runAsUser") == 0:
                 yield self.finding(ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs the pod as root")
+            found = list(containers(tpl))
+            if not found:
+                continue
             pod_ok = (
                 self._non_root(wf_sc)
                 or self._non_root(tpl_sc)
                 or self._non_root(as_dict(defaults.get("securityContext")))
             )
-            for sub, c in containers(tpl):
+            for sub, c in found:
                 sc = as_dict(c.get("securityContext"))
                 if sc.get("runAsUser") == 0:
                     yield self.finding(

@@ -49,6 +49,8 @@ class StepNames(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for tpl_path, tpl in ctx.templates():
+            if tpl.get("steps") is None and tpl.get("dag") is None:
+                continue  # a leaf template (most of them): no steps, no tasks
             steps = [(p, s) for p, _, s in iter_steps(tpl_path, tpl)]
             yield from self._names(ctx, steps, "step", False)
             tasks = list(iter_tasks(tpl_path, tpl))

@@ -47,7 +47,9 @@ class Synchronization(Rule):
         prefix, spec = workflow_spec(ctx.doc)
         yield from self._sync(ctx, (*prefix, "synchronization"), spec.get("synchronization"))
         for path, tpl in ctx.templates():
-            yield from self._sync(ctx, (*path, "synchronization"), tpl.get("synchronization"))
+            sync = tpl.get("synchronization")
+            if isinstance(sync, dict):  # otherwise nothing to check (most templates)
+                yield from self._sync(ctx, (*path, "synchronization"), sync)
             memo = tpl.get("memoize")
             if isinstance(memo, dict):
                 if not memo.get("key"):

@@ -25,6 +25,8 @@ class UnknownArgument(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for path, call, _, what in iter_invocations(ctx.doc):
+            if not isinstance(call.get("arguments"), dict):
+                continue  # passes nothing
             target = resolve_call(call, ctx.doc, ctx.index)
             if target.template is None or target.how == "inline":
                 continue
