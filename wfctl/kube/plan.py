@@ -13,7 +13,6 @@ A file named twice (`-f a.yaml -f a.yaml`, or a file inside a directory also nam
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,31 +38,17 @@ class Planned:
 def walk_inputs(paths: tuple[str, ...], **options: Any) -> tuple[list[Source], list[str]]:
     """The one walker (`discovery.discover`) for apply: the sources, and every problem that makes the
     set incomplete: its errors (unreadable paths anywhere, missing paths, special files named) and the
-    files it skipped (special files in a walk). Loops and directories reached twice lose nothing: noted."""
+    files it would skip (special files in a walk). Loops and files or directories reached twice lose
+    nothing: each file is taken once."""
     from wfctl.loader import discovery  # noqa: PLC0415
 
     skipped: list[str] = []
-    sources, errors = discovery.discover(paths, skipped=skipped.append, **options)
-    return _once(sources), [*errors, *skipped]
 
+    def refuse(shown: str, kind: str) -> None:  # apply acts on every file it is given, or on none
+        skipped.append(f"{shown}: {kind}, not a regular file: remove it from the directory to apply")
 
-def _once(sources: list[Source]) -> list[Source]:
-    """Each file once: the same file reached twice (by two arguments, or by a directory and a path
-    inside it) would otherwise be "the same object twice"."""
-    seen: set[tuple[int, int]] = set()
-    out: list[Source] = []
-    for source in sources:
-        if source.path is not None:
-            try:
-                st = os.stat(source.path)
-            except OSError:  # read (and reported) later
-                out.append(source)
-                continue
-            if (st.st_dev, st.st_ino) in seen:
-                continue
-            seen.add((st.st_dev, st.st_ino))
-        out.append(source)
-    return out
+    sources, errors = discovery.discover(paths, skipped=refuse, **options)
+    return sources, [*errors, *skipped]
 
 
 def _namespace_problem(value: str | None, what: str) -> str | None:

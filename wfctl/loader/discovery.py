@@ -141,7 +141,7 @@ class _Walker:
         sources: list[Source],
         errors: list[str],
         note: Callable[[str], None],
-        skipped: Callable[[str], None],
+        skipped: Callable[[str, str], None],
     ) -> None:
         self.exclude = exclude
         self.default_excludes = default_excludes
@@ -263,7 +263,7 @@ class _Walker:
                 if self._skipped_by_patterns(shown, rel, name, abs_path, False, ignores):
                     continue
                 if not stat.S_ISREG(st.st_mode):
-                    self.skipped(f"{shown}: skipped, {file_kind(st.st_mode)} is not a regular file (never opened)")
+                    self.skipped(shown, file_kind(st.st_mode))
                     continue
                 self.add_file(shown, full, st)
             stack.extend(reversed(subdirs))
@@ -276,21 +276,27 @@ def discover(
     stdin_name: str = "<stdin>",
     default_excludes: bool = True,
     note: Callable[[str], None] | None = None,
-    skipped: Callable[[str], None] | None = None,
+    skipped: Callable[[str, str], None] | None = None,
 ) -> tuple[list[Source], list[str]]:
     """Sources in a stable order, and errors: paths that do not exist or cannot be read, anywhere in a walk.
 
     Any error means the input is incomplete (exit 2; `apply` must not act on a partial set). `note`
     receives what was noticed on the way (a symbolic link loop, not followed: nothing is missing; a
-    directory reached twice is walked once, silently); `skipped` receives files left out (special files, never
-    opened), by default the same as `note`, which by default goes to stderr. `default_excludes=False`
+    directory reached twice is walked once, silently); `skipped` receives the name and the kind of each
+    file left out (special files in a walk, never opened), by default as a note; `note` by default goes to
+    stderr. A regular file reached twice is taken once, under the first name. `default_excludes=False`
     also walks hidden and default-excluded directories and ignores
     `.gitignore` files.
     """
     sources: list[Source] = []
     errors: list[str] = []
     note = note or _stderr_note
-    walker = _Walker(tuple(exclude), default_excludes, sources, errors, note, skipped or note)
+    if skipped is None:
+
+        def skipped(shown: str, kind: str) -> None:
+            note(f"{shown}: skipped, {kind} is not a regular file (never opened)")
+
+    walker = _Walker(tuple(exclude), default_excludes, sources, errors, note, skipped)
     stdin_seen = False
     for arg in paths:
         if arg == "-":
