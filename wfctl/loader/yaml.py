@@ -268,17 +268,8 @@ def _compose(source: Any, max_depth: int) -> Any:
                 node: Node = ScalarNode(ctag, value, event.start_mark, event.end_mark, event.style or None, anchor)
                 if anchor is not None:
                     anchors[anchor] = node
-                if parent is None:
-                    root = node
-                elif in_seq:
-                    parent.value.append(node)
-                elif pending[-1] is None:
-                    pending[-1] = node
-                else:
-                    parent.value.append((pending[-1], node))
-                    pending[-1] = None
-                continue
-            if cls is map_start or cls is seq_start:
+                is_map = None  # not a collection: nothing opens
+            elif cls is map_start or cls is seq_start:
                 if len(stack) >= max_depth:  # refuse this document, skip to its end, go on with the next
                     refused = _too_deep(event.start_mark, max_depth)
                     while type(get()) is not doc_end:
@@ -292,22 +283,7 @@ def _compose(source: Any, max_depth: int) -> Any:
                 )
                 if event.anchor is not None:
                     anchors[event.anchor] = node  # before its content: `&a [*a]` is seen as recursive
-                if parent is None:
-                    root = node
-                elif in_seq:
-                    parent.value.append(node)
-                elif pending[-1] is None:
-                    pending[-1] = node
-                else:
-                    parent.value.append((pending[-1], node))
-                    pending[-1] = None
-                stack.append(node)
-                parent = node
-                in_seq = not is_map
-                if is_map:
-                    pending.append(None)
-                continue
-            if cls is map_end or cls is seq_end:
+            elif cls is map_end or cls is seq_end:
                 done = stack.pop()
                 done.end_mark = event.end_mark
                 if cls is map_end:
@@ -315,31 +291,37 @@ def _compose(source: Any, max_depth: int) -> Any:
                 parent = stack[-1] if stack else None
                 in_seq = type(parent) is SequenceNode
                 continue
-            if cls is alias_event:
-                found = anchors.get(event.anchor)
-                if found is None:
+            elif cls is alias_event:
+                node = anchors.get(event.anchor)  # type: ignore[assignment]
+                if node is None:
                     raise MarkedYAMLError(
                         "while composing a document", None, f"found undefined alias {event.anchor!r}", event.start_mark
                     )
-                if parent is None:
-                    root = found
-                    continue
-                # where this use of the anchor is: aliased nodes are shared, so their marks are not
-                if in_seq:
-                    alias_marks[id(parent), len(parent.value)] = event.start_mark
-                    parent.value.append(found)
-                else:  # a key takes an even position, its value the odd one after it
-                    alias_marks[id(parent), 2 * len(parent.value) + (pending[-1] is not None)] = event.start_mark
-                    if pending[-1] is None:
-                        pending[-1] = found
-                    else:
-                        parent.value.append((pending[-1], found))
-                        pending[-1] = None
-                continue
-            if cls is doc_end:
+                if parent is not None:  # where this use of the anchor is: aliased nodes are shared, marks are not
+                    at = len(parent.value) if in_seq else 2 * len(parent.value) + (pending[-1] is not None)
+                    alias_marks[id(parent), at] = event.start_mark  # a key takes an even position, its value the odd
+                is_map = None
+            elif cls is doc_end:
                 yield root, alias_marks
                 break
-            # no other event occurs inside a document
+            else:  # no other event occurs inside a document
+                continue
+            # the node is the next item of the open collection (or the root)
+            if parent is None:
+                root = node
+            elif in_seq:
+                parent.value.append(node)
+            elif pending[-1] is None:
+                pending[-1] = node
+            else:
+                parent.value.append((pending[-1], node))
+                pending[-1] = None
+            if is_map is not None:  # a collection opens
+                stack.append(node)
+                parent = node
+                in_seq = not is_map
+                if is_map:
+                    pending.append(None)
 
 
 def _build_document(
