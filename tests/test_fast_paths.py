@@ -45,7 +45,7 @@ def test_resolve_answers_from_the_catalog_as_from_the_registry() -> None:
 
 def test_a_stale_catalog_falls_back_to_importing_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules, "_modules", lambda: {"a_rule_module_the_catalog_does_not_list"})
-    monkeypatch.setattr(rules, "_catalog", rules._UNCHECKED)  # checked again, as in a new process
+    monkeypatch.setattr(rules, "_checked_catalog", rules._UNCHECKED)  # checked again, as in a new process
     assert rules.catalog() is None
     monkeypatch.setattr(rules, "load_all", lambda: {"WF999": object})
     assert rules.load(("argo",)) == {"WF999": object}
@@ -164,3 +164,12 @@ def test_remembered_tags_and_depends_are_fresh_lists() -> None:
     for _ in range(2):  # errors are never remembered as answers
         with pytest.raises(ParseError):
             parse_depends("a &&")
+
+
+def test_importing_the_catalog_module_first_does_not_break_the_registry() -> None:
+    """The generated module `wfctl.rules._catalog` and the registry's memo once shared a name: importing
+    the module first (as any tool that imports every module does) replaced the memo with the module."""
+    code = "import wfctl.rules._catalog\nfrom wfctl import rules\nprint(len(rules.load(('input', 'argo'))) > 20)\n"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"

@@ -198,8 +198,8 @@ class Cache:
             for d in deps:
                 if len(d) != 4:
                     return None
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            return None  # missing, corrupt or foreign: check the file again
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, OverflowError):
+            return None  # missing, corrupt or foreign (too deeply nested, 1e400 for a line...): check the file again
         return deps, result
 
     def put(self, display: str, digest: str, deps: list[list[Any]], result: FileResult) -> None:
@@ -307,8 +307,9 @@ def _remove_entries(run_dir: Path) -> bool:
 def clean(directory: Path) -> bool:
     """Remove what wfctl put in a cache directory; False when there was none.
 
-    Only wfctl's own things go: the `v1/` entries (run-key directories only), and the `.gitignore` and
-    `CACHEDIR.TAG` with the content wfctl writes; then the directory itself if nothing else is left.
+    Only wfctl's own things go: the `v1/` entries (run-key directories holding nothing but entries), and
+    the `.gitignore` and `CACHEDIR.TAG` with the content wfctl writes; then the directory itself if
+    nothing else is left.
     Anything else in it is kept, and a directory with nothing of wfctl's in it is refused."""
     if not directory.exists():
         return False
@@ -318,10 +319,11 @@ def clean(directory: Path) -> bool:
         raise ValueError(f"{directory} does not look like a wfctl cache; not removed")
     if data.exists() and not _owned_entries(data):
         raise ValueError(f"{data} holds files wfctl did not write; not removed")
-    import shutil  # noqa: PLC0415
-
     if data.exists():
-        shutil.rmtree(data)
+        kept = [run_dir for run_dir in sorted(data.iterdir()) if not _remove_entries(run_dir)]
+        if kept:  # something else inside a run key's directory (or it cannot be written): all of it stays
+            raise ValueError(f"{kept[0]} holds files wfctl did not write (or cannot be removed); not removed")
+        data.rmdir()
     for marker in markers:
         marker.unlink()
     with contextlib.suppress(OSError):  # kept when anything else is in it (or it is the current directory)

@@ -189,13 +189,15 @@ def _lazy(make: Any, name: str) -> Any:
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
-    if name in getattr(type(self), FIELDS):
+    # As dataclasses: on the record class itself no attribute at all may be set (a plain subclass may
+    # add its own attributes, never assign the fields).
+    if FIELDS in type(self).__dict__ or name in getattr(type(self), FIELDS):
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
     object.__setattr__(self, name, value)
 
 
 def _frozen_delattr(self: Any, name: str) -> None:
-    if name in getattr(type(self), FIELDS):
+    if FIELDS in type(self).__dict__ or name in getattr(type(self), FIELDS):
         raise FrozenInstanceError(f"cannot delete field {name!r}")
     object.__delattr__(self, name)
 

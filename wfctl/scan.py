@@ -152,12 +152,20 @@ class LazyIndex(TemplateIndex):
         return candidates[0] if len(candidates) == 1 or (candidates and not namespace) else None
 
     def fingerprint(self, name: str, cluster_scope: bool, namespace: str) -> str:
-        """What a lookup answers, as a string that changes whenever the answer's content may."""
+        """What a lookup answers, as a string that changes whenever the answer's content may (or whether
+        the template is defined more than once)."""
+        twice = "twice:" * TemplateIndex.ambiguous(self, name, cluster_scope=cluster_scope, namespace=namespace)
         found = self.entry(name, cluster_scope=cluster_scope, namespace=namespace)
         if found is None:
-            return ""
+            return twice
         kind, ename, ens, number = found
-        return f"{kind}/{ens}/{ename}@{self.sources[number].display}#{self.fingerprints[number]}"
+        return f"{twice}{kind}/{ens}/{ename}@{self.sources[number].display}#{self.fingerprints[number]}"
+
+    def ambiguous(self, name: str, *, cluster_scope: bool, namespace: str = "") -> bool:
+        """TemplateIndex.ambiguous, recorded for the cache as a lookup is (its answer is in the fingerprint)."""
+        if self.deps is not None:
+            self.deps.append([name, cluster_scope, namespace, self.fingerprint(name, cluster_scope, namespace)])
+        return TemplateIndex.ambiguous(self, name, cluster_scope=cluster_scope, namespace=namespace)
 
     def lookup(self, name: str, *, cluster_scope: bool, namespace: str = "") -> Document | None:
         if self.deps is not None:

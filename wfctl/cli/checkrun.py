@@ -105,6 +105,11 @@ def run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, A
             if result.findings or verbosity > 0:
                 progress.clear()
             reporter.write(result)
+    except Exception as exc:
+        parallel = sys.modules.get("wfctl.parallel")  # loaded only when worker processes were started
+        if parallel is None or not isinstance(exc, parallel.WorkerDied):
+            raise
+        errors.append(str(exc))  # what was checked is still reported (a complete document), then the error
     finally:
         progress.finish()
         gc.set_threshold(*thresholds)

@@ -20,7 +20,7 @@ _imported: set[str] = set()  # rule modules imported so far
 _CATALOG_FILE = "_catalog.py"
 Entry = tuple[str, str, str]  # name, stage, module (relative to this package)
 _UNCHECKED = object()
-_catalog: object = _UNCHECKED  # the catalog once checked against the package (None: stale)
+_checked_catalog: object = _UNCHECKED  # the catalog once checked against the package (None: stale)
 
 
 def _modules() -> set[str]:
@@ -37,10 +37,10 @@ def catalog() -> dict[str, Entry] | None:
     """code -> (name, stage, module) from the generated catalog, or None when it does not list exactly
     the rule modules present (a rule was added or removed since it was generated). Checked once per
     process: suppressions resolve names for every file."""
-    global _catalog
-    if _catalog is _UNCHECKED:
-        _catalog = _read_catalog()
-    return _catalog  # type: ignore[return-value]
+    global _checked_catalog
+    if _checked_catalog is _UNCHECKED:
+        _checked_catalog = _read_catalog()
+    return _checked_catalog  # type: ignore[return-value]
 
 
 def _read_catalog() -> dict[str, Entry] | None:
