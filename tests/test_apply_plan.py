@@ -307,5 +307,7 @@ def test_walk_inputs_counts_skipped_special_files_as_problems(tmp_path):
     os.mkfifo(tmp_path / "tree" / "pipe.yaml")
     sources, problems = walk_inputs((str(tmp_path / "tree"),))
     assert len(sources) == 1 and len(problems) == 1
-    assert problems[0].endswith("pipe.yaml: a FIFO (named pipe), not a regular file: remove it from the directory to apply")  # noqa: E501
+    assert problems[0].endswith(
+        "pipe.yaml: a FIFO (named pipe), not a regular file: remove it from the directory to apply"
+    )
     assert "skipped" not in problems[0]  # apply skips nothing: the whole set is refused
