@@ -17,7 +17,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_TEXT[self]  # once per finding in every report: no enum name lookup
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -25,6 +25,9 @@ class Severity(enum.IntEnum):
             return cls[text.strip().upper()]
         except KeyError:
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+_SEVERITY_TEXT = {level: level.name.lower() for level in Severity}
 
 
 @dataclass(slots=True)

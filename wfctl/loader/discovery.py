@@ -70,11 +70,15 @@ def _escape_char(match: re.Match[str]) -> str:
 def escape_name(name: str) -> str:
     """A file name as printable UTF-8 text, the same in every output: bytes that are not UTF-8 (os.fsdecode's
     surrogates) and control characters become `\\xNN`."""
+    if name.isprintable():  # the usual name (printable has no control character and no surrogate)
+        return name
     return _UNPRINTABLE.sub(_escape_char, name)
 
 
 def escape_unencodable(text: str) -> str:
     """Text (a message) that any UTF-8 stream can take: only lone surrogates are escaped, newlines stay."""
+    if text.isascii():  # every finding's message but a few
+        return text
     return _SURROGATE.sub(_escape_char, text)
 
 

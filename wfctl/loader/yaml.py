@@ -70,6 +70,7 @@ _TIMESTAMP_RE = re.compile(
     r"|[ ]([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.[0-9]+)?)?$"
 )
 _INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+_NUMBER_CHARS = frozenset("0123456789+-._eExXoObBabcdefABCDEF")  # every character of any number go-yaml reads
 _NUMERIC_START = frozenset("+-.0123456789")  # a plain scalar that may be a number starts with one of these
 BOMS = (  # BOM -> codec, longest first (a UTF-32-LE BOM starts like a UTF-16-LE one)
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -354,6 +355,8 @@ def _go_int(text: str) -> int | None:
 
 def _resolve_number(value: str) -> tuple[Tag | None, Any]:
     """go-yaml's reading of a scalar starting with a sign, a digit or a dot (YAML 1.1 numbers)."""
+    if not _NUMBER_CHARS.issuperset(value):  # `128Mi`, `50m`, `3.12-alpine`: not a number, no regex needed
+        return None, value
     if value[0] == ".":
         if _DOT_FLOAT.match(value):
             return TAG_FLOAT, float(value)

@@ -120,6 +120,9 @@ class Compiler:
             return _always
         if len(checks) == 1:
             return checks[0]
+        if len(checks) == 2:  # the usual pair (`type` and the object's fields): no generator per value
+            first, second = checks
+            return lambda x: first(x) and second(x)
         return lambda x: all(c(x) for c in checks)
 
     @staticmethod
