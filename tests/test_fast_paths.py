@@ -173,3 +173,41 @@ def test_importing_the_catalog_module_first_does_not_break_the_registry() -> Non
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True"
+
+
+def test_the_template_index_is_filled_only_when_a_file_asks_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs are read for templates only when a file refers to one (`templateRef`, `workflowTemplateRef`):
+    a run of plain workflows never does it; a run with a reference does it once, and finds a template
+    defined in a file checked after the one that refers to it."""
+    from wfctl import engine
+
+    calls: list[bytes] = []
+    real = engine.quick_templates
+    monkeypatch.setattr(engine, "quick_templates", lambda raw: calls.append(raw) or real(raw))
+    plain = tmp_path / "a-plain.yaml"
+    plain.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: p-}\n"
+        "spec:\n  entrypoint: main\n  templates:\n    - name: main\n      container: {image: 'alpine:3.20'}\n"
+    )
+    settings = Settings()
+    results = list(engine.run([Source(str(plain), plain)], settings))
+    assert calls == [] and results[0][1] is not None and results[0][1].findings == []
+    user = tmp_path / "b-user.yaml"
+    user.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: u-}\n"
+        "spec:\n  entrypoint: main\n  templates:\n    - name: main\n      steps:\n"
+        "        - - name: s\n            templateRef: {name: shared, template: hello}\n"
+    )
+    shared = tmp_path / "c-shared.yaml"
+    shared.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata: {name: shared}\n"
+        "spec:\n  templates:\n    - name: hello\n      container: {image: 'alpine:3.20'}\n"
+    )
+    sources = [Source(str(p), p) for p in (plain, user, shared)]
+    results = list(engine.run(sources, settings, jobs=1))
+    assert len(calls) == 3  # every input read once for its templates, at the first question
+    assert all(r is not None and r.findings == [] for _, r in results)  # the reference resolved
+    user.write_text(user.read_text().replace("template: hello", "template: nope"))
+    calls.clear()
+    results = list(engine.run(sources, settings, jobs=1))
+    assert [f.rule for f in results[1][1].findings] == ["WF109"]  # no template "nope" in "shared"

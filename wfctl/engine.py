@@ -302,18 +302,26 @@ class FileJob:
 
 
 def scan(sources: list[discovery.Source], settings: Settings, *, hashing: bool = True) -> LazyIndex:
-    """Read every source once: its content hash (only the cache needs it: skipped when not `hashing`),
-    and the templates it defines (cheaply)."""
-    if hashing:
-        from wfctl.cache import content_hash  # noqa: PLC0415
+    """The template index of `sources`: each source's content hash now (only the cache needs it: skipped
+    when not `hashing`), and the templates each defines (cheaply) when a file first asks the index."""
     fingerprints = [""] * len(sources)
     index = LazyIndex(sources, fingerprints, functools.partial(documents_of, settings))
+    if hashing:
+        from wfctl.cache import content_hash  # noqa: PLC0415
+
+        for number, source in enumerate(sources):
+            raw = discovery.read(source, settings.max_bytes).raw
+            if raw is not None:
+                fingerprints[number] = content_hash(raw)
+    index.populate = functools.partial(_index_templates, index, sources, settings)
+    return index
+
+
+def _index_templates(index: LazyIndex, sources: list[discovery.Source], settings: Settings) -> None:
     for number, source in enumerate(sources):
         raw = discovery.read(source, settings.max_bytes).raw
         if raw is None:
             continue
-        if hashing:
-            fingerprints[number] = content_hash(raw)
         found = quick_templates(raw)
         if found is None:
             probe = discovery.Source(source.display, content=raw)
@@ -321,7 +329,6 @@ def scan(sources: list[discovery.Source], settings: Settings, *, hashing: bool =
         else:
             for kind, name, namespace in found:
                 index.add_entry(kind, name, namespace, number)
-    return index
 
 
 POOL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
@@ -356,6 +363,7 @@ def run(
     if jobs > 1 and len(pending) >= POOL_MIN_FILES:
         from wfctl.parallel import ordered_map  # noqa: PLC0415
 
+        index.ready()  # filled once here: forked workers inherit it
         if job._checker is None:  # built once here: forked workers inherit it (its rule modules imported)
             job._checker = Checker(settings, index)
         outcomes: Iterator[tuple[str | None, FileResult | None]] = ordered_map(job, pending, jobs)

@@ -119,6 +119,15 @@ class LazyIndex(TemplateIndex):
         self.entries_cluster: dict[str, Entry] = {}
         self.recent: OrderedDict[int, list[Document]] = OrderedDict()
         self.deps: list[list[Any]] | None = None  # lookups of the file being checked, when recording
+        # Fills the entries; run before the first question (a run in which no file refers to a template
+        # never reads its inputs for templates at all).
+        self.populate: Callable[[], None] | None = None
+
+    def ready(self) -> None:
+        """Fill the entries now if that is still to do (before forking workers, which then share them)."""
+        if self.populate is not None:
+            populate, self.populate = self.populate, None
+            populate()
 
     def add_entry(self, kind: str, name: str, namespace: str, source_no: int) -> None:
         entry = (kind, name, namespace, source_no)
@@ -130,9 +139,11 @@ class LazyIndex(TemplateIndex):
             self.dupes.add((True, "", name))
 
     def _has(self, namespace: str, name: str) -> bool:
+        self.ready()
         return (namespace, name) in self.entries_ns
 
     def _named(self, name: str) -> int:
+        self.ready()
         return len(self.entries_by_name.get(name, []))
 
     def add_documents(self, docs: list[Document], source_no: int) -> None:
@@ -143,6 +154,7 @@ class LazyIndex(TemplateIndex):
 
     def entry(self, name: str, *, cluster_scope: bool, namespace: str = "") -> Entry | None:
         """The same choice as TemplateIndex.lookup, on entries."""
+        self.ready()
         if cluster_scope:
             return self.entries_cluster.get(name)
         found = self.entries_ns.get((namespace, name))
@@ -154,6 +166,7 @@ class LazyIndex(TemplateIndex):
     def fingerprint(self, name: str, cluster_scope: bool, namespace: str) -> str:
         """What a lookup answers, as a string that changes whenever the answer's content may (or whether
         the template is defined more than once)."""
+        self.ready()
         twice = "twice:" * TemplateIndex.ambiguous(self, name, cluster_scope=cluster_scope, namespace=namespace)
         found = self.entry(name, cluster_scope=cluster_scope, namespace=namespace)
         if found is None:
@@ -163,11 +176,13 @@ class LazyIndex(TemplateIndex):
 
     def ambiguous(self, name: str, *, cluster_scope: bool, namespace: str = "") -> bool:
         """TemplateIndex.ambiguous, recorded for the cache as a lookup is (its answer is in the fingerprint)."""
+        self.ready()
         if self.deps is not None:
             self.deps.append([name, cluster_scope, namespace, self.fingerprint(name, cluster_scope, namespace)])
         return TemplateIndex.ambiguous(self, name, cluster_scope=cluster_scope, namespace=namespace)
 
     def lookup(self, name: str, *, cluster_scope: bool, namespace: str = "") -> Document | None:
+        self.ready()
         if self.deps is not None:
             self.deps.append([name, cluster_scope, namespace, self.fingerprint(name, cluster_scope, namespace)])
         found = self.entry(name, cluster_scope=cluster_scope, namespace=namespace)
@@ -189,7 +204,11 @@ class LazyIndex(TemplateIndex):
 
     def still_valid(self, deps: list[list[Any]]) -> bool:
         """Whether every recorded lookup would get the same answer from this index."""
+        if not deps:  # the file asked nothing: nothing to fill for it
+            return True
+        self.ready()
         return all(self.fingerprint(str(n), bool(c), str(ns)) == fp for n, c, ns, fp in deps)
 
     def __bool__(self) -> bool:
+        self.ready()
         return bool(self.entries_ns or self.entries_cluster)
