@@ -211,3 +211,32 @@ def test_the_template_index_is_filled_only_when_a_file_asks_it(tmp_path: Path, m
     calls.clear()
     results = list(engine.run(sources, settings, jobs=1))
     assert [f.rule for f in results[1][1].findings] == ["WF109"]  # no template "nope" in "shared"
+
+
+def test_containers_are_remembered_per_template_object() -> None:
+    """Several rules ask for the containers of every template: the answer is kept per template object
+    (by identity, never for an equal but different template)."""
+    tpl = {"container": {"image": "a"}, "sidecars": [{"name": "s", "image": "b"}, "junk"]}
+    first = list(spec.containers(tpl))
+    assert first == [(("container",), {"image": "a"}), (("sidecars", 0), {"name": "s", "image": "b"})]
+    assert list(spec.containers(tpl)) == first  # asked again: the same answer, iterable again
+    other = {"script": {"image": "c", "source": "x"}}
+    assert list(spec.containers(other)) == [(("script",), {"image": "c", "source": "x"})]
+    for _ in range(300):  # the memory is bounded: old entries go, answers stay right
+        fresh = {"container": {"image": "z"}}
+        assert list(spec.containers(fresh)) == [(("container",), {"image": "z"})]
+    assert len(spec._CONTAINERS) <= 256
+
+
+def test_a_run_leaves_nothing_frozen_for_the_collector(tmp_path: Path) -> None:
+    """Each file's objects are kept out of cyclic collections while it is checked (gc.freeze); once the
+    run is over, everything is back in the collector's care."""
+    import gc
+
+    from wfctl import engine
+
+    files = sorted((FIXTURES / "examples").glob("*.yaml"))[:5]
+    results = list(engine.run([Source(str(p), p) for p in files], Settings()))
+    assert len(results) == len(files) and all(r is not None for _, r in results)
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import gc
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -186,16 +187,24 @@ class Checker:
         muted = suppress.annotation_codes(doc.metadata, rule_registry.resolve)
         superseded = ctx.cache.get("superseded")  # (rule, path[, message]) a rule's own finding replaces
         out = []
+        kind, name, reported, node = doc.kind, doc.name, self.reported, doc.node
+        if "ALL" in muted:
+            raw = []
+        positions: dict[tuple[Any, bool], tuple[int, int, int, int]] = {}  # several findings, one place
         for f in raw:
-            if f.rule not in self.reported:
+            if f.rule not in reported:
                 continue
             if superseded and ((f.rule, f.path) in superseded or (f.rule, f.path, f.message) in superseded):
                 continue
-            if f.rule in muted or "ALL" in muted:
+            if f.rule in muted:
                 continue
-            f.kind, f.name = doc.kind, doc.name
+            f.kind, f.name = kind, name
             if f.line == 0:
-                f.line, f.column, f.end_line, f.end_column = locate(doc.node, f.path, at_key=f.at_key)
+                where = (f.path, f.at_key)
+                position = positions.get(where)
+                if position is None:
+                    position = positions[where] = locate(node, f.path, at_key=f.at_key)
+                f.line, f.column, f.end_line, f.end_column = position
             out.append(f)
         if self.fixable and any(f.rule in self.fixable for f in out):
             from wfctl.fix.attach import attach  # noqa: PLC0415
@@ -289,6 +298,9 @@ class FileJob:
                 digest = content_hash(raw)
                 source = discovery.Source(source.display, content=raw)
         loaded = load(source, self.settings)
+        # The file's nodes and data live until it is checked, then go all at once (reference counts; the
+        # trees hold no cycles): no cyclic collection needs to walk them meanwhile, as each one did.
+        gc.freeze()
         if loaded.error:
             return loaded.error, None
         self.index.deps = [] if self.cache is not None else None  # lookups are recorded for the cache only
@@ -378,6 +390,7 @@ def run(
             error, result = next(outcomes)
             yield LoadedFile(source, error=error), result
     finally:
+        gc.unfreeze()  # what FileJob froze goes back to the collector's care
         close = getattr(outcomes, "close", None)
         if close is not None:
             close()

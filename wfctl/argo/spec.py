@@ -171,8 +171,24 @@ def output_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
     return _io(tpl, "outputs", "artifacts")
 
 
+# The containers of the templates asked about last: several rules ask for those of every template of a
+# document. Keyed by id, holding the template itself so that its id cannot be reused while it is here.
+_CONTAINERS: dict[int, tuple[dict[str, Any], list[tuple[tuple[Any, ...], dict[str, Any]]]]] = {}
+
+
 def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Every container-like object of a template, with its path relative to the template."""
+    known = _CONTAINERS.get(id(tpl))
+    if known is not None and known[0] is tpl:
+        return iter(known[1])
+    out = _containers(tpl)
+    if len(_CONTAINERS) >= 256:
+        _CONTAINERS.clear()
+    _CONTAINERS[id(tpl)] = (tpl, out)
+    return iter(out)
+
+
+def _containers(tpl: dict[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     # written out (no generator, no as_list/as_dict): several rules ask for every template
     c = tpl.get("container")
@@ -189,7 +205,7 @@ def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str,
     items = cs.get("containers") if isinstance(cs, dict) else None
     if isinstance(items, list):
         out.extend((("containerSet", "containers", i), c) for i, c in enumerate(items) if isinstance(c, dict))
-    return iter(out)
+    return out
 
 
 def strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:

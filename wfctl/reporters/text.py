@@ -8,13 +8,16 @@ from wfctl.reporters.base import Reporter, escape_name, escape_unencodable, find
 
 class TextReporter(Reporter):
     def write(self, result: FileResult) -> None:
+        lines = []  # one write per file: with PYTHONUNBUFFERED (common in CI) each write is a system call
         for f in result.findings:
             obj = f" [{f.kind}/{escape_unencodable(f.name)}]" if self.verbosity > 0 and f.kind else ""
             line = finding_line(f.file, f.line, f.column, str(f.severity), f.rule, f.message, color=self.color)
-            self.stream.write(f"{line}{obj}\n")  # the line every command prints
+            lines.append(f"{line}{obj}\n")  # the line every command prints
         if self.verbosity > 0:
             for skipped in result.skipped:
-                self.stream.write(f"{escape_name(result.file)}: skipped {escape_unencodable(skipped)}\n")
+                lines.append(f"{escape_name(result.file)}: skipped {escape_unencodable(skipped)}\n")
+        if lines:
+            self.stream.write("".join(lines))
 
     def flush(self, summary: Summary) -> None:
         if self.verbosity >= 0:
