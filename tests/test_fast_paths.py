@@ -226,17 +226,3 @@ def test_containers_are_remembered_per_template_object() -> None:
         fresh = {"container": {"image": "z"}}
         assert list(spec.containers(fresh)) == [(("container",), {"image": "z"})]
     assert len(spec._CONTAINERS) <= 256
-
-
-def test_a_run_leaves_nothing_frozen_for_the_collector(tmp_path: Path) -> None:
-    """Each file's objects are kept out of cyclic collections while it is checked (gc.freeze); once the
-    run is over, everything is back in the collector's care."""
-    import gc
-
-    from wfctl import engine
-
-    files = sorted((FIXTURES / "examples").glob("*.yaml"))[:5]
-    results = list(engine.run([Source(str(p), p) for p in files], Settings()))
-    assert len(results) == len(files) and all(r is not None for _, r in results)
-    assert gc.get_freeze_count() == 0
-    assert gc.isenabled()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import gc
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -298,9 +297,6 @@ class FileJob:
                 digest = content_hash(raw)
                 source = discovery.Source(source.display, content=raw)
         loaded = load(source, self.settings)
-        # The file's nodes and data live until it is checked, then go all at once (reference counts; the
-        # trees hold no cycles): no cyclic collection needs to walk them meanwhile, as each one did.
-        gc.freeze()
         if loaded.error:
             return loaded.error, None
         self.index.deps = [] if self.cache is not None else None  # lookups are recorded for the cache only
@@ -390,7 +386,6 @@ def run(
             error, result = next(outcomes)
             yield LoadedFile(source, error=error), result
     finally:
-        gc.unfreeze()  # what FileJob froze goes back to the collector's care
         close = getattr(outcomes, "close", None)
         if close is not None:
             close()
