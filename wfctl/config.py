@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from wfctl.records import dataclass, field
+
 NAMES = (".wfctl.yaml", ".wfctl.yml")
 _TOOL_TABLE = r"(?m)^\s*\[\s*tool\.wfctl\s*[\].]"  # [tool.wfctl] or [tool.wfctl.rules.X]; compiled when used
 
@@ -47,21 +49,12 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+@dataclass
 class Config:
-    """The effective configuration file's content and where it came from. (A plain class: making a
-    dataclass costs start-up time.)"""
+    """The effective configuration file's content and where it came from."""
 
-    def __init__(self, path: Path | None = None, data: dict[str, Any] | None = None) -> None:
-        self.path = path
-        self.data: dict[str, Any] = data if data is not None else {}
-
-    def __repr__(self) -> str:
-        return f"Config({self.path!r}, {self.data!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Config) and (self.path, self.data) == (other.path, other.data)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+    path: Path | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
     @property
     def base(self) -> Path:

@@ -46,29 +46,17 @@ class Settings:
     strict_refs: bool = False
 
 
+@dataclass
 class LoadedFile:
-    """One input after reading and parsing. (A plain class: making a dataclass costs start-up time.)"""
+    """One input after reading and parsing."""
 
-    def __init__(
-        self,
-        source: discovery.Source,
-        text: str = "",
-        documents: list[Document] | None = None,
-        skipped: list[Skipped] | None = None,
-        problems: list[Problem] | None = None,
-        error: str | None = None,
-        size: int = 0,
-    ) -> None:
-        self.source = source
-        self.text = text
-        self.documents: list[Document] = documents if documents is not None else []
-        self.skipped: list[Skipped] = skipped if skipped is not None else []
-        self.problems: list[Problem] = problems if problems is not None else []
-        self.error = error  # unreadable: reported as an input error (exit 2)
-        self.size = size
-
-    def __repr__(self) -> str:
-        return f"LoadedFile({self.source!r}, error={self.error!r}, documents={len(self.documents)})"
+    source: discovery.Source
+    text: str = ""
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    error: str | None = None  # unreadable: reported as an input error (exit 2)
+    size: int = 0
 
 
 def load(source: discovery.Source, settings: Settings) -> LoadedFile:

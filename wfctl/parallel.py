@@ -30,13 +30,6 @@ class WorkerDied(RuntimeError):
     """A worker process ended abruptly (killed, out of memory): its files cannot be checked."""
 
 
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def _init(job: Callable[[Any], Any], parent: int) -> None:
     global _JOB
     _JOB = job

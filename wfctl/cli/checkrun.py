@@ -16,7 +16,7 @@ from wfctl import progress as progress_mod
 from wfctl.engine import run, settings_from
 from wfctl.exitcodes import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from wfctl.loader import discovery
-from wfctl.model import Severity, Summary
+from wfctl.model import Finding, Severity, Summary
 from wfctl.reporters import get_reporter
 from wfctl.term import use_color
 
@@ -99,7 +99,7 @@ def run_check(stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, A
             if place is not None:
                 for finding in result.findings:
                     place(finding)
-                result.findings.sort(key=lambda f: (f.file, f.line, f.column, f.rule))
+                result.findings.sort(key=Finding.sort_key)
             summary.add(result)
             if result.findings or verbosity > 0:
                 progress.clear()

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from wfctl.exitcodes import EXIT_READER_GONE
+from wfctl.records import dataclass
 
 FLAG, COUNT, VALUE, MULTIPLE, CHOICE, JOBS = "flag", "count", "value", "multiple", "choice", "jobs"
 
@@ -95,14 +96,13 @@ def choices() -> dict[str, list[str]]:
     return {"output": names(), "argo_version": ARGO_VERSIONS, "fail_on": SEVERITIES, "color": COLOR_CHOICES}
 
 
+@dataclass
 class FastCheck:
-    """A `validate` or `lint` invocation parsed as click would have parsed it (a plain class: making a
-    dataclass costs start-up time)."""
+    """A `validate` or `lint` invocation parsed as click would have parsed it."""
 
-    def __init__(self, stages: tuple[str, ...], paths: tuple[str, ...], opts: dict[str, Any]) -> None:
-        self.stages = stages
-        self.paths = paths
-        self.opts = opts
+    stages: tuple[str, ...]
+    paths: tuple[str, ...]
+    opts: dict[str, Any]
 
 
 def parse(args: list[str]) -> FastCheck | None:
