@@ -203,18 +203,6 @@ def _tag(name: str) -> Tag:
     return tag
 
 
-def implicit_tag(value: str) -> Tag:
-    """The tag go-yaml gives a plain (unquoted, untagged) scalar (the composer inlines this)."""
-    word = _WORDS.get(value)
-    if word is not None:
-        return word[0]
-    if value[0] in _NUMERIC_START:
-        kind = _resolve_number(value)[0]
-        if kind is not None:
-            return kind
-    return TAG_STR
-
-
 def _too_deep(mark: Any, limit: int, via_alias: bool = False) -> _Refused:
     how = " (through aliases)" if via_alias else ""
     return _Refused("WF010", mark, f"YAML nesting deeper than {limit} levels{how}: refusing to read the document")
@@ -257,7 +245,7 @@ def _compose(source: Any, max_depth: int) -> Any:
                     ctag = _tag(tag)
                 elif not event.implicit[0]:
                     ctag = str_tag
-                else:
+                else:  # a plain scalar: the tag go-yaml resolves it to (a YAML 1.1 word, a number, or text)
                     word = words.get(value)
                     if word is not None:
                         ctag = word[0]
@@ -421,7 +409,7 @@ def resolve_explicit(tag: str, value: str, mark: Any = None) -> Any:
     word = _WORDS.get(value)
     if word is not None:
         resolved = word[1]
-    elif value and value[0] in "+-.0123456789":
+    elif value and value[0] in _NUMERIC_START:
         resolved = _resolve_number(value)[1]
     else:
         resolved = value
