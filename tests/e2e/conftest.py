@@ -47,7 +47,9 @@ def k(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def workflow(name: str, labels: dict[str, str] | None = None) -> str:
     """A one-step Workflow manifest (it never runs: the cluster has no controller; tests play it)."""
-    shown = f"  labels: {{{', '.join(f'{k}: {v}' for k, v in labels.items())}}}\n" if labels else ""
+    # Values are quoted: a random batch id such as 30844588 would otherwise be a YAML integer.
+    pairs = ", ".join(f"{k}: '{v}'" for k, v in (labels or {}).items())
+    shown = f"  labels: {{{pairs}}}\n" if labels else ""
     return (
         f"apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n  name: {name}\n{shown}spec:\n"
         "  entrypoint: main\n  templates:\n"

@@ -27,7 +27,7 @@ pytestmark = E2E
 def wft(name: str, label: str, body: str = "suspend: {}") -> str:
     return (
         f"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: {name}\n"
-        f"  labels: {{wfctl-faults: {label}}}\nspec:\n  templates:\n    - name: t\n      {body}\n"
+        f"  labels: {{wfctl-faults: '{label}'}}\nspec:\n  templates:\n    - name: t\n      {body}\n"
     )
 
 

@@ -21,7 +21,7 @@ pytestmark = E2E
 
 
 def wft(name: str, label: str | None) -> str:
-    labels = f"  labels: {{wfctl-e2e: {label}}}\n" if label else ""
+    labels = f"  labels: {{wfctl-e2e: '{label}'}}\n" if label else ""
     return (
         f"apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate\nmetadata:\n  name: {name}\n{labels}"
         "spec:\n  templates:\n    - name: t\n      suspend: {}\n"

@@ -135,7 +135,7 @@ def test_watch_after_finish_and_timeout(k, api, tmp_path):
 def test_prune_with_and_without_selector(k, api, tmp_path):
     label = unique("set")
     keep, old = unique("e2e-keep"), unique("e2e-old")
-    labels = f"  labels: {{wfctl-e2e: {label}}}\n"
+    labels = f"  labels: {{wfctl-e2e: '{label}'}}\n"
     f = tmp_path / "t.yaml"
     f.write_text(wft(keep, labels=labels) + "---\n" + wft(old, labels=labels))
     assert k("apply", "-f", str(f)).exit_code == 0
