@@ -213,16 +213,25 @@ def test_the_template_index_is_filled_only_when_a_file_asks_it(tmp_path: Path, m
     assert [f.rule for f in results[1][1].findings] == ["WF109"]  # no template "nope" in "shared"
 
 
-def test_containers_are_remembered_per_template_object() -> None:
-    """Several rules ask for the containers of every template: the answer is kept per template object
-    (by identity, never for an equal but different template)."""
-    tpl = {"container": {"image": "a"}, "sidecars": [{"name": "s", "image": "b"}, "junk"]}
-    first = list(spec.containers(tpl))
-    assert first == [(("container",), {"image": "a"}), (("sidecars", 0), {"name": "s", "image": "b"})]
-    assert list(spec.containers(tpl)) == first  # asked again: the same answer, iterable again
-    other = {"script": {"image": "c", "source": "x"}}
-    assert list(spec.containers(other)) == [(("script",), {"image": "c", "source": "x"})]
-    for _ in range(300):  # the memory is bounded: old entries go, answers stay right
-        fresh = {"container": {"image": "z"}}
-        assert list(spec.containers(fresh)) == [(("container",), {"image": "z"})]
-    assert len(spec._CONTAINERS) <= 256
+def test_containers_are_listed_once_per_document() -> None:
+    """The pod rules all walk every container of a document: the list is made once per document, with
+    full paths, the field holding each container and its template; junk entries are left out."""
+    text = (
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  templates:\n"
+        "    - name: a\n      container: {image: a}\n      sidecars: [{name: s, image: b}, junk]\n"
+        "    - name: b\n      containerSet: {containers: [{name: c, image: c}]}\n"
+        "    - name: c\n      script: {image: d, source: x}\n      initContainers: [{name: i, image: e}]\n"
+        "    - name: d\n      suspend: {}\n"
+    )
+    (doc,) = load(Source("t.yaml", content=text.encode()), Settings()).documents
+    listed = [(path, field, c["image"], tpl["name"]) for path, field, c, tpl in spec.iter_containers(doc)]
+    assert listed == [
+        (("spec", "templates", 0, "container"), "container", "a", "a"),
+        (("spec", "templates", 0, "sidecars", 0), "sidecars", "b", "a"),
+        (("spec", "templates", 1, "containerSet", "containers", 0), "containerSet", "c", "b"),
+        (("spec", "templates", 2, "script"), "script", "d", "c"),
+        (("spec", "templates", 2, "initContainers", 0), "initContainers", "e", "c"),
+    ]
+    kept = doc.cache["containers"]
+    assert [item[0] for item in spec.iter_containers(doc)] == [item[0] for item in listed]  # asked again
+    assert doc.cache["containers"] is kept  # the same list: made once

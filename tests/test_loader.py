@@ -110,6 +110,16 @@ def test_locate_points_at_key_or_value():
     assert locate(node, ("spec", "nope", "deeper"))[:2] == (2, 3)
 
 
+def test_locate_repeated_key_points_at_the_value_kept():
+    """The data keeps the last of repeated keys (and WF011 reports them): positions point at that one."""
+    result = parse("spec:\n  a: 1\n  b: 2\n  a: 3\n  on: x\n")
+    node = result.documents[0].node
+    assert result.documents[0].data["spec"]["a"] == 3
+    assert locate(node, ("spec", "a")) == (4, 6, 4, 7)
+    assert locate(node, ("spec", "a"), at_key=True) == (4, 3, 4, 4)
+    assert locate(node, ("spec", "true"), at_key=True)[:2] == (5, 3)  # `on:` is the key "true"
+
+
 def test_classify_kinds_lists_and_others():
     text = (
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"

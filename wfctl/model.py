@@ -81,10 +81,11 @@ class Summary:
         self.files += 1
         self.documents += result.documents
         self.skipped += len(result.skipped)
+        by_severity, by_rule = self.by_severity, self.by_rule
         for f in result.findings:
-            key = str(f.severity)
-            self.by_severity[key] = self.by_severity.get(key, 0) + 1
-            self.by_rule[f.rule] = self.by_rule.get(f.rule, 0) + 1
+            key = _SEVERITY_TEXT[f.severity]
+            by_severity[key] = by_severity.get(key, 0) + 1
+            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
 
     @property
     def findings(self) -> int:

@@ -171,26 +171,10 @@ def output_artifacts(tpl: dict[str, Any]) -> list[dict[str, Any]]:
     return _io(tpl, "outputs", "artifacts")
 
 
-# The containers of the templates asked about last: several rules ask for those of every template of a
-# document. Keyed by id, holding the template itself so that its id cannot be reused while it is here.
-_CONTAINERS: dict[int, tuple[dict[str, Any], list[tuple[tuple[Any, ...], dict[str, Any]]]]] = {}
-
-
-def containers(tpl: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+def containers(tpl: dict[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     """Every container-like object of a template, with its path relative to the template."""
-    known = _CONTAINERS.get(id(tpl))
-    if known is not None and known[0] is tpl:
-        return iter(known[1])
-    out = _containers(tpl)
-    if len(_CONTAINERS) >= 256:
-        _CONTAINERS.clear()
-    _CONTAINERS[id(tpl)] = (tpl, out)
-    return iter(out)
-
-
-def _containers(tpl: dict[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     out: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    # written out (no generator, no as_list/as_dict): several rules ask for every template
+    # written out (no generator, no as_list/as_dict): asked for every template of every document
     c = tpl.get("container")
     if isinstance(c, dict):
         out.append((("container",), c))
@@ -206,6 +190,18 @@ def _containers(tpl: dict[str, Any]) -> list[tuple[tuple[Any, ...], dict[str, An
     if isinstance(items, list):
         out.extend((("containerSet", "containers", i), c) for i, c in enumerate(items) if isinstance(c, dict))
     return out
+
+
+def iter_containers(doc: Document) -> Iterator[tuple[Path_, str, dict[str, Any], dict[str, Any]]]:
+    """(path, field, container, template) for every container-like object of every template, where
+    `field` is the template field holding it (`container`, `script`, `initContainers`, `sidecars`,
+    `containerSet`); listed once per document (the pod rules all walk them)."""
+    cached = doc.cache.get("containers")
+    if cached is None:
+        cached = doc.cache["containers"] = [
+            ((*tpl_path, *sub), sub[0], c, tpl) for tpl_path, tpl in iter_templates(doc) for sub, c in containers(tpl)
+        ]
+    return iter(cached)
 
 
 def strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:

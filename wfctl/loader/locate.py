@@ -12,13 +12,10 @@ Position = tuple[int, int, int, int]
 
 
 def _mapping_entry(node: MappingNode, key: Any) -> tuple[Node, Node] | None:
-    want = str(key)
-    found = None
-    for k, v in node.value:  # keys as Kubernetes reads them: `on:` is the key "true"
+    want = key if type(key) is str else str(key)
+    for k, v in reversed(node.value):  # the last of repeated keys counts, as in the data
         if isinstance(k, ScalarNode) and (k.value if k.ctag is TAG_STR else key_text(k)) == want:
-            found = (k, v)
-    if found is not None:
-        return found
+            return k, v  # keys as Kubernetes reads them: `on:` is the key "true"
     for k, v in node.value:  # keys that came from a `<<` merge
         if k.tag == _MERGE:
             for source in v.value if isinstance(v, SequenceNode) else [v]:

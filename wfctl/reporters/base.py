@@ -36,6 +36,8 @@ def finding_line(
     file: str, line: int, column: int, severity: str, rule: str, message: str, *, color: bool = False
 ) -> str:
     """`PATH:LINE:COL: SEVERITY RULE message` (no newline); styled for a terminal when `color`."""
+    if not color:  # once per finding: no styling calls
+        return f"{escape_name(file)}:{line}:{column}: {severity} {rule} {escape_unencodable(message)}"
     where = style(f"{escape_name(file)}:{line}:{column}:", "bold", color)
     label = style(severity, _COLORS.get(severity, "bold"), color)
     return f"{where} {label} {style(rule, 'dim', color)} {escape_unencodable(message)}"

@@ -71,20 +71,24 @@ def _shared(signatures: list[Any]) -> set[Any]:
     return shared
 
 
-def _outline(path: tuple[Any, ...], tpl: dict[str, Any], templated: Any) -> tuple[int, tuple[str, ...]]:
-    """The number of fields besides `name`, and the strings holding `{{` outside `name` (from the
-    document's one walk)."""
+def _outline(path: tuple[Any, ...], tpl: dict[str, Any], templated: Any) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The template's field names, and the strings holding `{{` outside `name` (from the document's
+    one walk)."""
+    if not templated:
+        return frozenset(tpl), ()
     depth = len(path)
-    return len(tpl) - ("name" in tpl), tuple(sorted(text for p, text in templated if p[depth] != "name"))
+    return frozenset(tpl), tuple(sorted(text for p, text in templated if p[depth] != "name"))
 
 
 def _containers(tpl: dict[str, Any]) -> tuple[Any, ...]:
-    """Each container's image and environment values."""
+    """Each container's image, script source, arguments and environment values."""
     parts = []
     for sub, c in containers(tpl):
         env = c.get("env")
         values = tuple(_scalar(e.get("value")) for e in env if isinstance(e, dict)) if isinstance(env, list) else ()
-        parts.append((sub, _scalar(c.get("image")), values))
+        args = c.get("args")
+        args = tuple(_scalar(a) for a in args) if isinstance(args, list) else _scalar(args)
+        parts.append((sub, _scalar(c.get("image")), _scalar(c.get("source")), args, values))
     return tuple(parts)
 
 

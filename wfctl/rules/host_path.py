@@ -22,7 +22,7 @@ class HostPath(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
         places = [((*prefix, "volumes"), spec.get("volumes"))]
-        places += [((*p, "volumes"), t.get("volumes")) for p, t in ctx.templates()]
+        places += [((*p, "volumes"), t["volumes"]) for p, t in ctx.templates() if "volumes" in t]
         for path, volumes in places:
             for i, vol in enumerate(as_list(volumes)):
                 if as_dict(vol).get("hostPath") is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import as_dict, containers, workflow_spec
+from wfctl.argo.spec import as_dict, iter_containers, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -23,14 +23,13 @@ class MissingResources(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         _, spec = workflow_spec(ctx.doc)
         defaults = as_dict(spec.get("templateDefaults"))
-        for path, tpl in ctx.templates():
-            for sub, c in containers(tpl):
-                if sub[0] in ("initContainers",):
-                    continue
-                default = as_dict(as_dict(defaults.get(sub[0])).get("resources"))
-                resources = as_dict(c.get("resources"))
-                missing = [k for k in ("requests", "limits") if not resources.get(k) and not default.get(k)]
-                if missing:
-                    yield self.finding(
-                        ctx, (*path, *sub), f"container has no resource {' or '.join(missing)}", at_key=True
-                    )
+        for path, field, c, _ in iter_containers(ctx.doc):
+            if field == "initContainers":
+                continue
+            resources = as_dict(c.get("resources"))
+            if resources.get("requests") and resources.get("limits"):
+                continue  # most containers: no need to look at the defaults
+            default = as_dict(as_dict(defaults.get(field)).get("resources"))
+            missing = [k for k in ("requests", "limits") if not resources.get(k) and not default.get(k)]
+            if missing:
+                yield self.finding(ctx, path, f"container has no resource {' or '.join(missing)}", at_key=True)

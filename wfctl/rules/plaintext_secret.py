@@ -8,7 +8,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from wfctl.argo.spec import as_dict, as_list, containers
+from wfctl.argo.spec import as_dict, as_list, iter_containers
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -80,21 +80,18 @@ class PlaintextSecret(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         allow = [str(a) for a in self.config.get("allow") or ()]
-        for path, tpl in ctx.templates():
-            for sub, c in containers(tpl):
-                for i, env in enumerate(as_list(c.get("env"))):
-                    env = as_dict(env)
-                    name, value = env.get("name"), env.get("value")
-                    if not isinstance(name, str) or not isinstance(value, str) or not value:
-                        continue
-                    if any(fnmatch.fnmatchcase(name, pattern) for pattern in allow):
-                        continue
-                    where = (*path, *sub, "env", i, "value")
-                    if url_credentials(value):
-                        yield self.finding(
-                            ctx, where, f"env {name!r} holds a URL with a password in it: use valueFrom.secretKeyRef"
-                        )
-                    elif secret_name(name) and looks_like_secret(value):
-                        yield self.finding(
-                            ctx, where, f"env {name!r} holds a literal secret: use valueFrom.secretKeyRef"
-                        )
+        for path, _, c, _ in iter_containers(ctx.doc):
+            for i, env in enumerate(as_list(c.get("env"))):
+                env = as_dict(env)
+                name, value = env.get("name"), env.get("value")
+                if not isinstance(name, str) or not isinstance(value, str) or not value:
+                    continue
+                if allow and any(fnmatch.fnmatchcase(name, pattern) for pattern in allow):
+                    continue
+                if url_credentials(value):
+                    message = f"env {name!r} holds a URL with a password in it: use valueFrom.secretKeyRef"
+                elif secret_name(name) and looks_like_secret(value):
+                    message = f"env {name!r} holds a literal secret: use valueFrom.secretKeyRef"
+                else:
+                    continue
+                yield self.finding(ctx, (*path, "env", i, "value"), message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import as_dict, as_list, containers
+from wfctl.argo.spec import as_dict, as_list, iter_containers
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -22,20 +22,19 @@ class PrivilegeEscalation(Rule):
     summary = "allowPrivilegeEscalation or dangerous added capabilities"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, tpl in ctx.templates():
-            for sub, c in containers(tpl):
-                sc = as_dict(c.get("securityContext"))
-                if sc.get("allowPrivilegeEscalation") is True:
-                    yield self.finding(
-                        ctx,
-                        (*path, *sub, "securityContext", "allowPrivilegeEscalation"),
-                        "allowPrivilegeEscalation: true",
-                    )
-                added = [str(x) for x in as_list(as_dict(sc.get("capabilities")).get("add"))]
-                bad = sorted(set(added) & DANGEROUS)
-                if bad:
-                    yield self.finding(
-                        ctx,
-                        (*path, *sub, "securityContext", "capabilities", "add"),
-                        f"adds dangerous capabilities: {', '.join(bad)}",
-                    )
+        for path, _, c, _ in iter_containers(ctx.doc):
+            sc = c.get("securityContext")
+            if not isinstance(sc, dict):
+                continue  # most containers: nothing to look at
+            if sc.get("allowPrivilegeEscalation") is True:
+                yield self.finding(
+                    ctx, (*path, "securityContext", "allowPrivilegeEscalation"), "allowPrivilegeEscalation: true"
+                )
+            added = [str(x) for x in as_list(as_dict(sc.get("capabilities")).get("add"))]
+            bad = sorted(set(added) & DANGEROUS)
+            if bad:
+                yield self.finding(
+                    ctx,
+                    (*path, "securityContext", "capabilities", "add"),
+                    f"adds dangerous capabilities: {', '.join(bad)}",
+                )

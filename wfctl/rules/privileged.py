@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import as_dict, containers
+from wfctl.argo.spec import iter_containers
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -20,11 +20,9 @@ class Privileged(Rule):
     summary = "Privileged container"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for path, tpl in ctx.templates():
-            for sub, c in containers(tpl):
-                if as_dict(c.get("securityContext")).get("privileged") is True:
-                    yield self.finding(
-                        ctx,
-                        (*path, *sub, "securityContext", "privileged"),
-                        "privileged container: it is root on the node",
-                    )
+        for path, _, c, _ in iter_containers(ctx.doc):
+            sc = c.get("securityContext")
+            if isinstance(sc, dict) and sc.get("privileged") is True:
+                yield self.finding(
+                    ctx, (*path, "securityContext", "privileged"), "privileged container: it is root on the node"
+                )

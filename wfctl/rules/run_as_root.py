@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from wfctl.argo.spec import as_dict, containers, workflow_spec
+from wfctl.argo.spec import as_dict, iter_containers, workflow_spec
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -20,39 +21,36 @@ class RunAsRoot(Rule):
     severity = Severity.WARNING
     summary = "Containers that may run as root"
 
-    @staticmethod
-    def _non_root(sc: dict) -> bool:
-        user = sc.get("runAsUser")
-        return bool(sc.get("runAsNonRoot")) or (isinstance(user, int) and user > 0)
-
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         prefix, spec = workflow_spec(ctx.doc)
         wf_sc = as_dict(spec.get("securityContext"))
         if wf_sc.get("runAsUser") == 0:
             yield self.finding(ctx, (*prefix, "securityContext", "runAsUser"), "runAsUser: 0 runs every pod as root")
-        defaults = as_dict(spec.get("templateDefaults"))
         for path, tpl in ctx.templates():
-            tpl_sc = as_dict(tpl.get("securityContext"))
-            if tpl_sc.get("runAsUser") == 0:
+            if as_dict(tpl.get("securityContext")).get("runAsUser") == 0:
                 yield self.finding(ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs the pod as root")
-            found = list(containers(tpl))
-            if not found:
-                continue
-            pod_ok = (
-                self._non_root(wf_sc)
-                or self._non_root(tpl_sc)
-                or self._non_root(as_dict(defaults.get("securityContext")))
-            )
-            for sub, c in found:
-                sc = as_dict(c.get("securityContext"))
-                if sc.get("runAsUser") == 0:
-                    yield self.finding(
-                        ctx, (*path, *sub, "securityContext", "runAsUser"), "runAsUser: 0 runs this container as root"
-                    )
-                elif not pod_ok and not self._non_root(sc):
-                    yield self.finding(
-                        ctx,
-                        (*path, *sub),
-                        "container may run as root: set securityContext.runAsNonRoot (workflow, template or container)",
-                        at_key=True,
-                    )
+        defaults = as_dict(spec.get("templateDefaults"))
+        workflow_ok = _non_root(wf_sc) or _non_root(as_dict(defaults.get("securityContext")))
+        last: Any = None
+        pod_ok = workflow_ok
+        for path, _, c, tpl in iter_containers(ctx.doc):
+            if tpl is not last:  # the containers of one template come together
+                last = tpl
+                pod_ok = workflow_ok or _non_root(as_dict(tpl.get("securityContext")))
+            sc = c.get("securityContext")
+            if isinstance(sc, dict) and sc.get("runAsUser") == 0:
+                yield self.finding(
+                    ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs this container as root"
+                )
+            elif not pod_ok and not (isinstance(sc, dict) and _non_root(sc)):
+                yield self.finding(
+                    ctx,
+                    path,
+                    "container may run as root: set securityContext.runAsNonRoot (workflow, template or container)",
+                    at_key=True,
+                )
+
+
+def _non_root(sc: dict[str, Any]) -> bool:
+    user = sc.get("runAsUser")
+    return bool(sc.get("runAsNonRoot")) or (isinstance(user, int) and user > 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import containers
+from wfctl.argo.spec import iter_containers
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -33,17 +33,12 @@ class UnpinnedImage(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         allow = tuple(self.config.get("allow") or ())
-        for path, tpl in ctx.templates():
-            for sub, c in containers(tpl):
-                image = c.get("image")
-                if not isinstance(image, str) or "{{" in image or (allow and image.startswith(allow)):
-                    continue
-                tag = image_tag(image)
-                if tag is None:
-                    yield self.finding(
-                        ctx, (*path, *sub, "image"), f"image {image!r} has no tag: pin a version or digest"
-                    )
-                elif tag == "latest":
-                    yield self.finding(
-                        ctx, (*path, *sub, "image"), f"image {image!r} uses 'latest': pin a version or digest"
-                    )
+        for path, _, c, _ in iter_containers(ctx.doc):
+            image = c.get("image")
+            if not isinstance(image, str) or "{{" in image or (allow and image.startswith(allow)):
+                continue
+            tag = image_tag(image)
+            if tag is None:
+                yield self.finding(ctx, (*path, "image"), f"image {image!r} has no tag: pin a version or digest")
+            elif tag == "latest":
+                yield self.finding(ctx, (*path, "image"), f"image {image!r} uses 'latest': pin a version or digest")
