@@ -235,3 +235,39 @@ def test_containers_are_listed_once_per_document() -> None:
     kept = doc.cache["containers"]
     assert [item[0] for item in spec.iter_containers(doc)] == [item[0] for item in listed]  # asked again
     assert doc.cache["containers"] is kept  # the same list: made once
+
+
+def test_checked_files_are_freed_without_the_garbage_collector() -> None:
+    """A checked file's objects (nodes, data, per-document memos) hold no reference cycle: they are
+    freed as soon as the file is done, so no collection has to walk them (which cost 0.3 s of 1.6 s on
+    2,000 files). Every rule fixture and example is checked with every stage; the collector then finds
+    nothing to free."""
+    import gc  # noqa: PLC0415
+
+    from wfctl.engine import Checker  # noqa: PLC0415
+
+    paths = sorted((FIXTURES / "rules").glob("*/*.yaml")) + sorted((FIXTURES / "examples").glob("*.yaml"))
+    settings = Settings(stages=("input", "argo", "practice"))
+    sources = [Source(str(p), p) for p in paths]
+    checker = Checker(settings, scan(sources, settings, hashing=False))
+    for source in sources:  # first use: classes compile their methods, caches fill
+        checker.check(load(source, settings))
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection would free is kept in gc.garbage, to be shown
+    try:
+        leftovers = {}
+        for source in sources:
+            result = checker.check(load(source, settings))
+            assert result.file == str(source.path)
+            del result
+            if gc.collect():
+                leftovers[source.display] = sorted({type(o).__name__ for o in gc.garbage})
+                gc.garbage.clear()
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+        gc.collect()
+    assert len(sources) > 100
+    assert leftovers == {}

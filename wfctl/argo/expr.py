@@ -56,44 +56,56 @@ def _parse_depends(text: str) -> tuple[DependsRef, ...]:
         else:
             tokens.append(("name", DependsRef(m.group(5), m.group(6), start), start))
         pos = m.end()
-    refs: list[DependsRef] = []
-    i = 0
-
-    def expect_operand() -> None:
-        nonlocal i
-        if i >= len(tokens):
-            raise ParseError("expression ends where a task name was expected")
-        kind, value, col = tokens[i]
-        if kind == "not":
-            i += 1
-            expect_operand()
-        elif kind == "(":
-            i += 1
-            expression()
-            if i >= len(tokens) or tokens[i][0] != ")":
-                raise ParseError(f"unbalanced '(' at column {col + 1}")
-            i += 1
-        elif kind == "name":
-            refs.append(value)  # type: ignore[arg-type]
-            i += 1
-        else:
-            raise ParseError(f"unexpected {value!s} at column {col + 1}, expected a task name")
-
-    def expression() -> None:
-        nonlocal i
-        expect_operand()
-        while i < len(tokens) and tokens[i][0] == "op":
-            i += 1
-            expect_operand()
-
     if not tokens:
         raise ParseError("empty expression")
-    expression()
-    if i < len(tokens):
-        _, value, col = tokens[i]
-        shown = value.task if isinstance(value, DependsRef) else value
-        raise ParseError(f"unexpected {shown!s} at column {col + 1}")
-    return tuple(refs)
+    return _DependsParser(tokens).parse()
+
+
+class _DependsParser:
+    """Recursive descent over the tokens of one `depends` expression (methods, not nested functions:
+    closures that call each other would leave a reference cycle behind every parse)."""
+
+    __slots__ = ("i", "refs", "tokens")
+
+    def __init__(self, tokens: list[tuple[str, object, int]]) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.refs: list[DependsRef] = []
+
+    def parse(self) -> tuple[DependsRef, ...]:
+        self.expression()
+        if self.i < len(self.tokens):
+            _, value, col = self.tokens[self.i]
+            shown = value.task if isinstance(value, DependsRef) else value
+            raise ParseError(f"unexpected {shown!s} at column {col + 1}")
+        return tuple(self.refs)
+
+    def expression(self) -> None:
+        tokens = self.tokens
+        self.operand()
+        while self.i < len(tokens) and tokens[self.i][0] == "op":
+            self.i += 1
+            self.operand()
+
+    def operand(self) -> None:
+        tokens = self.tokens
+        if self.i >= len(tokens):
+            raise ParseError("expression ends where a task name was expected")
+        kind, value, col = tokens[self.i]
+        if kind == "not":
+            self.i += 1
+            self.operand()
+        elif kind == "(":
+            self.i += 1
+            self.expression()
+            if self.i >= len(tokens) or tokens[self.i][0] != ")":
+                raise ParseError(f"unbalanced '(' at column {col + 1}")
+            self.i += 1
+        elif kind == "name":
+            self.refs.append(value)  # type: ignore[arg-type]
+            self.i += 1
+        else:
+            raise ParseError(f"unexpected {value!s} at column {col + 1}, expected a task name")
 
 
 # ---------------------------------------------------------------- {{...}} tags
