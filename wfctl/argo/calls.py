@@ -94,7 +94,10 @@ def references(spec: dict[str, Any], self_ref: SelfRef | None = None) -> Iterato
 
 def called_names(tpl: dict[str, Any], *, roles: Collection[str] = ROLES, inline: bool = True) -> list[str]:
     """The names a template references (see `template_refs`), in order, repeats kept."""
-    return [name for name, role, in_inline in tagged_names(tpl) if role in roles and (inline or not in_inline)]
+    tagged = tagged_names(tpl)
+    if roles is ROLES and inline:  # every reference (what reach asks for every template)
+        return [name for name, _, _ in tagged]
+    return [name for name, role, in_inline in tagged if role in roles and (inline or not in_inline)]
 
 
 def tagged_names(tpl: dict[str, Any]) -> list[tuple[str, str, bool]]:

@@ -14,8 +14,11 @@ Position = tuple[int, int, int, int]
 def _mapping_entry(node: MappingNode, key: Any) -> tuple[Node, Node] | None:
     want = key if type(key) is str else str(key)
     for k, v in reversed(node.value):  # the last of repeated keys counts, as in the data
-        if isinstance(k, ScalarNode) and (k.value if k.ctag is TAG_STR else key_text(k)) == want:
-            return k, v  # keys as Kubernetes reads them: `on:` is the key "true"
+        if k.ctag is TAG_STR:  # a plain string key (only scalars have this tag)
+            if k.value == want:
+                return k, v
+        elif isinstance(k, ScalarNode) and key_text(k) == want:  # as Kubernetes reads it: `on:` is "true"
+            return k, v
     for k, v in node.value:  # keys that came from a `<<` merge
         if k.tag == _MERGE:
             for source in v.value if isinstance(v, SequenceNode) else [v]:

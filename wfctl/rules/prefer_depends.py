@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wfctl.argo.spec import iter_tasks
+from wfctl.argo.spec import iter_invocations
 from wfctl.model import Finding, Severity
 from wfctl.rules.base import Rule, RuleContext
 
@@ -20,12 +20,11 @@ class PreferDepends(Rule):
     summary = "DAG task uses dependencies instead of depends"
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for tpl_path, tpl in ctx.templates():
-            for path, task in iter_tasks(tpl_path, tpl):
-                if task.get("dependencies") is not None:
-                    yield self.finding(
-                        ctx,
-                        (*path, "dependencies"),
-                        f"task {task.get('name')!r}: use depends instead of dependencies",
-                        at_key=True,
-                    )
+        for path, task, _, what in iter_invocations(ctx.doc):
+            if what == "task" and task.get("dependencies") is not None:
+                yield self.finding(
+                    ctx,
+                    (*path, "dependencies"),
+                    f"task {task.get('name')!r}: use depends instead of dependencies",
+                    at_key=True,
+                )
