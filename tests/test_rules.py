@@ -313,3 +313,24 @@ def test_resource_quantity_unit():
     )
     found = _check("WF129", text)
     assert [f.path[-1] for f in found] == ["memory"]
+
+
+def test_findings_at_one_place_keep_the_order_rules_give(tmp_path):
+    """A template and a container sharing one anchored securityContext give two WF301 findings at the
+    same line and column: the container of the first template, then the second template (rules report
+    template by template; the sort by position is stable)."""
+    manifest = tmp_path / "anchor.yaml"
+    manifest.write_text(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: a-}\nspec:\n"
+        "  entrypoint: t0\n  templates:\n"
+        "  - name: t0\n    container:\n      image: alpine:3.19\n      securityContext: &sc\n        runAsUser: 0\n"
+        "  - name: t1\n    securityContext: *sc\n    container:\n      image: alpine:3.19\n"
+    )
+    code, report = run_json("lint", "--isolated", "--select", "WF301", str(manifest))
+    assert code == 0  # warnings only
+    found = [(f["line"], f["column"], f["message"]) for f in report["findings"]]
+    assert found == [
+        (11, 20, "runAsUser: 0 runs this container as root"),
+        (11, 20, "runAsUser: 0 runs the pod as root"),
+        (14, 5, "container may run as root: set securityContext.runAsNonRoot (workflow, template or container)"),
+    ]

@@ -358,52 +358,43 @@ def run(
     collection walks it again; checked files are freed as they go (see Checker._check_document), and
     the collector's thresholds stay Python's own. A larger first generation (50,000, tried) made every
     collection walk the whole document being read: 0.4 s of 2 s on 2,000 files."""
-    gc.freeze()
+    gc.freeze()  # undone in the finally below, however the run ends
     try:
-        yield from _results(list(sources), list(template_sources), settings, jobs, cache)
+        checked = list(sources)
+        everything = checked + list(template_sources)
+        index = scan(everything, settings, hashing=cache is not None)
+        job = FileJob(settings, everything, index, cache)
+        replayed: dict[int, FileResult] = {}
+        pending: list[int] = []
+        for number, source in enumerate(checked):
+            digest = index.fingerprints[number]
+            if cache is not None and digest and source.path is not None:
+                hit = cache.get(source.display, digest)
+                if hit is not None and index.still_valid(hit[0]):
+                    replayed[number] = hit[1]
+                    cache.hits += 1
+                    continue
+            pending.append(number)
+        if jobs > 1 and len(pending) >= POOL_MIN_FILES:
+            from wfctl.parallel import ordered_map  # noqa: PLC0415
+
+            index.ready()  # filled once here: forked workers inherit it
+            if job._checker is None:  # built once here: forked workers inherit it (its rule modules imported)
+                job._checker = Checker(settings, index)
+            outcomes: Iterator[tuple[str | None, FileResult | None]] = ordered_map(job, pending, jobs)
+        else:
+            outcomes = map(job, pending)
+        try:
+            for number, source in enumerate(checked):
+                result = replayed.pop(number, None)
+                if result is not None:
+                    yield LoadedFile(source), result
+                    continue
+                error, result = next(outcomes)
+                yield LoadedFile(source, error=error), result
+        finally:
+            close = getattr(outcomes, "close", None)
+            if close is not None:
+                close()
     finally:
         gc.unfreeze()  # a long-lived caller (tests, an editor) gets its objects collected again
-
-
-def _results(
-    checked: list[discovery.Source],
-    template_sources: list[discovery.Source],
-    settings: Settings,
-    jobs: int,
-    cache: Any,
-) -> Iterator[tuple[LoadedFile, FileResult | None]]:
-    everything = checked + template_sources
-    index = scan(everything, settings, hashing=cache is not None)
-    job = FileJob(settings, everything, index, cache)
-    replayed: dict[int, FileResult] = {}
-    pending: list[int] = []
-    for number, source in enumerate(checked):
-        digest = index.fingerprints[number]
-        if cache is not None and digest and source.path is not None:
-            hit = cache.get(source.display, digest)
-            if hit is not None and index.still_valid(hit[0]):
-                replayed[number] = hit[1]
-                cache.hits += 1
-                continue
-        pending.append(number)
-    if jobs > 1 and len(pending) >= POOL_MIN_FILES:
-        from wfctl.parallel import ordered_map  # noqa: PLC0415
-
-        index.ready()  # filled once here: forked workers inherit it
-        if job._checker is None:  # built once here: forked workers inherit it (its rule modules imported)
-            job._checker = Checker(settings, index)
-        outcomes: Iterator[tuple[str | None, FileResult | None]] = ordered_map(job, pending, jobs)
-    else:
-        outcomes = map(job, pending)
-    try:
-        for number, source in enumerate(checked):
-            result = replayed.pop(number, None)
-            if result is not None:
-                yield LoadedFile(source), result
-                continue
-            error, result = next(outcomes)
-            yield LoadedFile(source, error=error), result
-    finally:
-        close = getattr(outcomes, "close", None)
-        if close is not None:
-            close()

@@ -58,12 +58,19 @@ def _parse_depends(text: str) -> tuple[DependsRef, ...]:
         pos = m.end()
     if not tokens:
         raise ParseError("empty expression")
-    return _DependsParser(tokens).parse()
+    parser = _DependsParser(tokens)
+    parser.expression()
+    if parser.i < len(tokens):
+        _, value, col = tokens[parser.i]
+        shown = value.task if isinstance(value, DependsRef) else value
+        raise ParseError(f"unexpected {shown!s} at column {col + 1}")
+    return tuple(parser.refs)
 
 
 class _DependsParser:
     """Recursive descent over the tokens of one `depends` expression (methods, not nested functions:
-    closures that call each other would leave a reference cycle behind every parse)."""
+    closures that call each other would leave a reference cycle behind every parse). Frames per
+    nesting level are as before: how deep an expression may nest is unchanged."""
 
     __slots__ = ("i", "refs", "tokens")
 
@@ -71,14 +78,6 @@ class _DependsParser:
         self.tokens = tokens
         self.i = 0
         self.refs: list[DependsRef] = []
-
-    def parse(self) -> tuple[DependsRef, ...]:
-        self.expression()
-        if self.i < len(self.tokens):
-            _, value, col = self.tokens[self.i]
-            shown = value.task if isinstance(value, DependsRef) else value
-            raise ParseError(f"unexpected {shown!s} at column {col + 1}")
-        return tuple(self.refs)
 
     def expression(self) -> None:
         tokens = self.tokens

@@ -26,29 +26,35 @@ class RunAsRoot(Rule):
         wf_sc = as_dict(spec.get("securityContext"))
         if wf_sc.get("runAsUser") == 0:
             yield self.finding(ctx, (*prefix, "securityContext", "runAsUser"), "runAsUser: 0 runs every pod as root")
-        for path, tpl in ctx.templates():
-            if as_dict(tpl.get("securityContext")).get("runAsUser") == 0:
-                yield self.finding(ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs the pod as root")
         defaults = as_dict(spec.get("templateDefaults"))
         workflow_ok = _non_root(wf_sc) or _non_root(as_dict(defaults.get("securityContext")))
-        last: Any = None
-        pod_ok = workflow_ok
-        for path, _, c, tpl in iter_containers(ctx.doc):
-            if tpl is not last:  # the containers of one template come together
-                last = tpl
-                pod_ok = workflow_ok or _non_root(as_dict(tpl.get("securityContext")))
-            sc = c.get("securityContext")
-            if isinstance(sc, dict) and sc.get("runAsUser") == 0:
-                yield self.finding(
-                    ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs this container as root"
-                )
-            elif not pod_ok and not (isinstance(sc, dict) and _non_root(sc)):
-                yield self.finding(
-                    ctx,
-                    path,
-                    "container may run as root: set securityContext.runAsNonRoot (workflow, template or container)",
-                    at_key=True,
-                )
+        found = list(iter_containers(ctx.doc))  # template by template, in order
+        j = 0
+        for path, tpl in ctx.templates():
+            tpl_sc = as_dict(tpl.get("securityContext"))
+            if tpl_sc.get("runAsUser") == 0:
+                yield self.finding(ctx, (*path, "securityContext", "runAsUser"), "runAsUser: 0 runs the pod as root")
+            depth = len(path)
+            pod_ok = None
+            # this template's containers, after its own finding: findings at one place (an anchor shared
+            # by a template and a container) keep that order
+            while j < len(found) and found[j][0][:depth] == path:
+                where, _, c, _ = found[j]
+                j += 1
+                if pod_ok is None:
+                    pod_ok = workflow_ok or _non_root(tpl_sc)
+                sc = c.get("securityContext")
+                if isinstance(sc, dict) and sc.get("runAsUser") == 0:
+                    yield self.finding(
+                        ctx, (*where, "securityContext", "runAsUser"), "runAsUser: 0 runs this container as root"
+                    )
+                elif not pod_ok and not (isinstance(sc, dict) and _non_root(sc)):
+                    yield self.finding(
+                        ctx,
+                        where,
+                        "container may run as root: set securityContext.runAsNonRoot (workflow, template or container)",
+                        at_key=True,
+                    )
 
 
 def _non_root(sc: dict[str, Any]) -> bool:
