@@ -1,24 +1,25 @@
 """A one-line progress display on stderr for long validate/lint runs: files done / total and rate.
 
-Shown only when stderr is a terminal, the run has taken longer than `DELAY` seconds, the output is
-the text format, `-q` was not given, and no `CI` variable is set (so never in CI logs or pipes).
+Shown only when stderr is a terminal that can redraw a line (not TERM=dumb), the run has taken longer
+than `DELAY` seconds, the output is the text format, `-q` was not given, and no `CI` variable is set
+(so never in CI logs or pipes).
 The line is cleared before findings are written and when the run ends.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import IO
+
+from wfctl.term import redraws
 
 DELAY = 2.0
 INTERVAL = 0.1
 
 
 def wanted(stream: IO[str], *, quiet: bool, output: str) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and not quiet and output == "text" and not os.environ.get("CI")
+    return not quiet and output == "text" and redraws(stream)
 
 
 class Progress:

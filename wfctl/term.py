@@ -1,4 +1,5 @@
-"""Terminal decisions: whether to colour (NO_COLOR, FORCE_COLOR, TERM=dumb, TTY) and the styles."""
+"""Terminal decisions: whether to colour (NO_COLOR, FORCE_COLOR, TERM=dumb, TTY), whether a line may
+be redrawn in place (a TTY that is not TERM=dumb, outside CI), and the styles."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ def use_color(choice: str, stream: IO[Any]) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def redraws(stream: IO[Any]) -> bool:
+    """Whether `stream` is a terminal where a line may be rewritten in place (`\\r`, erase to the end):
+    a TTY whose TERM is not `dumb` (such terminals, e.g. Emacs shells, print the codes), outside CI."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb" and not os.environ.get("CI")
 
 
 _CODES = {"red": "31", "yellow": "33", "blue": "34", "green": "32", "cyan": "36", "bold": "1", "dim": "2"}

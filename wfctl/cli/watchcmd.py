@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
@@ -63,9 +62,9 @@ def watch_workflows(
 ) -> int:
     """Follow `names` ((name, namespace) pairs) or the workflows `selector` matches; the exit code."""
     from wfctl.kube.watch import MultiWatcher  # noqa: PLC0415
-    from wfctl.term import use_color  # noqa: PLC0415
+    from wfctl.term import redraws, use_color  # noqa: PLC0415
 
-    tty = bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("CI")
+    tty = redraws(stream)  # one line per workflow, updated in place; appended on change otherwise
     return MultiWatcher(
         kube,
         names,
