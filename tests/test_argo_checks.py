@@ -343,6 +343,39 @@ def test_parse_depends_errors(text):
         parse_depends(text)
 
 
+def test_depends_nesting_is_limited_at_a_fixed_depth():
+    """100 levels of `!` or `(` parse; one more is a parse error that names the column, never a
+    RecursionError (whose depth would depend on the caller's stack, e.g. in a --jobs worker)."""
+    assert [r.task for r in parse_depends("!" * 100 + "A")] == ["A"]
+    assert [r.task for r in parse_depends("(" * 100 + "A" + ")" * 100)] == ["A"]
+    for text in ("!" * 101 + "A", "(" * 101 + "A" + ")" * 101, "(" * 5000 + "A"):
+        with pytest.raises(ParseError, match="nested more than 100 levels deep at column 101"):
+            parse_depends(text)
+
+
+def test_deep_depends_is_one_finding_with_or_without_jobs(tmp_path):
+    """A pathological `depends` gives WF113 with its reason, the same in process and in workers."""
+    deep = "(" * 400 + "a" + ")" * 400
+    text = dag(f"""
+        - name: a
+          template: echo
+        - name: b
+          template: echo
+          depends: "{deep}"
+        """)
+    for i in range(60):  # enough files for worker processes to be used
+        (tmp_path / f"wf{i:02d}.yaml").write_text(text)
+    outputs = []
+    for jobs in ("1", "2"):
+        code, payload = run_json("validate", "--no-cache", "-j", jobs, str(tmp_path))
+        assert code == 1
+        outputs.append([(f["file"], f["rule"], f["line"], f["message"]) for f in payload["findings"]])
+    assert outputs[0] == outputs[1]
+    assert {rule for _, rule, _, _ in outputs[0]} == {"WF113"}
+    assert len(outputs[0]) == 60
+    assert outputs[0][0][3].endswith("does not parse: nested more than 100 levels deep at column 101")
+
+
 @pytest.mark.parametrize(
     ("text", "ok"),
     [

@@ -67,16 +67,21 @@ def _parse_depends(text: str) -> tuple[DependsRef, ...]:
     return tuple(parser.refs)
 
 
+MAX_DEPENDS_NESTING = 100  # `!` and `(` levels: far beyond any real expression, far below Python's stack
+
+
 class _DependsParser:
     """Recursive descent over the tokens of one `depends` expression (methods, not nested functions:
     closures that call each other would leave a reference cycle behind every parse). Frames per
-    nesting level are as before: how deep an expression may nest is unchanged."""
+    nesting level are few, and nesting is limited (MAX_DEPENDS_NESTING): a deeper expression is a parse
+    error at a fixed depth, never a RecursionError whose depth would vary with the caller's stack."""
 
-    __slots__ = ("i", "refs", "tokens")
+    __slots__ = ("depth", "i", "refs", "tokens")
 
     def __init__(self, tokens: list[tuple[str, object, int]]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
         self.refs: list[DependsRef] = []
 
     def expression(self) -> None:
@@ -91,15 +96,21 @@ class _DependsParser:
         if self.i >= len(tokens):
             raise ParseError("expression ends where a task name was expected")
         kind, value, col = tokens[self.i]
+        if kind in ("not", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPENDS_NESTING:
+                raise ParseError(f"nested more than {MAX_DEPENDS_NESTING} levels deep at column {col + 1}")
         if kind == "not":
             self.i += 1
             self.operand()
+            self.depth -= 1
         elif kind == "(":
             self.i += 1
             self.expression()
             if self.i >= len(tokens) or tokens[self.i][0] != ")":
                 raise ParseError(f"unbalanced '(' at column {col + 1}")
             self.i += 1
+            self.depth -= 1
         elif kind == "name":
             self.refs.append(value)  # type: ignore[arg-type]
             self.i += 1
