@@ -16,6 +16,8 @@ SHARED = ROOT.parent / "shared"
 UPSTREAM_EXAMPLES = SHARED / "upstream" / "argo-workflows-v4.1.2" / "examples"
 # The one upstream example that is really broken (a duplicate `metadata.annotations` key).
 BROKEN_EXAMPLE = "k8s-patch-json-workflow.yaml"
+ENVIRONMENT_LEFT_OUT = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM", "CI", "COLUMNS", "LINES")
+WFCTL_KEPT = ("WFCTL_CACHE_DIR", "WFCTL_SLOW", "WFCTL_SLOW_RUNS", "WFCTL_E2E_KUBECONFIG", "WFCTL_E2E_NAMESPACE")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -23,7 +25,12 @@ def _results_cache_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory
     """The tests' results cache lives in a temporary directory, never in the checkout (subprocesses too)."""
     import os
 
-    os.environ.setdefault("WFCTL_CACHE_DIR", str(tmp_path_factory.mktemp("wfctl-cache")))
+    # The same run on every machine: no cache, colour, width, CI mode, output format, config or cluster from
+    # the caller's environment (tests that want one set it themselves; subprocesses inherit this environment).
+    os.environ["WFCTL_CACHE_DIR"] = str(tmp_path_factory.mktemp("wfctl-cache"))
+    for name in (*ENVIRONMENT_LEFT_OUT, *[v for v in os.environ if v.startswith("WFCTL_") and v not in WFCTL_KEPT]):
+        os.environ.pop(name, None)
+    os.environ["KUBECONFIG"] = str(tmp_path_factory.mktemp("no-cluster") / "kubeconfig")  # never a real one
 
 
 @pytest.fixture

@@ -29,10 +29,19 @@ spec:
 """
 
 
-def later(delay: float, fn, *args) -> threading.Thread:
+def later(kube: KubeServer, *steps: tuple) -> threading.Thread:
+    """Play the controller in a thread: each step `(seconds, fn, *args)` calls `fn(*args)` that many seconds
+    after wfctl's first watch request, in order. Counted from the watch, not from now: on a loaded machine
+    wfctl may take longer to start than any fixed delay (a change made before its list is no event)."""
+
     def go() -> None:
-        time.sleep(delay)
-        fn(*args)
+        limit = time.monotonic() + 60
+        while not kube.watches() and time.monotonic() < limit:
+            time.sleep(0.01)
+        begin = time.monotonic()
+        for delay, fn, *args in steps:
+            time.sleep(max(0.0, begin + delay - time.monotonic()))
+            fn(*args)
 
     t = threading.Thread(target=go, daemon=True)
     t.start()
@@ -202,28 +211,19 @@ def _apply_named(kube, tmp_path) -> None:
 
 def test_watch_to_succeeded(kube, tmp_path):
     _apply_named(kube, tmp_path)
-    later(
-        0.3,
-        kube.set_status,
-        "fixed-run",
-        {
-            "phase": "Running",
-            "progress": "0/1",
-            "startedAt": "2026-01-01T00:00:00Z",
-            "nodes": nodes("fixed-run", "Running"),
-        },
-    )
-    later(
-        0.8,
-        kube.set_status,
-        "fixed-run",
-        {
-            "phase": "Succeeded",
-            "progress": "1/1",
-            "finishedAt": "2026-01-01T00:00:09Z",
-            "nodes": nodes("fixed-run", "Succeeded"),
-        },
-    )
+    running = {
+        "phase": "Running",
+        "progress": "0/1",
+        "startedAt": "2026-01-01T00:00:00Z",
+        "nodes": nodes("fixed-run", "Running"),
+    }
+    succeeded = {
+        "phase": "Succeeded",
+        "progress": "1/1",
+        "finishedAt": "2026-01-01T00:00:09Z",
+        "nodes": nodes("fixed-run", "Succeeded"),
+    }
+    later(kube, (0.3, kube.set_status, "fixed-run", running), (0.8, kube.set_status, "fixed-run", succeeded))
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -233,12 +233,8 @@ def test_watch_to_succeeded(kube, tmp_path):
 
 def test_watch_to_failed_prints_failing_nodes_last(kube, tmp_path):
     _apply_named(kube, tmp_path)
-    later(
-        0.3,
-        kube.set_status,
-        "fixed-run",
-        {"phase": "Failed", "message": "child failed", "nodes": nodes("fixed-run", "Failed", "exit code 2")},
-    )
+    failed = {"phase": "Failed", "message": "child failed", "nodes": nodes("fixed-run", "Failed", "exit code 2")}
+    later(kube, (0.3, kube.set_status, "fixed-run", failed))
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 1
     assert result.stdout.rstrip().splitlines()[-1] == "  failed: hello: exit code 2"
@@ -266,7 +262,7 @@ def test_watch_timeout_and_stop(kube, tmp_path):
 
 def test_watch_deleted_workflow(kube, tmp_path):
     _apply_named(kube, tmp_path)
-    later(0.3, kube.delete_object, "workflows", "fixed-run")
+    later(kube, (0.3, kube.delete_object, "workflows", "fixed-run"))
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 1 and "was deleted" in result.stdout
 
@@ -279,8 +275,11 @@ def test_watch_missing_workflow_is_exit_3(kube):
 def test_watch_survives_a_cut_stream(kube, tmp_path):
     _apply_named(kube, tmp_path)
     kube.state.cut_watch_after = 1
-    later(0.3, kube.set_status, "fixed-run", {"phase": "Running", "nodes": nodes("fixed-run", "Running")})
-    later(0.8, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
+    later(
+        kube,
+        (0.3, kube.set_status, "fixed-run", {"phase": "Running", "nodes": nodes("fixed-run", "Running")}),
+        (0.8, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")}),
+    )
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 0, result.output
     watches = [p for m, p in kube.state.requests if "watch=true" in p.lower()]
@@ -290,7 +289,7 @@ def test_watch_survives_a_cut_stream(kube, tmp_path):
 def test_watch_relists_on_410_gone(kube, tmp_path):
     _apply_named(kube, tmp_path)
     kube.state.gone_next_watch = True
-    later(0.5, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
+    later(kube, (0.5, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")}))
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 0, result.output
     assert len(kube.lists()) >= 2  # listed again after 410
@@ -300,7 +299,7 @@ def test_transient_errors_are_retried(kube, tmp_path):
     _apply_named(kube, tmp_path)
     kube.state.fail_next = [500, 503]
     kube.state.delay = 0.05
-    later(0.5, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
+    later(kube, (0.5, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")}))
     result = run("watch", "fixed-run", "--timeout", "20s")
     assert result.exit_code == 0, result.output
     assert kube.state.fail_next == []  # both failures were actually served
@@ -313,7 +312,7 @@ def test_transient_errors_are_retried(kube, tmp_path):
 def test_watch_with_logs(kube, tmp_path):
     _apply_named(kube, tmp_path)
     kube.add_pod("fixed-run-hello-123", "fixed-run", "fixed-run[0].hello", ["hello from the pod", "done"])
-    later(1.8, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
+    later(kube, (1.8, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")}))
     result = run("watch", "fixed-run", "--logs", "--timeout", "20s")
     assert result.exit_code == 0
     assert "hello: hello from the pod" in result.stdout
@@ -322,7 +321,7 @@ def test_watch_with_logs(kube, tmp_path):
 def test_apply_watch(kube, tmp_path):
     f = tmp_path / "wf.yaml"
     f.write_text(NAMED_WF)
-    later(0.6, kube.set_status, "fixed-run", {"phase": "Failed", "nodes": nodes("fixed-run", "Failed", "oops")})
+    later(kube, (0.6, kube.set_status, "fixed-run", {"phase": "Failed", "nodes": nodes("fixed-run", "Failed", "oops")}))
     result = run("apply", "-f", str(f), "--watch", "--timeout", "20s")
     assert result.exit_code == 1 and "workflow.argoproj.io/fixed-run created" in result.stdout
     assert "failed: hello: oops" in result.stdout
@@ -391,7 +390,12 @@ def test_ctrl_c_stops_watching_not_the_workflow(kube, tmp_path):
         text=True,
         env=env,
     )
-    time.sleep(2.5)
+    deadline = time.monotonic() + 60  # watching (its watch request reached the server), whatever start-up took
+    while not kube.watches() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not kube.watches():
+        proc.kill()
+        pytest.fail(f"wfctl never watched: {proc.communicate()}")
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "keeps running" in out
@@ -405,8 +409,11 @@ def test_tty_redraws_in_place(kube, tmp_path):
     from wfctl.kube.watch import MultiWatcher
 
     _apply_named(kube, tmp_path)
-    later(0.3, kube.set_status, "fixed-run", {"phase": "Running", "nodes": nodes("fixed-run", "Running")})
-    later(0.6, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")})
+    later(
+        kube,
+        (0.3, kube.set_status, "fixed-run", {"phase": "Running", "nodes": nodes("fixed-run", "Running")}),
+        (0.6, kube.set_status, "fixed-run", {"phase": "Succeeded", "nodes": nodes("fixed-run", "Succeeded")}),
+    )
     out = io.StringIO()
     code = MultiWatcher(Kube(Connection()), [("fixed-run", "argo")], out=out, tty=True, timeout=20).run()
     text = out.getvalue()

@@ -30,29 +30,40 @@ def nodes(name: str, phase: str, message: str = "") -> dict:
     }
 
 
+def first_watch(server: KubeServer) -> None:
+    """Until wfctl's first watch request reached `server`: changes made earlier would be in its list, not
+    events on its watch (on a loaded machine wfctl may take longer to start than any fixed delay)."""
+    limit = time.monotonic() + 60
+    while not server.watches() and time.monotonic() < limit:
+        time.sleep(0.01)
+
+
+def set_phase(server: KubeServer, name: str, phase: str, message: str = "") -> None:
+    """Play Argo's controller once: `name` is now in `phase`."""
+    finished = phase in ("Succeeded", "Failed", "Error")
+    server.set_status(
+        name,
+        {
+            "phase": phase,
+            "startedAt": STARTED,
+            "progress": "1/1" if finished else "0/1",
+            **({"finishedAt": "2026-01-01T00:00:30Z"} if finished else {}),
+            **({"message": message} if message else {}),
+            "nodes": nodes(name, phase, message),
+        },
+    )
+
+
 def play(server: KubeServer, script: list[tuple[float, str, str, str]]) -> threading.Thread:
     """Play Argo's controller: at each time (seconds after wfctl's first watch request), set a
     workflow's phase."""
 
     def go() -> None:
-        limit = time.monotonic() + 30
-        while not server.watches() and time.monotonic() < limit:
-            time.sleep(0.02)
+        first_watch(server)
         begin = time.monotonic()
         for at, name, phase, message in script:
             time.sleep(max(0.0, begin + at - time.monotonic()))
-            finished = phase in ("Succeeded", "Failed", "Error")
-            server.set_status(
-                name,
-                {
-                    "phase": phase,
-                    "startedAt": STARTED,
-                    "progress": "1/1" if finished else "0/1",
-                    **({"finishedAt": "2026-01-01T00:00:30Z"} if finished else {}),
-                    **({"message": message} if message else {}),
-                    "nodes": nodes(name, phase, message),
-                },
-            )
+            set_phase(server, name, phase, message)
 
     t = threading.Thread(target=go, daemon=True)
     t.start()
@@ -119,7 +130,9 @@ def test_timeout_bounds_the_whole_set(kube):
 def test_timeout_with_a_failure_is_still_exit_4_and_stop_on_timeout_stops_the_rest(kube):
     for n in ("a", "b", "c"):
         kube.create_workflow(n)
-    play(kube, [(0.2, "a", "Failed", "boom"), (0.2, "b", "Succeeded", "")])
+    # finished before the watch: played during it, a slow start-up could leave them for after the 1.5 s
+    set_phase(kube, "a", "Failed", "boom")
+    set_phase(kube, "b", "Succeeded")
     result = watch("a", "b", "c", "--timeout", "1.5s", "--stop-on-timeout")
     assert result.exit_code == 4, result.output  # the worst outcome wins
     assert "workflow a Failed: boom" in result.stdout
@@ -163,6 +176,7 @@ def test_410_gone_relists_and_notices_a_deletion_in_between(kube):
     kube.state.cut_watch_after = 1
 
     def away() -> None:
+        first_watch(kube)
         time.sleep(0.3)
         with kube.state.lock:  # one event (the stream is cut after it), a deletion, then history is forgotten
             kube.set_status("a", {"phase": "Running"})
@@ -298,6 +312,7 @@ def test_several_namespaces_get_one_watch_each(kube, tmp_path):
     play(kube, script)
 
     def team() -> None:
+        first_watch(kube)
         time.sleep(0.4)
         for i in range(3):
             kube.set_status(f"team-{i}", {"phase": "Failed" if i == 1 else "Succeeded"}, ns="team")
@@ -380,7 +395,8 @@ def test_each_watch_request_ends_before_the_read_timeout(kube):
     kube.state.watch_timeout_cap = 0.3  # the server closes each stream early: wfctl simply asks again
 
     def finish() -> None:
-        time.sleep(2.5)
+        first_watch(kube)  # then long enough for several 0.3 s streams
+        time.sleep(2.0)
         kube.set_status("a", {"phase": "Succeeded"})
         kube.set_status("b", {"phase": "Succeeded"})
 

@@ -27,12 +27,14 @@ def wft(name: str, value: str = "a", labels: str = "") -> str:
     )
 
 
-def set_status(api, name: str, phase: str, delay: float) -> threading.Thread:
-    """`set_phase` after `delay` seconds, in a thread (while wfctl watches)."""
+def set_status(api, name: str, *steps: tuple[str, float]) -> threading.Thread:
+    """Each `(phase, delay)` step is `set_phase` after `delay` more seconds, in order, in one thread (while
+    wfctl watches): two threads could write the phases in the wrong order on a loaded machine."""
 
     def go() -> None:
-        time.sleep(delay)
-        set_phase(api, name, phase, "exit code 1" if phase == "Failed" else "")
+        for phase, delay in steps:
+            time.sleep(delay)
+            set_phase(api, name, phase, "exit code 1" if phase == "Failed" else "")
 
     t = threading.Thread(target=go, daemon=True)
     t.start()
@@ -112,8 +114,7 @@ def test_watch_to_succeeded_and_failed(k, api, tmp_path):
         f = tmp_path / f"{name}.yaml"
         f.write_text(workflow(name))
         assert k("apply", "-f", str(f)).exit_code == 0
-        set_status(api, name, "Running", 0.5)
-        set_status(api, name, phase, 1.5)
+        set_status(api, name, ("Running", 0.5), (phase, 1.0))
         result = k("watch", name, "--timeout", "60s")
         assert result.exit_code == code, result.output
         assert phase in result.stdout
@@ -124,7 +125,7 @@ def test_watch_after_finish_and_timeout(k, api, tmp_path):
     f = tmp_path / "w.yaml"
     f.write_text(workflow(name))
     k("apply", "-f", str(f))
-    set_status(api, name, "Succeeded", 0).join()
+    set_status(api, name, ("Succeeded", 0)).join()
     assert k("watch", name).exit_code == 0
     other = unique("e2e-slow")
     f.write_text(workflow(other))
