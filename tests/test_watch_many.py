@@ -4,10 +4,12 @@ stream, 410 Gone with a deletion in between, API errors, label selectors, `apply
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import run
@@ -415,3 +417,39 @@ def test_apply_watch_without_workflows_watches_nothing(kube, tmp_path):
     result = run("apply", "-f", str(f), "--watch", "--timeout", "5s")
     assert result.exit_code == 0, result.output
     assert kube.watches() == [] and kube.lists() == []
+
+
+def test_a_ctrl_c_that_python_swallowed_still_stops_the_watch(kube, monkeypatch):
+    """SIGINT raises KeyboardInterrupt; when that lands where Python discards exceptions (a callback
+    while an import is cleaned up: "Exception ignored in ..."), only wfctl's record of it is left. The
+    watch loop looks at that record on every pass: it stops within a second, exit 130, not at --timeout."""
+    from wfctl import interrupt
+
+    kube.create_workflow("long")
+    monkeypatch.setitem(interrupt._state, "interrupted", False)
+
+    def swallowed() -> None:
+        first_watch(kube)
+        with contextlib.suppress(KeyboardInterrupt):  # where Python loses it
+            interrupt._raise(2, None)  # what the SIGINT handler does
+
+    threading.Thread(target=swallowed, daemon=True).start()
+    start = time.monotonic()
+    result = watch("long", "--timeout", "60s")
+    assert result.exit_code == 130, result.output
+    assert time.monotonic() - start < 15
+    assert "stopped watching; workflow long keeps running" in result.output
+    assert interrupt.was_interrupted()
+
+
+def test_each_command_starts_with_no_interrupt_on_record(monkeypatch):
+    from wfctl import interrupt
+
+    monkeypatch.setitem(interrupt._state, "interrupted", True)
+    monkeypatch.setattr(interrupt, "_set", lambda handler: None)  # leave this process's SIGINT handler alone
+    interrupt.raise_on_interrupt()
+    assert not interrupt.was_interrupted()
+    interrupt.check()  # nothing on record: no KeyboardInterrupt
+    interrupt._state["interrupted"] = True
+    with pytest.raises(KeyboardInterrupt):
+        interrupt.check()

@@ -43,12 +43,22 @@ def _raise(_signum: int, _frame: object) -> None:
 def raise_on_interrupt() -> None:
     """Inside a command: SIGINT raises KeyboardInterrupt (as Python's default does), and is remembered:
     one that hits an import may come out as an ImportError (`PyCapsule_Import could not import...`)."""
+    _state["interrupted"] = False
     _set(_raise)
 
 
 def was_interrupted() -> bool:
     """Whether SIGINT arrived while the command ran (whatever exception it then turned into)."""
     return _state["interrupted"]
+
+
+def check() -> None:
+    """Raise KeyboardInterrupt if SIGINT arrived during the command. Loops that wait (watching, applying)
+    call it on every pass: a KeyboardInterrupt raised where Python discards exceptions (a callback run
+    while an import is cleaned up: "Exception ignored in ...") would otherwise be lost, and the loop
+    would go on until its timeout."""
+    if _state["interrupted"]:
+        raise KeyboardInterrupt
 
 
 def mark_cli() -> None:

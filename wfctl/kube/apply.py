@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from wfctl import interrupt
 from wfctl.argo.kinds import STORED_KINDS, is_cluster_scoped
 from wfctl.argo.meta import SERVER_METADATA
 from wfctl.errors import ClusterError
@@ -67,6 +68,7 @@ def _apply_each(
     replace: bool,
 ) -> None:
     for p in sorted(plan, key=lambda p: ORDER[p.kind]):
+        interrupt.check()  # a Ctrl-C that Python swallowed still stops before the next object
         obj = copy.deepcopy(p.obj)
         if dry_run == "client" or kube is None:
             label = p.name or f"{obj['metadata'].get('generateName', '')}(generated)"

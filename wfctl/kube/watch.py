@@ -14,6 +14,7 @@ import threading
 import time
 from typing import IO, Any
 
+from wfctl import interrupt
 from wfctl.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TIMEOUT, ClusterError, InputError
 from wfctl.kube.client import ApiError, DeadlineReached, Kube
 from wfctl.kube.watchstate import Tracked, WatchSet
@@ -242,6 +243,7 @@ class MultiWatcher:
     def _loop(self, start: float) -> int:
         timed_out = stopped_early = False
         while not self.wset.done():
+            interrupt.check()  # wakes at least once a second
             if self.fail_fast and self.wset.failures():
                 stopped_early = True
                 break
