@@ -75,3 +75,14 @@ def upstream_examples() -> Path:
     if not UPSTREAM_EXAMPLES.is_dir():
         pytest.skip("../shared/upstream examples not present")
     return UPSTREAM_EXAMPLES
+
+
+def schema_generator() -> Any:
+    """`schemas/generate.py` (the script that regenerates the vendored schemas) as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("wfctl_schema_generate", ROOT / "schemas" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -6,7 +6,6 @@ generator's refusal of bad input runs everywhere."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, schema_generator
 from wfctl.schema import load, schema_dir
 
 UPSTREAM = SHARED / "upstream"
@@ -24,14 +23,6 @@ KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflo
 # Required by Argo's published schema but supplied by `templateDefaults`; the CRDs do not require them either.
 NEVER_REQUIRED = {"image", "source"}
 FULL_ONLY = "x-full-crds-required"  # required by the full CRDs only: WF006 (a warning), not WF003
-
-
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("wfctl_schema_generate", ROOT / "schemas" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _release(label: str) -> Path:
@@ -45,7 +36,7 @@ def _release(label: str) -> Path:
 def release(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
     """(label, the release's definitions + CRDs), read once per module."""
     label = request.param
-    return label, _generator().read_upstream(_release(label))
+    return label, schema_generator().read_upstream(_release(label))
 
 
 # ------------------------------------------------------------------------------------ reproducibility
@@ -83,13 +74,13 @@ def test_provenance_matches_the_release() -> None:
 def test_generator_refuses_an_incomplete_release(tmp_path: Path) -> None:
     (tmp_path / "up").mkdir()
     (tmp_path / "up" / "schema.json").write_text("{}")
-    code = _generator().main(["v4", "--upstream", str(tmp_path / "up"), "--out", str(tmp_path / "out")])
+    code = schema_generator().main(["v4", "--upstream", str(tmp_path / "up"), "--out", str(tmp_path / "out")])
     assert code == 2
     assert not (tmp_path / "out").exists()
 
 
 def test_generator_refuses_keywords_it_does_not_understand() -> None:
-    gen = _generator()
+    gen = schema_generator()
     converter = gen.Converter({})
     with pytest.raises(gen.GenerateError, match="pattern"):
         converter.convert({"type": "string", "pattern": "^a"}, "X")

@@ -4,13 +4,12 @@ WF003/WF002, and v4 (whose install enforces the full CRDs) is unchanged."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, run, run_json
+from tests.conftest import run, run_json, schema_generator
 from wfctl.model import Severity
 from wfctl.schema import fast_check
 from wfctl.schema.errors import validate
@@ -194,14 +193,6 @@ def test_wf006_takes_its_severity_from_the_rule_entry(monkeypatch):
     assert [f.severity for f in validate(_doc({**CONTAINER, "memoize": MEMO}), "3.7", "Workflow")] == [Severity.ERROR]
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("wfctl_schema_generate_e3", ROOT / "schemas" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class _Walk:
     def __init__(self, required: dict[str, list[tuple[str, frozenset[str]]]]) -> None:
         self.required = required
@@ -217,7 +208,7 @@ def _defs() -> dict[str, Any]:
 
 
 def test_generator_moves_a_place_specific_requirement_to_the_full_crds_mark():
-    gen = _generator()
+    gen = schema_generator()
     defs = _defs()
     walk = _Walk(
         {"Selector": [("Cache.configMap", frozenset({"key"})), ("EnvSource.configMapKeyRef", frozenset({"key"}))]}
@@ -233,7 +224,7 @@ def test_generator_moves_a_place_specific_requirement_to_the_full_crds_mark():
 
 
 def test_generator_refuses_an_entry_the_crds_do_not_require():
-    gen = _generator()
+    gen = schema_generator()
     walk = _Walk({"Selector": [("Cache.configMap", frozenset({"key"}))]})
     with pytest.raises(gen.GenerateError, match="do not require"):
         gen._apply_required(_defs(), walk, [("Selector", "name", None, "reason")])

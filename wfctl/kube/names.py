@@ -8,6 +8,8 @@ Each function returns None for an acceptable value, else one sentence naming the
 
 from __future__ import annotations
 
+import re
+
 from wfctl.argo.names import DNS1123_LABEL, DNS1123_SUBDOMAIN, PARAM_NAME, template_name_problem
 
 NAMESPACE_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit; at most 63"
@@ -23,29 +25,33 @@ def _subject(what: str, value: str) -> str:
     return f"{what} {value!r}" if what else repr(value)
 
 
+def _not_text(value: object, what: str) -> str:
+    return f"{what or 'the name'} must be a non-empty string, not {value!r}"
+
+
+def _dns_problem(value: object, what: str, limit: int, pattern: re.Pattern[str], kind: str, rule: str) -> str | None:
+    if not isinstance(value, str) or not value:
+        return _not_text(value, what)
+    if len(value) > limit or not pattern.match(value):
+        return f"{_subject(what, value)} is not a valid {kind} ({rule})"
+    return None
+
+
 def namespace_problem(value: object, what: str) -> str | None:
     """A namespace is a DNS-1123 label."""
-    if not isinstance(value, str) or not value:
-        return f"{what or 'the name'} must be a non-empty string, not {value!r}"
-    if len(value) > MAX_NAMESPACE or not DNS1123_LABEL.match(value):
-        return f"{_subject(what, value)} is not a valid namespace ({NAMESPACE_RULE})"
-    return None
+    return _dns_problem(value, what, MAX_NAMESPACE, DNS1123_LABEL, "namespace", NAMESPACE_RULE)
 
 
 def name_problem(value: object, what: str) -> str | None:
     """An object name is a DNS-1123 subdomain."""
-    if not isinstance(value, str) or not value:
-        return f"{what or 'the name'} must be a non-empty string, not {value!r}"
-    if len(value) > MAX_NAME or not DNS1123_SUBDOMAIN.match(value):
-        return f"{_subject(what, value)} is not a valid name ({NAME_RULE})"
-    return None
+    return _dns_problem(value, what, MAX_NAME, DNS1123_SUBDOMAIN, "name", NAME_RULE)
 
 
 def generate_name_problem(value: object, what: str) -> str | None:
     """A generateName is accepted when it, with a trailing '-' read as a letter, and the names the server
     makes from it (its first 58 characters plus 5 letters or digits) are all DNS-1123 subdomains."""
     if not isinstance(value, str) or not value:
-        return f"{what or 'the name'} must be a non-empty string, not {value!r}"
+        return _not_text(value, what)
     masked = value[:-1] + "a" if value.endswith("-") else value
     generated = value[:KEPT_PREFIX] + "x0000"
     if len(value) > MAX_NAME or not (DNS1123_SUBDOMAIN.match(masked) and DNS1123_SUBDOMAIN.match(generated)):
