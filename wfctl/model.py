@@ -83,7 +83,7 @@ class Summary:
         self.skipped += len(result.skipped)
         by_severity, by_rule = self.by_severity, self.by_rule
         for f in result.findings:
-            key = _SEVERITY_TEXT[f.severity]
+            key = str(f.severity)
             by_severity[key] = by_severity.get(key, 0) + 1
             by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
 
